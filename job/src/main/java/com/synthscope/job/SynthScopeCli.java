@@ -1,0 +1,46 @@
+package com.synthscope.job;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of the spark-submit jar and of {@code bin/synthscope}.
+ *
+ * <p>Exit codes, relied on by schedulers: 0 success, 1 job failure, 2 usage or configuration error.
+ */
+@Command(
+    name = "synthscope",
+    mixinStandardHelpOptions = true,
+    versionProvider = SynthScopeCli.Version.class,
+    description = "Spark jobs that audit image archives for AI-generated images and augment micrograph training sets.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class SynthScopeCli implements Runnable {
+
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_JOB_FAILURE = 1;
+  public static final int EXIT_USAGE = 2;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the CLI without exiting the JVM, so tests can call it. */
+  public static int run(String... args) {
+    return new CommandLine(new SynthScopeCli()).execute(args);
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = SynthScopeCli.class.getPackage().getImplementationVersion();
+      return new String[] {"synthscope " + (v == null ? "dev" : v)};
+    }
+  }
+}
