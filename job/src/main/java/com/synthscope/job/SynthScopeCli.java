@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SynthScopeCli.Version.class,
     description = "Spark jobs that audit image archives for AI-generated images and augment micrograph training sets.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, IngestCommand.class})
 public final class SynthScopeCli implements Runnable {
 
   public static final int EXIT_OK = 0;
@@ -23,12 +23,23 @@ public final class SynthScopeCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    int code = run(args);
+    // Stop Spark before exiting so event logs and output committers finish cleanly.
+    org.apache.spark.sql.SparkSession.getDefaultSession().foreach(s -> {
+      s.stop();
+      return null;
+    });
+    System.exit(code);
   }
 
-  /** Runs the CLI without exiting the JVM, so tests can call it. */
+  /** Runs the CLI without exiting the JVM. */
   public static int run(String... args) {
     return new CommandLine(new SynthScopeCli()).execute(args);
+  }
+
+  /** Runs the CLI with its output captured, for tests and embedding. */
+  public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    return new CommandLine(new SynthScopeCli()).setOut(out).setErr(err).execute(args);
   }
 
   @Override

@@ -1,0 +1,62 @@
+package com.synthscope.job;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Option;
+
+/**
+ * The Spark settings every command takes, as spark-submit spells them. Later settings win: properties file, then
+ * {@code --conf}, then {@code --master}.
+ */
+public final class SparkOptions {
+
+  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A Spark setting, e.g. --conf spark.executor.memory=8g (repeatable).")
+  Map<String, String> conf = new LinkedHashMap<>();
+
+  @Option(names = "--properties-file", paramLabel = "FILE", description = "Spark properties file, e.g. conf/local.conf.")
+  Path propertiesFile;
+
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master; default: what spark-submit set, else local[*].")
+  String master;
+
+  /** The merged settings, validated: a missing properties file is a configuration error. */
+  Map<String, String> settings() {
+    Map<String, String> all = new LinkedHashMap<>();
+    if (propertiesFile != null) {
+      if (!Files.isRegularFile(propertiesFile)) {
+        throw new ConfigurationException("properties file " + propertiesFile + " does not exist");
+      }
+      Properties p = new Properties();
+      try (Reader r = Files.newBufferedReader(propertiesFile, StandardCharsets.UTF_8)) {
+        p.load(r);
+      } catch (IOException e) {
+        throw new ConfigurationException("cannot read properties file " + propertiesFile + ": " + e.getMessage(), e);
+      }
+      p.stringPropertyNames().forEach(k -> all.put(k, p.getProperty(k).trim()));
+    }
+    all.putAll(conf);
+    if (master != null) {
+      all.put("spark.master", master);
+    }
+    return all;
+  }
+
+  /** The session for a command: spark-submit's when there is one, else a local one. */
+  SparkSession session(String appName) {
+    SparkSession.Builder b = SparkSession.builder().appName("synthscope " + appName);
+    Map<String, String> s = settings();
+    s.forEach(b::config);
+    boolean masterGiven = s.containsKey("spark.master") || System.getProperty("spark.master") != null;
+    if (!masterGiven) {
+      b.master("local[*]");
+    }
+    return b.getOrCreate();
+  }
+}

@@ -1,0 +1,80 @@
+package com.synthscope.udfs.spark;
+
+import com.synthscope.udfs.image.DecodeFailure;
+import com.synthscope.udfs.image.DecodeLimits;
+import com.synthscope.udfs.image.DecodeResult;
+import com.synthscope.udfs.image.ImageDecoder;
+import com.synthscope.udfs.image.ImageInfo;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Iterator;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+/**
+ * Decodes the files of one partition of a {@code binaryFile} DataFrame into inventory rows. A file that cannot be
+ * decoded becomes an {@code error} row with a short reason; nothing here fails the task for bad data.
+ */
+final class DecodePartition implements MapPartitionsFunction<Row, Row> {
+
+  private static final long serialVersionUID = 1L;
+  private final DecodeLimits limits;
+
+  DecodePartition(DecodeLimits limits) {
+    this.limits = limits;
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> files) {
+    ImageDecoder decoder = new ImageDecoder(limits);
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return files.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        return decode(decoder, files.next());
+      }
+    };
+  }
+
+  private static Row decode(ImageDecoder decoder, Row file) {
+    String path = file.getAs("path");
+    long length = file.getAs("length");
+    Object modified = file.getAs("modificationTime");
+    byte[] content = file.getAs("content");
+    DecodeResult result = decoder.decode(content);
+    String sha = sha256(content);
+    if (result instanceof DecodeResult.Decoded d) {
+      ImageInfo i = d.info();
+      return RowFactory.create(path, length, modified, sha, i.format(), i.width(), i.height(), i.channels(),
+          i.bitDepth(), InventorySchema.STATUS_OK, null);
+    }
+    DecodeResult.Failed f = (DecodeResult.Failed) result;
+    ImageInfo i = f.info();
+    return RowFactory.create(path, length, modified, sha, i == null ? null : i.format(),
+        i == null ? null : i.width(), i == null ? null : i.height(), i == null ? null : i.channels(),
+        i == null ? null : i.bitDepth(), InventorySchema.STATUS_ERROR, f.message());
+  }
+
+  /** The row of a file the size guard kept from being read at all. */
+  static Row tooLarge(Row file, DecodeLimits limits) {
+    long length = file.getAs("length");
+    String message = DecodeFailure.TOO_LARGE.code() + ": " + length + " bytes exceeds the limit of "
+        + limits.maxFileBytes();
+    return RowFactory.create(file.getAs("path"), length, file.getAs("modificationTime"), null, null, null, null,
+        null, null, InventorySchema.STATUS_ERROR, message);
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

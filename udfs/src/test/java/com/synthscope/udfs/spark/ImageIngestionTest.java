@@ -1,0 +1,122 @@
+package com.synthscope.udfs.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.synthscope.udfs.image.DecodeLimits;
+import com.synthscope.udfs.testing.ImageCorpus;
+import com.synthscope.udfs.testing.SharedSpark;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.security.MessageDigest;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The inventory of real files on disk, through a real SparkSession and real Parquet. */
+class ImageIngestionTest {
+
+  @TempDir Path tmp;
+
+  private static Map<String, Row> byFileName(Dataset<Row> inventory) {
+    Map<String, Row> rows = new HashMap<>();
+    for (Row r : inventory.collectAsList()) {
+      String path = r.getAs(InventorySchema.PATH);
+      String name = URLDecoder.decode(path.substring(path.lastIndexOf('/') + 1).replace("+", "%2B"),
+          StandardCharsets.UTF_8);
+      rows.put(name, r);
+    }
+    return rows;
+  }
+
+  @Test
+  void everyCorpusFileGetsTheRightStatusAndReasonAndTheJobSucceeds() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("corpus"));
+    List<ImageCorpus.Case> cases = ImageCorpus.write(dir);
+    Path out = tmp.resolve("inventory");
+    ImageIngestion.inventory(SharedSpark.session(), new IngestOptions(dir.toString(), null, false,
+        DecodeLimits.defaults())).write().parquet(out.toString());
+
+    Dataset<Row> written = SharedSpark.session().read().parquet(out.toString());
+    assertEquals(InventorySchema.SCHEMA.fieldNames().length, written.schema().fields().length);
+    Map<String, Row> rows = byFileName(written);
+    assertEquals(cases.size(), rows.size(), "one row per file: " + rows.keySet());
+    for (ImageCorpus.Case c : cases) {
+      Row r = rows.get(c.fileName());
+      assertNotNull(r, "no row for " + c.fileName() + " among " + rows.keySet());
+      assertEquals(c.expectedStatus(), r.getAs(InventorySchema.STATUS), c.fileName());
+      assertEquals(Files.size(dir.resolve(c.fileName())), (long) r.getAs(InventorySchema.LENGTH), c.fileName());
+      assertEquals(sha256(dir.resolve(c.fileName())), r.getAs(InventorySchema.SHA256), c.fileName());
+      assertNotNull(r.getAs(InventorySchema.MODIFICATION_TIME), c.fileName());
+      if (c.expectedReason() == null) {
+        assertNull(r.getAs(InventorySchema.ERROR), c.fileName());
+        assertEquals(c.expectedFormat(), r.getAs(InventorySchema.FORMAT), c.fileName());
+        assertEquals(c.expectedWidth(), (int) r.getAs(InventorySchema.WIDTH), c.fileName());
+        assertEquals(c.expectedHeight(), (int) r.getAs(InventorySchema.HEIGHT), c.fileName());
+        assertEquals(c.expectedChannels(), (int) r.getAs(InventorySchema.CHANNELS), c.fileName());
+        assertEquals(c.expectedBitDepth(), (int) r.getAs(InventorySchema.BIT_DEPTH), c.fileName());
+      } else {
+        String error = r.getAs(InventorySchema.ERROR);
+        assertEquals(c.expectedReason(), InventorySchema.reasonOf(error), c.fileName() + ": " + error);
+        assertTrue(error.length() < 300 && !error.contains("\n"), "short one-line reason: " + error);
+      }
+    }
+  }
+
+  @Test
+  void filesOverTheSizeLimitAreRefusedWithoutReading() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("sizes"));
+    ImageCorpus.write(dir);
+    long limit = 2000;
+    Dataset<Row> inv = ImageIngestion.inventory(SharedSpark.session(), new IngestOptions(dir.toString(), null, false,
+        new DecodeLimits(limit, DecodeLimits.defaults().maxPixels(), DecodeLimits.defaults().minSide())));
+    for (Row r : inv.collectAsList()) {
+      long length = r.getAs(InventorySchema.LENGTH);
+      String error = r.getAs(InventorySchema.ERROR);
+      if (length > limit) {
+        assertEquals("too_large", InventorySchema.reasonOf(error), r.getAs(InventorySchema.PATH));
+        assertNull(r.getAs(InventorySchema.SHA256), "an oversized file is never read");
+      } else {
+        assertTrue(error == null || !error.startsWith("too_large"), error);
+      }
+    }
+  }
+
+  @Test
+  void recursiveAndGlobSelectTheFiles() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("tree"));
+    Path sub = Files.createDirectories(dir.resolve("nested").resolve("run_date=2026-01-01"));
+    Path image = Files.createDirectories(tmp.resolve("one"));
+    ImageCorpus.write(image);
+    Path png = image.resolve(okPng(ImageCorpus.write(image)));
+    Files.copy(png, dir.resolve("top.png"));
+    Files.copy(png, sub.resolve("deep.png"));
+    Files.writeString(dir.resolve("readme.txt"), "not an image");
+
+    assertEquals(2, count(new IngestOptions(dir.toString(), null, false, DecodeLimits.defaults())));
+    assertEquals(3, count(new IngestOptions(dir.toString(), null, true, DecodeLimits.defaults())));
+    assertEquals(2, count(new IngestOptions(dir.toString(), "*.png", true, DecodeLimits.defaults())));
+  }
+
+  private static String okPng(List<ImageCorpus.Case> cases) {
+    return cases.stream().filter(c -> c.expectedReason() == null && c.fileName().endsWith(".png")).findFirst()
+        .orElseThrow().fileName();
+  }
+
+  private static long count(IngestOptions options) {
+    return ImageIngestion.inventory(SharedSpark.session(), options).count();
+  }
+
+  private static String sha256(Path p) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
+  }
+}
