@@ -265,6 +265,15 @@ public final class ImageCorpus {
         return spliced.toByteArray();
     }
 
+    /** {@link #cmykJpeg(int, int)} at 32 x 32, as in the corpus, without the checked exception. */
+    public static byte[] cmykJpegForTests() {
+        try {
+            return cmykJpeg(32, 32);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A PNG whose IHDR claims {@code w x h} RGB 8-bit, with correct CRCs and a tiny IDAT (one zlib'd row). */
     public static byte[] pngBomb(int w, int h) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
