@@ -20,6 +20,7 @@ import java.util.zip.Deflater;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
@@ -201,17 +202,26 @@ public final class ImageCorpus {
         }
     }
 
-    /** Encodes with the first ImageIO writer for the format; fails loudly when there is none. */
+    /**
+     * Encodes with the first ImageIO writer for the image type and format; fails loudly when there is none.
+     * Writes through an in-memory stream, so it works whatever ImageIO's cache setting and java.io.tmpdir are.
+     */
     public static byte[] encode(BufferedImage img, String format) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            if (!ImageIO.write(img, format, out)) {
-                throw new IllegalStateException("no ImageIO writer for " + format + " and " + img);
-            }
-            return out.toByteArray();
+        Iterator<ImageWriter> writers = ImageIO.getImageWriters(ImageTypeSpecifier.createFromRenderedImage(img), format);
+        if (!writers.hasNext()) {
+            throw new IllegalStateException("no ImageIO writer for " + format + " and " + img);
+        }
+        ImageWriter writer = writers.next();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            writer.write(img);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
         }
+        return bytes.toByteArray();
     }
 
     /**
