@@ -7,7 +7,7 @@ package com.synthscope.udfs.image;
  * @param maxPixels    largest accepted {@code width * height}, read from the header
  * @param minSide      smallest accepted {@code min(width, height)}
  */
-public record DecodeLimits(long maxFileBytes, long maxPixels, int minSide) {
+public record DecodeLimits(long maxFileBytes, long maxPixels, int minSide) implements java.io.Serializable {
 
     /** 256 MiB. */
     public static final long DEFAULT_MAX_FILE_BYTES = 256L * 1024 * 1024;

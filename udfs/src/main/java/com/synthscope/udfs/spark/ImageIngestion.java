@@ -25,6 +25,7 @@ public final class ImageIngestion {
   /** The inventory of the input, lazily: nothing runs until the caller writes or counts it. */
   public static Dataset<Row> inventory(SparkSession spark, IngestOptions options) {
     Dataset<Row> files = listing(spark, options);
+    Dataset<Row> empty = spark.createDataFrame(EmptyFiles.rows(files), InventorySchema.SCHEMA);
     long maxBytes = options.limits().maxFileBytes();
     // binaryFile applies length filters before it reads a file, so an oversized file is never loaded.
     Dataset<Row> readable = files.filter(col("length").leq(maxBytes));
@@ -35,23 +36,23 @@ public final class ImageIngestion {
     var limits = options.limits();
     Dataset<Row> refused = oversized.map((MapFunction<Row, Row>) r -> DecodePartition.tooLarge(r, limits),
         Encoders.row(InventorySchema.SCHEMA));
-    return decoded.union(refused);
+    Dataset<Row> all = decoded.union(refused).union(empty);
+    if (options.recursive()) {
+      return all;
+    }
+    String top = qualifiedDirectory(spark, options.input());
+    return top == null ? all
+        : all.filter(functions.regexp_replace(col("path"), "/[^/]*$", "").equalTo(functions.lit(top)));
   }
 
   private static Dataset<Row> listing(SparkSession spark, IngestOptions options) {
     // Always list recursively: Spark's non-recursive listing still walks sub-folders for partition discovery,
-    // and trips over folder names that look like partitions. Without --recursive, keep the top level only.
+    // and trips over folder names that look like partitions. Without --recursive, inventory() keeps the top level.
     DataFrameReader reader = spark.read().format("binaryFile").option("recursiveFileLookup", "true");
     if (options.glob() != null && !options.glob().isBlank()) {
       reader = reader.option("pathGlobFilter", options.glob());
     }
-    Dataset<Row> files = reader.load(options.input());
-    if (options.recursive()) {
-      return files;
-    }
-    String top = qualifiedDirectory(spark, options.input());
-    return top == null ? files
-        : files.filter(functions.regexp_replace(col("path"), "/[^/]*$", "").equalTo(functions.lit(top)));
+    return reader.load(options.input());
   }
 
   /** The input as Spark writes paths ({@code file:/a/b}), when it is a folder; null for a single file. */

@@ -38,7 +38,6 @@ class ImageDecoderTest {
 
     @BeforeAll
     static void writeCorpus() throws IOException {
-        TestDirs.ensureTmpDir();
         dir = Files.createTempDirectory("image-corpus");
         cases = ImageCorpus.write(dir);
     }
