@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -13,40 +14,49 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Thousands of batches through both engines must leave the process's resident memory flat: every batch's native
- * arrays live in the prediction's own NDManager and are freed with it. Not a timing test: it bounds memory growth.
+ * Thousands of batches through both engines must leave the process's resident memory level: every batch's native
+ * arrays live in the prediction's own NDManager and are freed with it, and inputs are staged in reused buffers.
+ * Engines still hand out small direct buffers (ONNX Runtime's output copies) that only a garbage collection frees,
+ * so each reading follows one: what remains is memory something still holds, which is what a leak is.
+ * Not a timing test: it bounds memory growth.
  */
 class NativeMemoryTest {
 
   private static final int BATCH = 64;
-  private static final int WARMUP_BATCHES = 300;
-  private static final int MEASURED_BATCHES = 2000;
+  private static final int WARMUP_BATCHES = 1000;
+  private static final int CHECKPOINTS = 8;
+  private static final int BATCHES_PER_CHECKPOINT = 1000;
+  // A batch moves 49 KB of input: leaking it would add ~300 MB between the second and the last checkpoint.
+  // Measured here: ONNX Runtime steps up by about 25 MB over the first checkpoints and then holds; PyTorch holds.
   private static final long MAX_GROWTH_KB = 48 * 1024;
 
   @TempDir Path tmp;
 
   @Test
-  void torchScriptBatchesKeepResidentMemoryFlat() throws IOException {
-    assertFlat(ModelFixtures.torchScript());
+  void torchScriptBatchesKeepResidentMemoryLevel() throws IOException {
+    assertLevel(ModelFixtures.torchScript());
   }
 
   @Test
-  void onnxBatchesKeepResidentMemoryFlat() throws IOException {
-    assertFlat(ModelFixtures.onnx());
+  void onnxBatchesKeepResidentMemoryLevel() throws IOException {
+    assertLevel(ModelFixtures.onnx());
   }
 
-  private void assertFlat(ModelRef ref) throws IOException {
+  private void assertLevel(ModelRef ref) throws IOException {
     try (LoadedModel model = LoadedModel.load(new ModelFetcher(tmp.resolve("cache")).fetch(ref, new Configuration()),
         ExecutionSettings.cpu(1))) {
       float[] sample = ModelFixtures.input().sample(0);
       run(model, sample, WARMUP_BATCHES);
-      System.gc();
-      long before = residentKb();
-      run(model, sample, MEASURED_BATCHES);
-      System.gc();
-      long growth = residentKb() - before;
-      // Each batch allocates ~49 KB of native input: a leak would add ~100 MB over 2000 batches.
-      assertTrue(growth < MAX_GROWTH_KB, "RSS grew by " + growth + " KB over " + MEASURED_BATCHES + " batches");
+      List<Long> rss = new ArrayList<>();
+      for (int k = 0; k < CHECKPOINTS; k++) {
+        run(model, sample, BATCHES_PER_CHECKPOINT);
+        rss.add(residentAfterCollection());
+      }
+      // Engines settle in over the first thousands of batches (allocator arenas); after that the level must hold.
+      long growth = rss.subList(1, CHECKPOINTS).stream().mapToLong(Long::longValue).max().orElseThrow() - rss.get(1);
+      System.out.printf("native-memory: %s RSS after each %d batches of %d (KB): %s; growth %d KB%n", ref.format(),
+          BATCHES_PER_CHECKPOINT, BATCH, rss, growth);
+      assertTrue(growth < MAX_GROWTH_KB, "RSS grew by " + growth + " KB: " + rss);
     }
   }
 
@@ -60,6 +70,16 @@ class NativeMemoryTest {
     while (scores.hasNext()) {
       scores.next();
     }
+  }
+
+  private static long residentAfterCollection() throws IOException {
+    System.gc();
+    try {
+      Thread.sleep(200); // let the Cleaner thread release the buffers the collection found unreachable
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return residentKb();
   }
 
   private static long residentKb() throws IOException {
