@@ -1,75 +1,18 @@
 package com.synthscope.job;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.synthscope.udfs.model.ModelException;
-import java.io.PrintWriter;
-import java.util.Map;
-import java.util.concurrent.Callable;
-import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
-/**
- * A subcommand that runs on Spark. Maps failures to the exit codes schedulers rely on: 2 for configuration and
- * model errors (nothing ran), 1 for a job that failed while running.
- */
-public abstract class JobCommand implements Callable<Integer> {
-
-  private static final Gson JSON = new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues()
-      .create();
+/** A subcommand that runs on Spark, with spark-submit's settings options. */
+public abstract class JobCommand extends CommandBase {
 
   @Mixin protected SparkOptions spark;
 
-  @Spec protected CommandSpec spec;
-
-  /** Runs the command; returns the exit code. */
+  /** Runs the command on the session; returns the exit code. */
   protected abstract int run(SparkSession session) throws Exception;
 
-  /** Checks options before Spark starts; throw {@link ConfigurationException} to refuse. */
-  protected void validate() {}
-
   @Override
-  public final Integer call() {
-    try {
-      validate();
-      return run(spark.session(spec.name()));
-    } catch (ConfigurationException | ModelException e) {
-      return fail(SynthScopeCli.EXIT_USAGE, e.getMessage());
-    } catch (AnalysisException e) {
-      // e.g. "[PATH_NOT_FOUND] Path does not exist": the input is wrong, not the job.
-      return fail(SynthScopeCli.EXIT_USAGE, e.getSimpleMessage());
-    } catch (Exception e) {
-      e.printStackTrace(err());
-      return fail(SynthScopeCli.EXIT_JOB_FAILURE, "job failed: " + e);
-    }
-  }
-
-  private int fail(int code, String message) {
-    err().println("synthscope " + spec.name() + ": error: " + oneLine(message));
-    err().flush();
-    return code;
-  }
-
-  protected PrintWriter out() {
-    return spec.commandLine().getOut();
-  }
-
-  protected PrintWriter err() {
-    return spec.commandLine().getErr();
-  }
-
-  /** Prints the command's metrics as one JSON object on the last line of standard output. */
-  protected void printJson(Map<String, ?> metrics) {
-    out().println(JSON.toJson(metrics));
-    out().flush();
-  }
-
-  private static String oneLine(String s) {
-    String t = s == null ? "unknown error" : s.strip();
-    int nl = t.indexOf('\n');
-    return nl < 0 ? t : t.substring(0, nl);
+  protected final int execute() throws Exception {
+    return run(spark.session(spec.name()));
   }
 }

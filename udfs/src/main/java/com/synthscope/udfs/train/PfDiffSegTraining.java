@@ -1,0 +1,118 @@
+package com.synthscope.udfs.train;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.synthscope.udfs.model.ArtifactWriter;
+import com.synthscope.udfs.model.ModelFormat;
+import com.synthscope.udfs.model.TensorSpec;
+import com.synthscope.udfs.nets.UNet;
+import com.synthscope.udfs.nets.UNetConfig;
+import com.synthscope.udfs.nets.UNetFactory;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * PF-DiffSeg training (METHODS.md section 3): the joint image + mask diffusion model on MetalDAM crops, conditioned
+ * on their phase fractions, exported as a {@code pfdiffseg} model artifact with the EMA weights.
+ */
+public final class PfDiffSegTraining {
+
+  public static final String KIND = "pfdiffseg";
+  public static final String ENTRY_PREFIX = "pfdiffseg";
+  /** Phase-fraction vectors of real training crops, shipped in the artifact for the 'empirical' strategy. */
+  public static final String FRACTIONS_FILE = "train-fractions.csv";
+  private static final int FRACTION_CROPS = 1024;
+
+  private PfDiffSegTraining() {}
+
+  /** The network trained by default: three levels (x1, x2, x2), attention at the lowest; 1.1 M parameters at 32. */
+  public static UNetConfig network(int baseChannels) {
+    return new UNetConfig(1 + MetalDam.CLASSES, baseChannels, List.of(1, 2, 2), 1, MetalDam.CLASSES);
+  }
+
+  /**
+   * Trains (or resumes) and exports the artifact to {@code out/model}.
+   *
+   * @param data the metaldam folder
+   * @return the artifact folder
+   */
+  public static Path run(Path data, Split split, DiffusionRecipe recipe, UNetConfig config, Path out, boolean resume,
+      PrintStream progress) throws IOException {
+    if (recipe.size() % (1 << config.downsamplings()) != 0) {
+      throw new IllegalArgumentException("--size must be a multiple of " + (1 << config.downsamplings()));
+    }
+    List<LabelledMicrograph> images = new ArrayList<>();
+    for (LabelledMicrograph m : MetalDam.load(data, split)) {
+      images.add(MetalDam.downscale(m, recipe.scale()));
+    }
+    progress.printf("loaded %d %s micrographs of %s at scale %s%n", images.size(), split.name().toLowerCase(),
+        data, recipe.scale());
+    UNet net = new UNet(config);
+    DiffusionTrainer trainer = new DiffusionTrainer(recipe, net, new PfDiffSegBatches(images, recipe.size()), out,
+        progress);
+    DiffusionTrainer.Summary summary = trainer.run(resume);
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    metrics.put("final_loss_ema", summary.finalLoss());
+    metrics.put("train_seconds", Math.round(summary.seconds()));
+    metrics.put("parameters", summary.parameters());
+    Path dir = export(config, recipe, summary.checkpoint(), out.resolve("model"), split, metrics, images);
+    return dir;
+  }
+
+  private static void writeFractions(Path file, List<LabelledMicrograph> images, DiffusionRecipe recipe)
+      throws IOException {
+    PairCrops crops = new PairCrops(images, recipe.size(), recipe.seed());
+    StringBuilder csv = new StringBuilder(String.join(",", MetalDam.CLASS_NAMES)).append('\n');
+    for (int i = 0; i < FRACTION_CROPS; i++) {
+      float[] f = crops.next().fractions();
+      for (int k = 0; k < f.length; k++) {
+        csv.append(k == 0 ? "" : ",").append(f[k]);
+      }
+      csv.append('\n');
+    }
+    Files.writeString(file, csv.toString());
+  }
+
+  /** Writes the EMA weights of a checkpoint as a {@code pfdiffseg} artifact. */
+  public static Path export(UNetConfig config, DiffusionRecipe recipe, Path checkpoint, Path dir, Split split,
+      Map<String, Object> metrics, List<LabelledMicrograph> images) throws IOException {
+    Files.createDirectories(dir);
+    writeFractions(dir.resolve(FRACTIONS_FILE), images, recipe);
+    try (Model model = Model.newInstance(KIND, "PyTorch"); NDManager scratch = NDManager.newBaseManager("PyTorch")) {
+      UNet net = new UNet(config);
+      model.setBlock(net);
+      net.initialize(model.getNDManager(), DataType.FLOAT32, net.inputShapes(1, recipe.size()));
+      DiffusionTrainer.loadEmaWeights(net, checkpoint, scratch);
+      model.save(dir, ENTRY_PREFIX);
+    }
+    Map<String, Object> arguments = new LinkedHashMap<>(config.toArguments());
+    arguments.put("schedule", recipe.schedule());
+    arguments.put("timesteps", recipe.timesteps());
+    Map<String, Object> pre = new LinkedHashMap<>();
+    pre.put("size", recipe.size());
+    pre.put("scale", recipe.scale());
+    pre.put("classes", MetalDam.CLASSES);
+    pre.put("class_names", List.of(MetalDam.CLASS_NAMES));
+    pre.put("range", "signed-unit");
+    pre.put("layout", "channel 0 grey, channels 1..K one-hot mask, all in [-1, 1]");
+    Map<String, Object> r = new LinkedHashMap<>(recipe.toMap());
+    r.put("data", "MetalDAM " + split.name().toLowerCase() + " split (DATA.md)");
+    r.put("network", "UNet " + config.toArguments());
+    long s = recipe.size();
+    ArtifactWriter.write(dir, "pfdiffseg-metaldam-" + recipe.size() + "px", "1", KIND, ModelFormat.DJL_PARAMS,
+        ENTRY_PREFIX + "-0000.params", UNetFactory.class.getName(), arguments,
+        List.of(new TensorSpec("x", List.of((long) config.channels(), s, s), "float32"),
+            new TensorSpec("t", List.of(), "float32"),
+            new TensorSpec("fractions", List.of((long) MetalDam.CLASSES), "float32"),
+            new TensorSpec("use_condition", List.of(), "float32")),
+        List.of(new TensorSpec("eps", List.of((long) config.channels(), s, s), "float32")), pre, r, metrics);
+    return dir;
+  }
+}
