@@ -98,6 +98,12 @@ public final class FractionSamplers {
      *                     number, a negative value, an all-zero line, or a file without vectors
      */
     public static FractionSampler fromFile(Path csv, int classes) throws IOException {
+        List<float[]> vectors = readVectors(csv, classes);
+        return new Listed(vectors.toArray(new float[0][]), "file:" + csv.getFileName());
+    }
+
+    /** The vectors of a fraction CSV, each normalised to sum 1, with the checks of {@link #fromFile}. */
+    public static List<float[]> readVectors(Path csv, int classes) throws IOException {
         Objects.requireNonNull(csv, "csv");
         if (classes <= 0) {
             throw new IllegalArgumentException("classes must be positive, got " + classes);
@@ -149,7 +155,18 @@ public final class FractionSamplers {
         if (vectors.isEmpty()) {
             throw new IOException(csv + ": no fraction vectors");
         }
-        return new Listed(vectors.toArray(new float[0][]), "file:" + csv.getFileName());
+        return vectors;
+    }
+
+    /** The component-wise mean of fraction vectors. */
+    public static float[] mean(List<float[]> vectors) {
+        float[] m = new float[vectors.get(0).length];
+        for (float[] v : vectors) {
+            for (int k = 0; k < m.length; k++) {
+                m[k] += v[k] / vectors.size();
+            }
+        }
+        return m;
     }
 
     private static boolean looksNumeric(String s) {

@@ -118,6 +118,10 @@ public final class ModelFetcher {
   }
 
   private static void copyArtifact(ModelRef ref, Configuration conf, Path into) throws IOException {
+    if (EmbeddedModels.isEmbedded(ref.uri())) {
+      EmbeddedModels.copy(ref, into);
+      return;
+    }
     org.apache.hadoop.fs.Path src = new org.apache.hadoop.fs.Path(ref.uri());
     FileSystem fs = src.getFileSystem(conf);
     FileStatus status;

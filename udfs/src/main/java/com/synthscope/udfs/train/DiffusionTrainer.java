@@ -208,6 +208,7 @@ public final class DiffusionTrainer {
     Path tmp = out.resolve("checkpoint.tmp");
     deleteTree(tmp);
     Files.createDirectories(tmp);
+    model.setProperty("Epoch", "0");
     model.save(tmp, PREFIX);
     try (OutputStream o = Files.newOutputStream(tmp.resolve("ema.ndlist"))) {
       NDList list = new NDList();
@@ -303,7 +304,7 @@ public final class DiffusionTrainer {
         : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
   }
 
-  private static void deleteTree(Path p) throws IOException {
+  static void deleteTree(Path p) throws IOException {
     if (!Files.exists(p)) {
       return;
     }

@@ -83,6 +83,7 @@ public final class PfDiffSegTraining {
   /** Writes the EMA weights of a checkpoint as a {@code pfdiffseg} artifact. */
   public static Path export(UNetConfig config, DiffusionRecipe recipe, Path checkpoint, Path dir, Split split,
       Map<String, Object> metrics, List<LabelledMicrograph> images) throws IOException {
+    DiffusionTrainer.deleteTree(dir); // an export is whole: no weights of an earlier one stay beside it
     Files.createDirectories(dir);
     writeFractions(dir.resolve(FRACTIONS_FILE), images, recipe);
     try (Model model = Model.newInstance(KIND, "PyTorch"); NDManager scratch = NDManager.newBaseManager("PyTorch")) {
@@ -90,6 +91,7 @@ public final class PfDiffSegTraining {
       model.setBlock(net);
       net.initialize(model.getNDManager(), DataType.FLOAT32, net.inputShapes(1, recipe.size()));
       DiffusionTrainer.loadEmaWeights(net, checkpoint, scratch);
+      model.setProperty("Epoch", "0"); // else DJL numbers the file after any it finds: the entry must be -0000
       model.save(dir, ENTRY_PREFIX);
     }
     Map<String, Object> arguments = new LinkedHashMap<>(config.toArguments());

@@ -1,0 +1,136 @@
+package com.synthscope.udfs.augment;
+
+import com.synthscope.udfs.diffusion.NoisePredictor;
+import com.synthscope.udfs.diffusion.NoiseSchedule;
+import com.synthscope.udfs.model.LoadedModel;
+import com.synthscope.udfs.model.ModelManifest;
+import com.synthscope.udfs.model.Tensor;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Generates micrograph image + mask pairs with a {@code pfdiffseg} model: one denoising trajectory over the joint
+ * (grey + K one-hot) state, steered by a requested fraction vector with classifier-free guidance
+ * {@code eps = eps_null + w (eps_cond - eps_null)} (w = 1: conditional only; w = 0: unconditional).
+ */
+public final class PfDiffSegGenerator {
+
+  /** How to sample. */
+  public record Settings(SamplerSpec sampler, float guidance) implements Serializable {}
+
+  /**
+   * One generated pair.
+   *
+   * @param grey image in [0, 1], size x size
+   * @param mask class index per pixel (argmax over the K mask channels)
+   * @param achieved phase fractions of the mask
+   */
+  public record Generated(float[] grey, byte[] mask, float[] achieved) {}
+
+  private final LoadedModel model;
+  private final Settings settings;
+  private final NoiseSchedule schedule;
+  private final int size;
+  private final int classes;
+
+  public PfDiffSegGenerator(LoadedModel model, Settings settings) {
+    ModelManifest m = model.manifest();
+    if (!"pfdiffseg".equals(m.kind())) {
+      throw new IllegalArgumentException("model " + model.modelId() + " is a " + m.kind() + ", not a pfdiffseg model");
+    }
+    this.model = model;
+    this.settings = settings;
+    this.schedule = NoiseSchedule.parse(String.valueOf(m.arguments().get("schedule")),
+        ((Number) m.arguments().get("timesteps")).intValue());
+    this.size = ((Number) m.preprocessing().get("size")).intValue();
+    this.classes = ((Number) m.preprocessing().get("classes")).intValue();
+  }
+
+  public int size() {
+    return size;
+  }
+
+  public int classes() {
+    return classes;
+  }
+
+  /** Network evaluations per sample for these settings. */
+  public int steps() {
+    return settings.sampler().stepsFor(schedule);
+  }
+
+  /**
+   * Generates one pair per seed. A pair depends only on its seed, its request and the settings, not on the other
+   * samples of the batch.
+   */
+  public List<Generated> generate(long[] seeds, float[][] requested) {
+    int n = seeds.length;
+    int channels = 1 + classes;
+    int per = channels * size * size;
+    float[] conditions = new float[n * classes];
+    for (int i = 0; i < n; i++) {
+      if (requested[i].length != classes) {
+        throw new IllegalArgumentException("a request has " + requested[i].length + " fractions, the model has "
+            + classes + " classes");
+      }
+      System.arraycopy(requested[i], 0, conditions, i * classes, classes);
+    }
+    float[] x0 = settings.sampler().sample(schedule, guided(conditions, channels), seeds, per);
+    List<Generated> out = new ArrayList<>(n);
+    int pixels = size * size;
+    for (int i = 0; i < n; i++) {
+      float[] sample = Arrays.copyOfRange(x0, i * per, (i + 1) * per);
+      float[] grey = new float[pixels];
+      for (int p = 0; p < pixels; p++) {
+        grey[p] = Math.min(1f, Math.max(0f, (sample[p] + 1f) / 2f));
+      }
+      byte[] mask = PhaseFractions.argmaxMask(sample, classes, size, size, 1);
+      out.add(new Generated(grey, mask, PhaseFractions.of(mask, classes)));
+    }
+    return out;
+  }
+
+  private NoisePredictor guided(float[] conditions, int channels) {
+    float w = settings.guidance();
+    return (x, n, t) -> {
+      float[] tf = new float[n];
+      for (int i = 0; i < n; i++) {
+        tf[i] = t[i];
+      }
+      if (w == 1f) {
+        return eps(x, n, tf, conditions, ones(n), channels);
+      }
+      // conditional and null-condition predictions in one doubled batch
+      float[] both = eps(concat(x, x), 2 * n, concat(tf, tf), concat(conditions, conditions),
+          concat(ones(n), new float[n]), channels);
+      int half = x.length;
+      float[] out = new float[half];
+      for (int j = 0; j < half; j++) {
+        float cond = both[j];
+        float nul = both[half + j];
+        out[j] = nul + w * (cond - nul);
+      }
+      return out;
+    };
+  }
+
+  private float[] eps(float[] x, int n, float[] t, float[] c, float[] use, int channels) {
+    List<Tensor> outputs = model.predict(List.of(Tensor.of(x, n, channels, size, size), Tensor.of(t, n),
+        Tensor.of(c, n, classes), Tensor.of(use, n)));
+    return outputs.get(0).data();
+  }
+
+  private static float[] ones(int n) {
+    float[] a = new float[n];
+    Arrays.fill(a, 1f);
+    return a;
+  }
+
+  private static float[] concat(float[] a, float[] b) {
+    float[] c = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
+  }
+}

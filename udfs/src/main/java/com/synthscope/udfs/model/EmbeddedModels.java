@@ -1,0 +1,56 @@
+package com.synthscope.udfs.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * The default models trained by this project and shipped inside the job jar, addressed as
+ * {@code embedded:<name>}. Every executor reads them from its own classpath, so they need no shared filesystem.
+ */
+public final class EmbeddedModels {
+
+  public static final String SCHEME = "embedded";
+  private static final String ROOT = "/synthscope/models/";
+
+  private EmbeddedModels() {}
+
+  /** The default PF-DiffSeg model (MetalDAM). */
+  public static ModelRef pfDiffSeg() {
+    return ModelRef.of(URI.create(SCHEME + ":pfdiffseg"), null, ModelFormat.DJL_PARAMS);
+  }
+
+  public static boolean isEmbedded(URI uri) {
+    return SCHEME.equals(uri.getScheme());
+  }
+
+  /** Copies an embedded artifact's files (those its manifest lists) into a folder. */
+  static void copy(ModelRef ref, Path into) throws IOException {
+    String name = ref.uri().getSchemeSpecificPart();
+    String base = ROOT + name + "/";
+    String manifest;
+    try (InputStream in = EmbeddedModels.class.getResourceAsStream(base + ModelManifest.FILE_NAME)) {
+      if (in == null) {
+        throw new ModelException(ref.displayName(), "is not embedded in this build",
+            "train it (see README, 'Embedded models') or pass --model with an artifact URI");
+      }
+      manifest = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    Files.writeString(into.resolve(ModelManifest.FILE_NAME), manifest, StandardCharsets.UTF_8);
+    for (String file : ModelManifest.parse(manifest, ref.displayName()).files().keySet()) {
+      try (InputStream in = EmbeddedModels.class.getResourceAsStream(base + file)) {
+        if (in == null) {
+          throw new ModelException(ref.displayName(), "embedded file " + file + " is missing from the jar",
+              "rebuild the job jar");
+        }
+        Path dst = into.resolve(file).normalize();
+        Files.createDirectories(dst.getParent());
+        Files.copy(in, dst, StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+  }
+}
