@@ -119,6 +119,15 @@ public final class MetalDam {
      * {@link ResizeFilter#BOX} (antialiased area average), the labels nearest sampling at pixel centres (source
      * pixel {@code floor((x + 0.5) * in / out)}), so no new class values appear. Scale 1 returns {@code m} itself.
      */
+    /** The micrographs of a split, each downscaled by {@code scale} (training reads them this way). */
+    public static List<LabelledMicrograph> loadDownscaled(Path root, Split split, double scale) throws IOException {
+        List<LabelledMicrograph> out = new java.util.ArrayList<>();
+        for (LabelledMicrograph m : load(root, split)) {
+            out.add(downscale(m, scale));
+        }
+        return out;
+    }
+
     public static LabelledMicrograph downscale(LabelledMicrograph m, double scale) {
         Objects.requireNonNull(m, "m");
         if (!(scale > 0 && scale <= 1)) {

@@ -1,19 +1,12 @@
 package com.synthscope.udfs.train;
 
-import ai.djl.Model;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import com.synthscope.udfs.model.ArtifactWriter;
-import com.synthscope.udfs.model.ModelFormat;
 import com.synthscope.udfs.model.TensorSpec;
 import com.synthscope.udfs.nets.UNet;
 import com.synthscope.udfs.nets.UNetConfig;
-import com.synthscope.udfs.nets.UNetFactory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +18,6 @@ import java.util.Map;
 public final class PfDiffSegTraining {
 
   public static final String KIND = "pfdiffseg";
-  public static final String ENTRY_PREFIX = "pfdiffseg";
   /** Phase-fraction vectors of real training crops, shipped in the artifact for the 'empirical' strategy. */
   public static final String FRACTIONS_FILE = "train-fractions.csv";
   private static final int FRACTION_CROPS = 1024;
@@ -48,10 +40,7 @@ public final class PfDiffSegTraining {
     if (recipe.size() % (1 << config.downsamplings()) != 0) {
       throw new IllegalArgumentException("--size must be a multiple of " + (1 << config.downsamplings()));
     }
-    List<LabelledMicrograph> images = new ArrayList<>();
-    for (LabelledMicrograph m : MetalDam.load(data, split)) {
-      images.add(MetalDam.downscale(m, recipe.scale()));
-    }
+    List<LabelledMicrograph> images = MetalDam.loadDownscaled(data, split, recipe.scale());
     progress.printf("loaded %d %s micrographs of %s at scale %s%n", images.size(), split.name().toLowerCase(),
         data, recipe.scale());
     UNet net = new UNet(config);
@@ -83,20 +72,8 @@ public final class PfDiffSegTraining {
   /** Writes the EMA weights of a checkpoint as a {@code pfdiffseg} artifact. */
   public static Path export(UNetConfig config, DiffusionRecipe recipe, Path checkpoint, Path dir, Split split,
       Map<String, Object> metrics, List<LabelledMicrograph> images) throws IOException {
-    DiffusionTrainer.deleteTree(dir); // an export is whole: no weights of an earlier one stay beside it
-    Files.createDirectories(dir);
+    DiffusionExport.fresh(dir);
     writeFractions(dir.resolve(FRACTIONS_FILE), images, recipe);
-    try (Model model = Model.newInstance(KIND, "PyTorch"); NDManager scratch = NDManager.newBaseManager("PyTorch")) {
-      UNet net = new UNet(config);
-      model.setBlock(net);
-      net.initialize(model.getNDManager(), DataType.FLOAT32, net.inputShapes(1, recipe.size()));
-      DiffusionTrainer.loadEmaWeights(net, checkpoint, scratch);
-      model.setProperty("Epoch", "0"); // else DJL numbers the file after any it finds: the entry must be -0000
-      model.save(dir, ENTRY_PREFIX);
-    }
-    Map<String, Object> arguments = new LinkedHashMap<>(config.toArguments());
-    arguments.put("schedule", recipe.schedule());
-    arguments.put("timesteps", recipe.timesteps());
     Map<String, Object> pre = new LinkedHashMap<>();
     pre.put("size", recipe.size());
     pre.put("scale", recipe.scale());
@@ -104,17 +81,10 @@ public final class PfDiffSegTraining {
     pre.put("class_names", List.of(MetalDam.CLASS_NAMES));
     pre.put("range", "signed-unit");
     pre.put("layout", "channel 0 grey, channels 1..K one-hot mask, all in [-1, 1]");
-    Map<String, Object> r = new LinkedHashMap<>(recipe.toMap());
-    r.put("data", "MetalDAM " + split.name().toLowerCase() + " split (DATA.md)");
-    r.put("network", "UNet " + config.toArguments());
-    long s = recipe.size();
-    ArtifactWriter.write(dir, "pfdiffseg-metaldam-" + recipe.size() + "px", "1", KIND, ModelFormat.DJL_PARAMS,
-        ENTRY_PREFIX + "-0000.params", UNetFactory.class.getName(), arguments,
-        List.of(new TensorSpec("x", List.of((long) config.channels(), s, s), "float32"),
-            new TensorSpec("t", List.of(), "float32"),
-            new TensorSpec("fractions", List.of((long) MetalDam.CLASSES), "float32"),
+    DiffusionExport.write(dir, KIND, "pfdiffseg-metaldam-" + recipe.size() + "px", config, recipe, checkpoint,
+        List.of(new TensorSpec("fractions", List.of((long) MetalDam.CLASSES), "float32"),
             new TensorSpec("use_condition", List.of(), "float32")),
-        List.of(new TensorSpec("eps", List.of((long) config.channels(), s, s), "float32")), pre, r, metrics);
+        pre, Map.of("data", "MetalDAM " + split.name().toLowerCase() + " split (DATA.md)"), metrics);
     return dir;
   }
 }

@@ -1,0 +1,77 @@
+package com.synthscope.job;
+
+import com.synthscope.udfs.train.DiffusionRecipe;
+import com.synthscope.udfs.train.Split;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The options every diffusion training command takes, checked into a recipe. */
+public final class DiffusionTrainingOptions {
+
+  @Option(names = "--data", required = true, paramLabel = "DIR", description = "The metaldam folder (images/, labels/).")
+  Path data;
+
+  @Option(names = "--split", defaultValue = "train", description = "Split of DATA.md to train on (default: ${DEFAULT-VALUE}).")
+  String split;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder: checkpoint/, loss.csv, model/.")
+  Path out;
+
+  @Option(names = "--size", defaultValue = "32", description = "Crop side in pixels at the training scale, a multiple of 4 (default: ${DEFAULT-VALUE}).")
+  int size;
+
+  @Option(names = "--scale", defaultValue = "0.25", description = "Downscaling of the micrographs before cropping (default: ${DEFAULT-VALUE}).")
+  double scale;
+
+  @Option(names = "--steps", defaultValue = "10000", description = "Optimiser steps (default: ${DEFAULT-VALUE}).")
+  int steps;
+
+  @Option(names = "--batch", defaultValue = "16", description = "Crops per step (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--lr", defaultValue = "5e-4", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+  float learningRate;
+
+  @Option(names = "--ema", defaultValue = "0.995", description = "EMA decay of the shipped weights (default: ${DEFAULT-VALUE}).")
+  float emaDecay;
+
+  @Option(names = "--schedule", defaultValue = "linear", description = "linear or cosine (default: ${DEFAULT-VALUE}).")
+  String schedule;
+
+  @Option(names = "--base-channels", defaultValue = "32", description = "UNet width (default: ${DEFAULT-VALUE}).")
+  int baseChannels;
+
+  @Option(names = "--checkpoint-every", defaultValue = "250", description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).")
+  int checkpointEvery;
+
+  @Option(names = "--resume", description = "Continue from OUT/checkpoint (same options; only --steps may change).")
+  boolean resume;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Seed for weights, crops, noise and dropout (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  /** Validates the options; {@code conditionDropout} is 0 for unconditional models. */
+  DiffusionRecipe recipe(float conditionDropout) {
+    if (!Files.isDirectory(data.resolve("images")) || !Files.isDirectory(data.resolve("labels"))) {
+      throw new ConfigurationException("--data " + data + " must hold images/ and labels/ (the metaldam folder)");
+    }
+    if (size % 4 != 0) {
+      throw new ConfigurationException("--size must be a multiple of 4, got " + size);
+    }
+    try {
+      return new DiffusionRecipe(size, scale, steps, batch, learningRate, emaDecay, seed, schedule, 1000,
+          conditionDropout, checkpointEvery);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(e.getMessage(), e);
+    }
+  }
+
+  Split split() {
+    try {
+      return Split.parse(split);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(e.getMessage(), e);
+    }
+  }
+}
