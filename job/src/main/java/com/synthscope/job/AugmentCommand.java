@@ -43,7 +43,7 @@ public final class AugmentCommand extends JobCommand {
   @Option(names = "--sampler", defaultValue = "ddim:50", paramLabel = "ddpm|ddim:K", description = "DDPM ancestral (all T steps) or DDIM with K steps (default: ${DEFAULT-VALUE}).")
   String sampler;
 
-  @Option(names = "--guidance", defaultValue = "2.0", paramLabel = "W", description = "Classifier-free guidance scale: 1 conditional only, 0 unconditional (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--guidance", defaultValue = "4.0", paramLabel = "W", description = "Classifier-free guidance scale: 1 conditional only, 0 unconditional (default: ${DEFAULT-VALUE}).")
   float guidance;
 
   @Option(names = "--max-fraction-error", defaultValue = "0.05", paramLabel = "E", description = "QC: largest L1 distance between requested and achieved fractions (default: ${DEFAULT-VALUE}).")

@@ -40,7 +40,7 @@ public final class EvalPfDiffSegCommand extends CommandBase {
   @Option(names = "--sampler", defaultValue = "ddim:50", description = "Sampler for the quality figures (default: ${DEFAULT-VALUE}).")
   String sampler;
 
-  @Option(names = "--guidance", defaultValue = "2.0", description = "Classifier-free guidance scale (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--guidance", defaultValue = "4.0", description = "Classifier-free guidance scale (default: ${DEFAULT-VALUE}).")
   float guidance;
 
   @Option(names = "--max-fraction-error", defaultValue = "0.05", description = "QC tolerance (default: ${DEFAULT-VALUE}).")
