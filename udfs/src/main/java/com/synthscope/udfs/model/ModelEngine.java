@@ -1,7 +1,6 @@
 package com.synthscope.udfs.model;
 
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** The DJL engines a model artifact may name. */
@@ -32,6 +31,6 @@ public enum ModelEngine {
 
   @Override
   public String toString() {
-    return djlName.toLowerCase(Locale.ROOT).equals("pytorch") ? "PyTorch" : djlName;
+    return djlName;
   }
 }

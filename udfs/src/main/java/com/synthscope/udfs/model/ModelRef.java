@@ -42,6 +42,9 @@ public record ModelRef(URI uri, String sha256, ModelEngine engine, ModelFormat f
 
   /** A short name for messages: the last path element of the URI. */
   public String displayName() {
+    if (uri.isOpaque()) {
+      return uri.toString(); // embedded:pfdiffseg
+    }
     String path = uri.getPath() == null ? uri.toString() : uri.getPath();
     String trimmed = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     int slash = trimmed.lastIndexOf('/');
