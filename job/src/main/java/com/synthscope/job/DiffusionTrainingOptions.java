@@ -1,5 +1,6 @@
 package com.synthscope.job;
 
+import com.synthscope.udfs.nets.UNetConfig;
 import com.synthscope.udfs.train.DiffusionRecipe;
 import com.synthscope.udfs.train.Split;
 import java.nio.file.Files;
@@ -51,13 +52,14 @@ public final class DiffusionTrainingOptions {
   @Option(names = "--seed", defaultValue = "1", description = "Seed for weights, crops, noise and dropout (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  /** Validates the options; {@code conditionDropout} is 0 for unconditional models. */
-  DiffusionRecipe recipe(float conditionDropout) {
+  /** Validates the options for a network; {@code conditionDropout} is 0 for unconditional models. */
+  DiffusionRecipe recipe(float conditionDropout, UNetConfig network) {
     if (!Files.isDirectory(data.resolve("images")) || !Files.isDirectory(data.resolve("labels"))) {
       throw new ConfigurationException("--data " + data + " must hold images/ and labels/ (the metaldam folder)");
     }
-    if (size % 4 != 0) {
-      throw new ConfigurationException("--size must be a multiple of 4, got " + size);
+    int multiple = 1 << network.downsamplings();
+    if (size % multiple != 0) {
+      throw new ConfigurationException("--size must be a multiple of " + multiple + ", got " + size);
     }
     try {
       return new DiffusionRecipe(size, scale, steps, batch, learningRate, emaDecay, seed, schedule, 1000,

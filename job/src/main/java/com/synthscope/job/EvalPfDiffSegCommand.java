@@ -120,16 +120,16 @@ public final class EvalPfDiffSegCommand extends CommandBase {
       json.put(strategy, fc.toMap(names));
     }
     Map<String, Object> speeds = new LinkedHashMap<>();
+    long[] seeds = new long[batch];
+    float[][] req = new float[batch][];
+    FractionSampler timedRequests = PfDiffSegModel.fractions("empirical", fetched, classes);
+    for (int i = 0; i < batch; i++) {
+      seeds[i] = Augmentation.sampleSeed(seed + 1, i);
+      req[i] = timedRequests.sample(seeds[i]);
+    }
     for (String s : speed) {
       PfDiffSegGenerator timed = new PfDiffSegGenerator(loaded,
           new PfDiffSegGenerator.Settings(SamplerSpec.parse(s), guidance));
-      long[] seeds = new long[batch];
-      float[][] req = new float[batch][];
-      FractionSampler fs = PfDiffSegModel.fractions("empirical", fetched, classes);
-      for (int i = 0; i < batch; i++) {
-        seeds[i] = Augmentation.sampleSeed(seed + 1, i);
-        req[i] = fs.sample(seeds[i]);
-      }
       long t0 = System.nanoTime();
       timed.generate(seeds, req);
       double sec = (System.nanoTime() - t0) / 1e9;

@@ -1,5 +1,6 @@
 package com.synthscope.job;
 
+import com.synthscope.udfs.nets.UNetConfig;
 import com.synthscope.udfs.train.DiffusionRecipe;
 import com.synthscope.udfs.train.DnfBackboneTraining;
 import java.nio.file.Path;
@@ -15,17 +16,19 @@ public final class TrainDnfBackboneCommand extends CommandBase {
   @Mixin DiffusionTrainingOptions options;
 
   private DiffusionRecipe recipe;
+  private UNetConfig network;
 
   @Override
   protected void validate() {
-    recipe = options.recipe(0f);
+    network = DnfBackboneTraining.network(options.baseChannels);
+    recipe = options.recipe(0f, network);
   }
 
   @Override
   protected int execute() throws Exception {
     long started = System.nanoTime();
     Path artifact = DnfBackboneTraining.run(options.data, options.split(), recipe,
-        DnfBackboneTraining.network(options.baseChannels), options.out, options.resume, TrainingOutput.of(out()));
+        network, options.out, options.resume, TrainingOutput.of(out()));
     return TrainingOutput.finish(this, "train dnf-backbone", artifact, recipe, started);
   }
 }

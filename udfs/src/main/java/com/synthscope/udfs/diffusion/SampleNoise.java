@@ -70,7 +70,8 @@ public final class SampleNoise {
         }
     }
 
-    static long mix64(long z) {
+    /** The SplitMix64 finaliser: spreads nearby 64-bit values over the whole range. */
+    public static long mix64(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);

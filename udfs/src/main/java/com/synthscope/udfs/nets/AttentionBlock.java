@@ -32,13 +32,13 @@ public final class AttentionBlock extends AbstractBlock {
     Shape s = x.getShape();
     long n = s.get(0);
     long hw = s.get(2) * s.get(3);
-    NDArray h = ResBlock.one(qkv, ps, ResBlock.one(norm, ps, x, training), training).reshape(n, 3, channels, hw);
+    NDArray h = Layers.apply(qkv, ps, Layers.apply(norm, ps, x, training), training).reshape(n, 3, channels, hw);
     NDArray q = h.get(":, 0");
     NDArray k = h.get(":, 1");
     NDArray v = h.get(":, 2");
     NDArray weights = q.transpose(0, 2, 1).matMul(k).mul(1.0 / Math.sqrt(channels)).softmax(2); // (N, HW, HW)
     NDArray attended = v.matMul(weights.transpose(0, 2, 1)).reshape(s); // (N, C, HW) -> NCHW
-    return new NDList(x.add(ResBlock.one(proj, ps, attended, training)));
+    return new NDList(x.add(Layers.apply(proj, ps, attended, training)));
   }
 
   @Override

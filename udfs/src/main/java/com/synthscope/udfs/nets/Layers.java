@@ -1,17 +1,25 @@
 package com.synthscope.udfs.nets;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
 
 /** Small building blocks and functions shared by the networks. */
 public final class Layers {
 
   private Layers() {}
+
+  /** Runs a block that takes and returns one array. */
+  public static NDArray apply(Block block, ParameterStore ps, NDArray x, boolean training) {
+    return block.forward(ps, new NDList(x), training).singletonOrThrow();
+  }
 
   public static NDArray silu(NDArray x) {
     return x.mul(Activation.sigmoid(x));

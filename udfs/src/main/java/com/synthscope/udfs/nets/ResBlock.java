@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
@@ -44,16 +43,12 @@ public final class ResBlock extends AbstractBlock {
       PairList<String, Object> params) {
     NDArray x = inputs.get(0);
     NDArray emb = inputs.get(1);
-    NDArray h = one(conv1, ps, Layers.silu(one(norm1, ps, x, training)), training);
-    NDArray e = one(embProj, ps, Layers.silu(emb), training);
+    NDArray h = Layers.apply(conv1, ps, Layers.silu(Layers.apply(norm1, ps, x, training)), training);
+    NDArray e = Layers.apply(embProj, ps, Layers.silu(emb), training);
     h = h.add(e.reshape(e.getShape().get(0), out, 1, 1));
-    h = one(conv2, ps, Layers.silu(one(norm2, ps, h, training)), training);
-    NDArray s = skip == null ? x : one(skip, ps, x, training);
+    h = Layers.apply(conv2, ps, Layers.silu(Layers.apply(norm2, ps, h, training)), training);
+    NDArray s = skip == null ? x : Layers.apply(skip, ps, x, training);
     return new NDList(s.add(h));
-  }
-
-  static NDArray one(Block b, ParameterStore ps, NDArray x, boolean training) {
-    return b.forward(ps, new NDList(x), training).singletonOrThrow();
   }
 
   @Override

@@ -169,33 +169,33 @@ public final class UNet extends AbstractBlock {
       PairList<String, Object> params) {
     NDArray x = inputs.get(0);
     NDArray emb = embedding(ps, inputs, training);
-    NDArray h = ResBlock.one(convIn, ps, x, training);
+    NDArray h = Layers.apply(convIn, ps, x, training);
     Deque<NDArray> skips = new ArrayDeque<>();
     skips.push(h);
     for (Block b : down) {
       h = b instanceof Stage ? b.forward(ps, new NDList(h, emb), training).singletonOrThrow()
-          : ResBlock.one(b, ps, h, training);
+          : Layers.apply(b, ps, h, training);
       skips.push(h);
     }
     h = mid1.forward(ps, new NDList(h, emb), training).singletonOrThrow();
-    h = ResBlock.one(midAttention, ps, h, training);
+    h = Layers.apply(midAttention, ps, h, training);
     h = mid2.forward(ps, new NDList(h, emb), training).singletonOrThrow();
     for (Block b : up) {
       h = b instanceof Stage ? b.forward(ps, new NDList(h.concat(skips.pop(), 1), emb), training).singletonOrThrow()
-          : ResBlock.one(b, ps, h, training);
+          : Layers.apply(b, ps, h, training);
     }
-    return new NDList(ResBlock.one(convOut, ps, Layers.silu(ResBlock.one(normOut, ps, h, training)), training));
+    return new NDList(Layers.apply(convOut, ps, Layers.silu(Layers.apply(normOut, ps, h, training)), training));
   }
 
   private NDArray embedding(ParameterStore ps, NDList inputs, boolean training) {
     NDArray t = Layers.timestepEmbedding(inputs.get(1), config.baseChannels());
-    NDArray emb = ResBlock.one(time2, ps, Layers.silu(ResBlock.one(time1, ps, t, training)), training);
+    NDArray emb = Layers.apply(time2, ps, Layers.silu(Layers.apply(time1, ps, t, training)), training);
     if (config.conditionDim() == 0) {
       return emb;
     }
     NDArray c = inputs.get(2);
     NDArray use = inputs.get(3).toType(DataType.FLOAT32, false).reshape(-1, 1);
-    NDArray cond = ResBlock.one(cond2, ps, Layers.silu(ResBlock.one(cond1, ps, c, training)), training);
+    NDArray cond = Layers.apply(cond2, ps, Layers.silu(Layers.apply(cond1, ps, c, training)), training);
     NDArray nul = ps.getValue(nullCondition, c.getDevice(), training).reshape(1, -1);
     return emb.add(cond.mul(use)).add(nul.mul(use.neg().add(1)));
   }

@@ -4,6 +4,7 @@ import com.synthscope.udfs.augment.FractionSampler;
 import com.synthscope.udfs.augment.PairPng;
 import com.synthscope.udfs.augment.PfDiffSegGenerator;
 import com.synthscope.udfs.augment.QualityCheck;
+import com.synthscope.udfs.diffusion.SampleNoise;
 import com.synthscope.udfs.model.Batches;
 import com.synthscope.udfs.model.LoadedModel;
 import com.synthscope.udfs.model.ModelRef;
@@ -56,10 +57,7 @@ public final class Augmentation {
 
   /** SplitMix64 of (run seed, id): well-spread, reproducible seeds for neighbouring ids. */
   public static long sampleSeed(long runSeed, long id) {
-    long z = runSeed + 0x9E3779B97F4A7C15L * (id + 1);
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
+    return SampleNoise.mix64(runSeed + 0x9E3779B97F4A7C15L * (id + 1));
   }
 
   /** Generates every planned sample, batched per partition. */

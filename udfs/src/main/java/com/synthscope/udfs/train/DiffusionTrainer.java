@@ -16,6 +16,7 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
+import com.synthscope.udfs.diffusion.ForwardProcess;
 import com.synthscope.udfs.diffusion.NoiseSchedule;
 import com.synthscope.udfs.nets.UNet;
 import java.io.IOException;
@@ -64,6 +65,11 @@ public final class DiffusionTrainer {
     this.out = out;
     this.progress = progress;
     this.schedule = NoiseSchedule.parse(recipe.schedule(), recipe.timesteps());
+    int multiple = 1 << net.config().downsamplings();
+    if (recipe.size() % multiple != 0) {
+      throw new IllegalArgumentException("crop size " + recipe.size() + " must be a multiple of " + multiple
+          + " for a UNet that halves the image " + net.config().downsamplings() + " times");
+    }
   }
 
   public Path checkpointDir() {
@@ -138,20 +144,18 @@ public final class DiffusionTrainer {
     int n = batch.n();
     int perSample = batch.x0().length / n;
     float[] noise = new float[batch.x0().length];
-    float[] xt = new float[noise.length];
+    int[] timesteps = new int[n];
     float[] t = new float[n];
     float[] use = new float[n];
     for (int i = 0; i < n; i++) {
-      int ti = rng.nextInt(schedule.steps());
-      t[i] = ti;
+      timesteps[i] = rng.nextInt(schedule.steps());
+      t[i] = timesteps[i];
       use[i] = rng.nextDouble() < recipe.conditionDropout() ? 0f : 1f;
-      float a = (float) Math.sqrt(schedule.alphaBar(ti));
-      float s = (float) Math.sqrt(1 - schedule.alphaBar(ti));
       for (int j = i * perSample; j < (i + 1) * perSample; j++) {
         noise[j] = (float) gaussian(rng);
-        xt[j] = a * batch.x0()[j] + s * noise[j];
       }
     }
+    float[] xt = ForwardProcess.qSample(schedule, batch.x0(), noise, n, timesteps);
     NDManager m = trainer.getManager().newSubManager();
     try (m) {
       int size = recipe.size();
@@ -176,7 +180,7 @@ public final class DiffusionTrainer {
   }
 
   private static double gaussian(SplittableRandom rng) {
-    // Box-Muller on the step's own source: reproducible on every JVM
+    // Box-Muller on the step's own source (SampleNoise keys its streams by sample seed, which training has not)
     double u1 = 1.0 - rng.nextDouble();
     double u2 = rng.nextDouble();
     return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);

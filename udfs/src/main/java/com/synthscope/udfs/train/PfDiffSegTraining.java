@@ -37,9 +37,6 @@ public final class PfDiffSegTraining {
    */
   public static Path run(Path data, Split split, DiffusionRecipe recipe, UNetConfig config, Path out, boolean resume,
       PrintStream progress) throws IOException {
-    if (recipe.size() % (1 << config.downsamplings()) != 0) {
-      throw new IllegalArgumentException("--size must be a multiple of " + (1 << config.downsamplings()));
-    }
     List<LabelledMicrograph> images = MetalDam.loadDownscaled(data, split, recipe.scale());
     progress.printf("loaded %d %s micrographs of %s at scale %s%n", images.size(), split.name().toLowerCase(),
         data, recipe.scale());

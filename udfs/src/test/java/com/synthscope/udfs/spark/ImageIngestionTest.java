@@ -92,7 +92,6 @@ class ImageIngestionTest {
     Path dir = Files.createDirectories(tmp.resolve("tree"));
     Path sub = Files.createDirectories(dir.resolve("nested").resolve("run_date=2026-01-01"));
     Path image = Files.createDirectories(tmp.resolve("one"));
-    ImageCorpus.write(image);
     Path png = image.resolve(okPng(ImageCorpus.write(image)));
     Files.copy(png, dir.resolve("top.png"));
     Files.copy(png, sub.resolve("deep.png"));
