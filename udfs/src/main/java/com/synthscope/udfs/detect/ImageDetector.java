@@ -1,0 +1,46 @@
+package com.synthscope.udfs.detect;
+
+import com.synthscope.udfs.model.ExecutionSettings;
+import com.synthscope.udfs.model.ModelEngine;
+import java.awt.image.BufferedImage;
+import java.io.Serializable;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * A detector of generated images as jobs use it: a small serializable description (model references and
+ * settings, never loaded models) that the driver checks once and every executor opens into a batch scorer.
+ *
+ * <p>Implementations: {@code dnf.DnfDetector}, {@code nsnet.NsNetDetector}. Each does its own pre-processing from
+ * the decoded picture, so callers hand over images exactly as {@code image.ImageDecoder} returned them.
+ */
+public interface ImageDetector extends Serializable {
+
+  /** Short lower-case name; score columns are {@code name() + "_score"}. */
+  String name();
+
+  /** The engine its models run on (for the task's device choice). */
+  ModelEngine engine();
+
+  /** Images per model batch. */
+  int batchSize();
+
+  /**
+   * On the driver, before any task: fetches, verifies and dry-runs every model, and checks that they belong
+   * together. Throws {@code model.ModelException} with what to fix.
+   *
+   * @return the models as {@code id@sha256} (several joined by {@code +}), for the output's {@code models} column
+   */
+  String preflight(Configuration hadoopConf);
+
+  /** In a task: the detector's models (loaded once per JVM and device) behind a scorer for this thread. */
+  Scorer open(Configuration hadoopConf, ExecutionSettings settings);
+
+  /** Scores batches for one task thread. */
+  @FunctionalInterface
+  interface Scorer {
+
+    /** p(generated) in [0, 1] per image, in order. */
+    double[] score(List<BufferedImage> images);
+  }
+}
