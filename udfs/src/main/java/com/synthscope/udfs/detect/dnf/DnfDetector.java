@@ -109,12 +109,6 @@ public final class DnfDetector implements ImageDetector {
     };
   }
 
-  /** The featurizer alone (for the feature-extraction job), with the classifier's recorded feature. */
-  public DnfFeaturizer featurizer(DnfFeature feature, Configuration hadoopConf, ExecutionSettings settings) {
-    return new DnfFeaturizer(feature, feature.isDnf()
-        ? ModelRegistry.get().model(requireBackbone(), hadoopConf, settings) : null);
-  }
-
   private ModelRef requireBackbone() {
     if (backbone == null) {
       throw new ModelException(classifier.displayName(), "was trained on DNF features but no backbone was given",
