@@ -275,15 +275,13 @@ public final class ClassifierTrainer {
     if (sample.dimension() != 3) {
       return x;
     }
-    int h = (int) sample.get(1);
     int w = (int) sample.get(2);
     float[] f = new float[x.length];
-    for (int row = 0; row < x.length / w; row++) {
+    for (int row = 0; row < x.length / w; row++) { // every row of every channel
       for (int col = 0; col < w; col++) {
         f[row * w + col] = x[row * w + w - 1 - col];
       }
     }
-    assert x.length % (h * w) == 0;
     return f;
   }
 
