@@ -71,12 +71,41 @@ public final class ImageScoring {
     StructType out = schema(in, contentColumn, fixed);
     return input.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
       ImageDecoder decoder = new ImageDecoder(limits);
-      List<ImageDetector.Scorer> scorers = new ArrayList<>();
-      for (ImageDetector d : fixed) {
-        scorers.add(d.open(conf.get(), TaskResources.current(d.engine())));
-      }
+      List<ImageDetector.Scorer> scorers = open(fixed, conf);
       return Batches.map(rows, batchSize, batch -> scoreBatch(batch, content, decoder, scorers));
     }, Encoders.row(out));
+  }
+
+  /** In a task: every detector's scorer for this thread, on the device the task was given. */
+  public static List<ImageDetector.Scorer> open(List<ImageDetector> detectors, HadoopConf conf) {
+    List<ImageDetector.Scorer> scorers = new ArrayList<>();
+    for (ImageDetector d : detectors) {
+      scorers.add(d.open(conf.get(), TaskResources.current(d.engine())));
+    }
+    return scorers;
+  }
+
+  /**
+   * Scores decoded images with every scorer: {@code [detector][image]}, each checked to give one probability per
+   * image.
+   *
+   * @param nanos when not null, each detector's time is added to {@code nanos[detector]}
+   */
+  public static double[][] scoreDecoded(List<BufferedImage> images, List<ImageDetector.Scorer> scorers,
+      long[] nanos) {
+    double[][] scores = new double[scorers.size()][];
+    for (int k = 0; k < scorers.size(); k++) {
+      long t0 = System.nanoTime();
+      scores[k] = images.isEmpty() ? new double[0] : scorers.get(k).score(images);
+      if (nanos != null) {
+        nanos[k] += System.nanoTime() - t0;
+      }
+      if (scores[k].length != images.size()) {
+        throw new IllegalStateException("a detector gave " + scores[k].length + " scores for " + images.size()
+            + " images");
+      }
+    }
+    return scores;
   }
 
   private static List<Row> scoreBatch(List<Row> batch, int content, ImageDecoder decoder,
@@ -96,14 +125,7 @@ public final class ImageScoring {
         errors[i] = r == null ? "empty: no image bytes" : ((DecodeResult.Failed) r).message();
       }
     }
-    double[][] scores = new double[scorers.size()][];
-    for (int k = 0; k < scorers.size(); k++) {
-      scores[k] = images.isEmpty() ? new double[0] : scorers.get(k).score(images);
-      if (scores[k].length != images.size()) {
-        throw new IllegalStateException("a detector gave " + scores[k].length + " scores for " + images.size()
-            + " images");
-      }
-    }
+    double[][] scores = scoreDecoded(images, scorers, null);
     List<Row> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       Row row = batch.get(i);
