@@ -40,11 +40,8 @@ public final class AuditCommand extends JobCommand {
   @Option(names = "--fail-on-flagged", paramLabel = "N", description = "Exit with 1 when more than N images are flagged (default: flagged images are no failure).")
   Long failOnFlagged;
 
-  @Option(names = "--dnf-model", paramLabel = "URI", description = "DNF model artifact(s) (repeatable); default: the embedded models.")
-  List<String> dnfModels = new ArrayList<>();
-
-  @Option(names = "--nsnet-model", paramLabel = "URI", description = "NS-Net model artifact(s) (repeatable); default: the embedded models.")
-  List<String> nsnetModels = new ArrayList<>();
+  @Option(names = "--model", paramLabel = "DETECTOR.ROLE=URI", description = "A detector's model artifact instead of the embedded one, e.g. dnf.classifier=hdfs:///models/dnf-cls, dnf.backbone=... (repeatable).")
+  Map<String, String> models = new LinkedHashMap<>();
 
   @Option(names = "--batch", paramLabel = "N", description = "Images per model batch (default: the largest batch size of the selected detectors).")
   Integer batch;
@@ -99,12 +96,11 @@ public final class AuditCommand extends JobCommand {
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage(), e);
     }
-    detectors = detectors(catalog, detectorNames, Map.of("dnf", dnfModels, "nsnet", nsnetModels));
+    detectors = detectors(catalog, detectorNames, models);
   }
 
-  /** The detectors named, each once, in order; model URIs go to the detector they are for. */
-  static List<ImageDetector> detectors(DetectorCatalog catalog, List<String> names,
-      Map<String, List<String>> modelUris) {
+  /** The detectors named, each once, in order; {@code DETECTOR.ROLE=URI} model options go to their detector. */
+  static List<ImageDetector> detectors(DetectorCatalog catalog, List<String> names, Map<String, String> models) {
     LinkedHashSet<String> unique = new LinkedHashSet<>();
     for (String n : names) {
       String name = n.strip().toLowerCase(java.util.Locale.ROOT);
@@ -122,14 +118,22 @@ public final class AuditCommand extends JobCommand {
             + String.join(", ", catalog.names()));
       }
     }
-    modelUris.forEach((d, uris) -> {
-      if (!uris.isEmpty() && !unique.contains(d)) {
-        throw new ConfigurationException("--" + d + "-model given but " + d + " is not among --detectors");
+    Map<String, Map<String, String>> byDetector = new LinkedHashMap<>();
+    models.forEach((key, uri) -> {
+      int dot = key.indexOf('.');
+      if (dot <= 0 || dot == key.length() - 1) {
+        throw new ConfigurationException("--model " + key + "=" + uri + ": write DETECTOR.ROLE=URI, e.g."
+            + " dnf.classifier=URI");
       }
+      String d = key.substring(0, dot);
+      if (!unique.contains(d)) {
+        throw new ConfigurationException("--model " + key + " given but " + d + " is not among --detectors");
+      }
+      byDetector.computeIfAbsent(d, x -> new LinkedHashMap<>()).put(key.substring(dot + 1), uri);
     });
     List<ImageDetector> out = new ArrayList<>();
     for (String name : unique) {
-      out.add(catalog.create(name, modelUris.getOrDefault(name, List.of())));
+      out.add(catalog.create(name, byDetector.getOrDefault(name, Map.of())));
     }
     return out;
   }

@@ -13,8 +13,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SynthScopeCli.Version.class,
     description = "Spark jobs that audit image archives for AI-generated images and augment micrograph training sets.",
-    subcommands = {CommandLine.HelpCommand.class, IngestCommand.class, AuditCommand.class, DemoCommand.class, AugmentCommand.class, TrainCommand.class,
-        EvalCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, IngestCommand.class, AuditCommand.class, DemoCommand.class,
+        AugmentCommand.class, TrainCommand.class, EvalCommand.class, BenchDataCommand.class})
 public final class SynthScopeCli implements Runnable {
 
   public static final int EXIT_OK = 0;

@@ -126,7 +126,7 @@ class AuditCommandTest {
 
     // another model for one detector: everything is scored again
     IngestCommandTest.Result third = audit("audit", "--input", in.toString(), "--output", out.toString(),
-        "--run-id", "r3", "--nsnet-model", "2");
+        "--run-id", "r3", "--model", "nsnet.version=2");
     assertEquals(0, third.code(), third.err());
     assertEquals(ok + 2, third.lastLineJson().get("new").getAsLong());
     assertTrue(Files.isRegularFile(out.resolve("runs/r1/report.html")));
@@ -252,7 +252,7 @@ class AuditCommandTest {
     assertEquals(2, unknown.code());
     assertTrue(unknown.err().contains("unknown detector 'magic'"), unknown.err());
     assertEquals(2, audit(concat(base, "--run-id", "../escape")).code());
-    IngestCommandTest.Result missing = audit(concat(base, "--dnf-model", tmp.resolve("no-model").toString()));
+    IngestCommandTest.Result missing = audit(concat(base, "--model", "dnf.classifier=" + tmp.resolve("no-model")));
     assertEquals(2, missing.code(), missing.err());
     assertEquals(1, missing.err().strip().lines().count(), missing.err());
     assertFalse(Files.exists(out), "a model error writes nothing");
@@ -293,6 +293,22 @@ class AuditCommandTest {
     Path foreign = Files.createDirectories(tmp.resolve("foreign"));
     Files.writeString(foreign.resolve("keep.txt"), "mine");
     assertEquals(2, audit("demo", "--output", foreign.toString()).code(), "never deletes a folder it did not make");
+  }
+
+  @Test
+  void theBuiltInDetectorsAreWiredAndCheckedBeforeAnythingRuns() throws Exception {
+    Path in = tmp.resolve("in");
+    png(in.resolve("a.png"), grey(100, 1));
+    Path out = tmp.resolve("audit");
+    IngestCommandTest.Result badRole = IngestCommandTest.cli("audit", "--input", in.toString(), "--output",
+        out.toString(), "--detectors", "dnf", "--model", "dnf.encoder=" + tmp);
+    assertEquals(2, badRole.code());
+    assertTrue(badRole.err().contains("dnf takes the models backbone, classifier"), badRole.err());
+    IngestCommandTest.Result missing = IngestCommandTest.cli("audit", "--input", in.toString(), "--output",
+        out.toString(), "--detectors", "dnf", "--model", "dnf.classifier=" + tmp.resolve("nowhere"), "--model",
+        "dnf.backbone=" + tmp.resolve("nowhere-either"));
+    assertEquals(2, missing.code(), missing.err());
+    assertFalse(Files.exists(out), "nothing written");
   }
 
   private static String[] concat(String[] a, String... b) {

@@ -33,8 +33,8 @@ import picocli.CommandLine;
  * Real detectors for testing the audit before DNF and NS-Net ship, under their CLI names: {@code dnf} runs the tiny
  * random-weight ONNX fixture model through the real ONNX Runtime engine (p = softmax of its two logits on the
  * image resized to 8x8); {@code nsnet} is pure Java, p = the image's mean grey level, so tests know which images it
- * flags. A model URI option given to {@code dnf} replaces the fixture folder; one given to {@code nsnet} is its
- * "model version" (another version is another model id).
+ * flags. {@code --model dnf.classifier=DIR} replaces the fixture folder; {@code --model nsnet.version=V} sets the
+ * grey-level "model version" (another version is another model id).
  */
 final class TestDetectors implements DetectorCatalog {
 
@@ -51,11 +51,11 @@ final class TestDetectors implements DetectorCatalog {
   }
 
   @Override
-  public ImageDetector create(String name, List<String> modelUris) {
+  public ImageDetector create(String name, java.util.Map<String, String> models) {
     return switch (name) {
-      case "dnf" -> new OnnxFixtureDetector(modelUris.isEmpty() ? onnxFixture.toUri()
-          : Path.of(modelUris.get(0)).toAbsolutePath().toUri());
-      case "nsnet" -> new GreyLevelDetector(modelUris.isEmpty() ? "1" : modelUris.get(0));
+      case "dnf" -> new OnnxFixtureDetector(models.containsKey("classifier")
+          ? Path.of(models.get("classifier")).toAbsolutePath().toUri() : onnxFixture.toUri());
+      case "nsnet" -> new GreyLevelDetector(models.getOrDefault("version", "1"));
       default -> throw new ConfigurationException("unknown detector '" + name + "'");
     };
   }

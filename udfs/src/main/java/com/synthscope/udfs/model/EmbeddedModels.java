@@ -24,6 +24,16 @@ public final class EmbeddedModels {
     return ModelRef.of(URI.create(SCHEME + ":pfdiffseg"), null, ModelFormat.DJL_PARAMS);
   }
 
+  /** The default DNF diffusion backbone (unconditional, MetalDAM). */
+  public static ModelRef dnfBackbone() {
+    return ModelRef.of(URI.create(SCHEME + ":dnf-backbone"), null, ModelFormat.DJL_PARAMS);
+  }
+
+  /** The default DNF classifier, trained on features of {@link #dnfBackbone()}. */
+  public static ModelRef dnfClassifier() {
+    return ModelRef.of(URI.create(SCHEME + ":dnf-classifier"), null, ModelFormat.DJL_PARAMS);
+  }
+
   public static boolean isEmbedded(URI uri) {
     return SCHEME.equals(uri.getScheme());
   }

@@ -2,7 +2,6 @@ package com.synthscope.udfs.spark;
 
 import com.synthscope.udfs.detect.ImageDetector;
 import com.synthscope.udfs.image.DecodeLimits;
-import com.synthscope.udfs.image.DecodeResult;
 import com.synthscope.udfs.image.ImageDecoder;
 import com.synthscope.udfs.model.Batches;
 import java.awt.image.BufferedImage;
@@ -12,7 +11,6 @@ import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -26,7 +24,7 @@ import org.apache.spark.sql.types.StructType;
 public final class ImageScoring {
 
   /** Why a row has no scores (decode failure message), null when scored. */
-  public static final String ERROR = "scoring_error";
+  public static final String ERROR = DecodedBatches.ERROR;
 
   private ImageScoring() {}
 
@@ -37,17 +35,11 @@ public final class ImageScoring {
 
   /** The output schema: the input's columns except {@code contentColumn}, then the scores and {@value #ERROR}. */
   public static StructType schema(StructType input, String contentColumn, List<ImageDetector> detectors) {
-    List<StructField> fields = new ArrayList<>();
-    for (StructField f : input.fields()) {
-      if (!f.name().equals(contentColumn)) {
-        fields.add(f);
-      }
-    }
+    List<StructField> scores = new ArrayList<>();
     for (ImageDetector d : detectors) {
-      fields.add(DataTypes.createStructField(scoreColumn(d), DataTypes.DoubleType, true));
+      scores.add(DataTypes.createStructField(scoreColumn(d), DataTypes.DoubleType, true));
     }
-    fields.add(DataTypes.createStructField(ERROR, DataTypes.StringType, true));
-    return DataTypes.createStructType(fields);
+    return DecodedBatches.schema(input, contentColumn, scores);
   }
 
   /**
@@ -61,18 +53,25 @@ public final class ImageScoring {
     if (detectors.isEmpty()) {
       throw new IllegalArgumentException("no detector to score with");
     }
-    StructType in = input.schema();
-    int content = in.fieldIndex(contentColumn);
-    if (!in.fields()[content].dataType().equals(DataTypes.BinaryType)) {
-      throw new IllegalArgumentException("column " + contentColumn + " must be binary, it is "
-          + in.fields()[content].dataType().simpleString());
-    }
+    int content = DecodedBatches.binaryColumn(input.schema(), contentColumn);
     List<ImageDetector> fixed = List.copyOf(detectors);
-    StructType out = schema(in, contentColumn, fixed);
+    StructType out = schema(input.schema(), contentColumn, fixed);
     return input.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
       ImageDecoder decoder = new ImageDecoder(limits);
       List<ImageDetector.Scorer> scorers = open(fixed, conf);
-      return Batches.map(rows, batchSize, batch -> scoreBatch(batch, content, decoder, scorers));
+      return Batches.map(rows, batchSize, batch -> DecodedBatches.map(batch, content, decoder, scorers.size(),
+          images -> {
+            double[][] scores = scoreDecoded(images, scorers, null);
+            List<Object[]> values = new ArrayList<>(images.size());
+            for (int i = 0; i < images.size(); i++) {
+              Object[] v = new Object[scores.length];
+              for (int k = 0; k < scores.length; k++) {
+                v[k] = scores[k][i];
+              }
+              values.add(v);
+            }
+            return values;
+          }));
     }, Encoders.row(out));
   }
 
@@ -106,41 +105,5 @@ public final class ImageScoring {
       }
     }
     return scores;
-  }
-
-  private static List<Row> scoreBatch(List<Row> batch, int content, ImageDecoder decoder,
-      List<ImageDetector.Scorer> scorers) {
-    int n = batch.size();
-    String[] errors = new String[n];
-    List<BufferedImage> images = new ArrayList<>(n);
-    int[] slot = new int[n];
-    for (int i = 0; i < n; i++) {
-      byte[] bytes = (byte[]) batch.get(i).get(content);
-      DecodeResult r = bytes == null ? null : decoder.decode(bytes);
-      if (r instanceof DecodeResult.Decoded d) {
-        slot[i] = images.size();
-        images.add(d.image());
-      } else {
-        slot[i] = -1;
-        errors[i] = r == null ? "empty: no image bytes" : ((DecodeResult.Failed) r).message();
-      }
-    }
-    double[][] scores = scoreDecoded(images, scorers, null);
-    List<Row> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      Row row = batch.get(i);
-      List<Object> values = new ArrayList<>(row.size() + scorers.size());
-      for (int c = 0; c < row.size(); c++) {
-        if (c != content) {
-          values.add(row.get(c));
-        }
-      }
-      for (double[] s : scores) {
-        values.add(slot[i] < 0 ? null : s[slot[i]]);
-      }
-      values.add(errors[i]);
-      out.add(RowFactory.create(values.toArray()));
-    }
-    return out;
   }
 }

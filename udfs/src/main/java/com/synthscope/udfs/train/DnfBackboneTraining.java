@@ -1,5 +1,6 @@
 package com.synthscope.udfs.train;
 
+import com.synthscope.udfs.detect.dnf.DnfFeature;
 import com.synthscope.udfs.nets.UNet;
 import com.synthscope.udfs.nets.UNetConfig;
 import java.io.IOException;
@@ -16,7 +17,7 @@ import java.util.Map;
  */
 public final class DnfBackboneTraining {
 
-  public static final String KIND = "dnf-backbone";
+  public static final String KIND = DnfFeature.BACKBONE_KIND;
 
   private DnfBackboneTraining() {}
 

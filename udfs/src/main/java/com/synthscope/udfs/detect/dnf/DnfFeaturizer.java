@@ -1,0 +1,62 @@
+package com.synthscope.udfs.detect.dnf;
+
+import com.synthscope.udfs.diffusion.NoisePredictor;
+import com.synthscope.udfs.image.ColorMode;
+import com.synthscope.udfs.image.FloatImage;
+import com.synthscope.udfs.image.ImageTensors;
+import com.synthscope.udfs.image.ResizeFilter;
+import com.synthscope.udfs.image.Resampler;
+import com.synthscope.udfs.model.LoadedModel;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decoded pictures to the classifier's input: grey or RGB, resized (bicubic, as the paper) to the backbone's
+ * resolution, scaled to [-1, 1], then, for {@link DnfFeature#DNF}, the backbone's noise feature.
+ */
+public final class DnfFeaturizer {
+
+  private final DnfFeature feature;
+  private final NoisePredictor backbone;
+  private final DnfExtractor extractor;
+
+  /** @param backbone the loaded backbone; null for {@link DnfFeature#PIXELS} */
+  public DnfFeaturizer(DnfFeature feature, LoadedModel backbone) {
+    this.feature = feature;
+    if (feature.isDnf()) {
+      this.backbone = DnfExtractor.predictor(backbone, feature.channels(), feature.size(), feature.size());
+      this.extractor = new DnfExtractor(feature.mode(), feature.postprocess());
+    } else {
+      this.backbone = null;
+      this.extractor = null;
+    }
+  }
+
+  public DnfFeature feature() {
+    return feature;
+  }
+
+  /** One picture as the backbone takes it: {@code [channels, size, size]} in [-1, 1]. */
+  public static float[] input(BufferedImage image, int channels, int size) {
+    FloatImage f = ImageTensors.toFloat(image, channels == 1 ? ColorMode.GREY : ColorMode.RGB);
+    return ImageTensors.toSignedUnit(Resampler.resize(f, size, size, ResizeFilter.BICUBIC)).data();
+  }
+
+  /** The features of a batch, one flat {@code [channels, size, size]} array per picture. */
+  public List<float[]> features(List<BufferedImage> images) {
+    int per = feature.channels() * feature.size() * feature.size();
+    float[] x = new float[images.size() * per];
+    for (int i = 0; i < images.size(); i++) {
+      System.arraycopy(input(images.get(i), feature.channels(), feature.size()), 0, x, i * per, per);
+    }
+    float[] f = feature.isDnf() ? extractor.extract(backbone, x, images.size()) : x;
+    List<float[]> out = new ArrayList<>(images.size());
+    for (int i = 0; i < images.size(); i++) {
+      float[] one = new float[per];
+      System.arraycopy(f, i * per, one, 0, per);
+      out.add(one);
+    }
+    return out;
+  }
+}

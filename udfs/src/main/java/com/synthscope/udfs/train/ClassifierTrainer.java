@@ -1,0 +1,352 @@
+package com.synthscope.udfs.train;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.SplittableRandom;
+
+/**
+ * Trains a binary classifier (one logit per sample) on examples held in memory, with the DNF paper's schedule:
+ * Adam at a fixed rate, validation accuracy after every epoch, the rate divided by 10 after {@code patience}
+ * epochs without a gain, training stops once the rate falls below {@code minLearningRate} (or after
+ * {@code maxEpochs}). The weights of the best validation epoch are kept.
+ *
+ * <p>Files under {@code out}: {@code checkpoint/} (last epoch's weights and state, replaced atomically, for
+ * {@code --resume}), {@code best/} (best epoch's weights), {@code metrics.csv} (one line per epoch). Adam's moment
+ * estimates are not in DJL's public API and restart on resume.
+ */
+public final class ClassifierTrainer {
+
+  public static final String PREFIX = "classifier";
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+
+  /**
+   * @param horizontalFlip flip each training sample left-right with probability 1/2 (samples shaped [C, H, W])
+   */
+  public record Recipe(int batch, float learningRate, int patience, float minLearningRate, int maxEpochs,
+      boolean horizontalFlip, long seed) {
+    public Recipe {
+      if (batch < 2 || !(learningRate > 0) || patience < 1 || !(minLearningRate > 0) || maxEpochs < 1) {
+        throw new IllegalArgumentException("need batch >= 2, learning rates > 0, patience >= 1, max epochs >= 1");
+      }
+    }
+
+    /** The paper's recipe: Adam 1e-4, patience 5, stop below 1e-6, horizontal flips. */
+    public static Recipe paper(int batch, int maxEpochs, long seed) {
+      return new Recipe(batch, 1e-4f, 5, 1e-6f, maxEpochs, true, seed);
+    }
+
+    Map<String, Object> toMap() {
+      return Map.of("batch", batch, "learning_rate", learningRate, "patience", patience, "min_learning_rate",
+          minLearningRate, "max_epochs", maxEpochs, "horizontal_flip", horizontalFlip, "seed", seed);
+    }
+  }
+
+  /** One training example: a flat sample of the network's per-sample shape and its label, 0 real, 1 generated. */
+  public record Example(float[] x, int label) {}
+
+  /** The loss of a batch from the network's outputs; the logits are the first output unless it says otherwise. */
+  public interface Objective {
+    NDArray loss(NDList outputs, NDArray labels);
+
+    default NDArray logits(NDList outputs) {
+      return outputs.get(0);
+    }
+  }
+
+  /** BCE with logits on the first output. */
+  public static Objective binaryCrossEntropy() {
+    return (outputs, labels) -> {
+      NDArray z = outputs.get(0).reshape(-1);
+      NDArray y = labels.reshape(-1);
+      return z.maximum(0f).sub(z.mul(y)).add(z.abs().neg().exp().add(1f).log()).mean();
+    };
+  }
+
+  public record Summary(int epochs, int bestEpoch, double bestValidationAccuracy, double seconds, long parameters,
+      Path best) {}
+
+  private final Recipe recipe;
+  private final Block net;
+  private final Shape sample;
+  private final Objective objective;
+  private final Path out;
+  private final PrintStream progress;
+
+  public ClassifierTrainer(Recipe recipe, Block net, Shape sampleShape, Objective objective, Path out,
+      PrintStream progress) {
+    this.recipe = recipe;
+    this.net = net;
+    this.sample = sampleShape;
+    this.objective = objective;
+    this.out = out;
+    this.progress = progress;
+  }
+
+  public Path checkpointDir() {
+    return out.resolve("checkpoint");
+  }
+
+  public Path bestDir() {
+    return out.resolve("best");
+  }
+
+  /** Trains to the end of the schedule (or continues a checkpoint) and returns where the best weights are. */
+  public Summary run(List<Example> train, List<Example> validation, boolean resume) throws IOException {
+    if (train.size() < recipe.batch() || validation.isEmpty()) {
+      throw new IllegalArgumentException("need at least one batch (" + recipe.batch() + ") of training examples and"
+          + " one validation example, got " + train.size() + " and " + validation.size());
+    }
+    Files.createDirectories(out);
+    Engine.getEngine("PyTorch").setRandomSeed((int) recipe.seed());
+    MutableRate rate = new MutableRate(recipe.learningRate());
+    try (Model model = Model.newInstance("classifier-training", "PyTorch")) {
+      model.setBlock(net);
+      JsonObject state = resume ? readState() : null;
+      if (state == null && Files.exists(checkpointDir().resolve("state.json"))) {
+        throw new IllegalStateException("a checkpoint exists in " + out + ": pass --resume to continue it, or choose"
+            + " another --out");
+      }
+      DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.sigmoidBinaryCrossEntropyLoss())
+          .optOptimizer(Optimizer.adam().optLearningRateTracker(rate).build());
+      if (state != null) {
+        loadParams(model, checkpointDir()); // before initialisation, which then keeps the loaded weights
+      }
+      try (Trainer trainer = model.newTrainer(config)) {
+        trainer.initialize(new Shape(recipe.batch()).addAll(sample));
+        int epoch = 0;
+        int bestEpoch = 0;
+        double best = -1;
+        int stale = 0;
+        double secondsBefore = 0;
+        if (state != null) {
+          epoch = state.get("epoch").getAsInt();
+          bestEpoch = state.get("best_epoch").getAsInt();
+          best = state.get("best_accuracy").getAsDouble();
+          stale = state.get("stale_epochs").getAsInt();
+          secondsBefore = state.get("seconds").getAsDouble();
+          rate.value = state.get("learning_rate").getAsFloat();
+          progress.printf(Locale.ROOT, "resuming after epoch %d (lr %.1e, best val acc %.4f)%n", epoch, rate.value,
+              best);
+        } else {
+          Files.writeString(out.resolve("metrics.csv"), "epoch,learning_rate,train_loss,val_accuracy,seconds\n",
+              StandardCharsets.UTF_8);
+        }
+        long parameters = net.getParameters().stream().filter(p -> p.getValue().requiresGradient())
+            .mapToLong(p -> p.getValue().getArray().size()).sum();
+        progress.printf(Locale.ROOT, "training %,d parameters on %d examples (validation %d), batch %d%n", parameters,
+            train.size(), validation.size(), recipe.batch());
+        long started = System.nanoTime();
+        while (epoch < recipe.maxEpochs() && rate.value >= recipe.minLearningRate()) {
+          double loss = trainEpoch(trainer, train, epoch);
+          epoch++;
+          double accuracy = accuracy(trainer.getManager(), validation);
+          if (accuracy > best) {
+            best = accuracy;
+            bestEpoch = epoch;
+            stale = 0;
+            save(model, bestDir(), null);
+          } else if (++stale >= recipe.patience()) {
+            rate.value /= 10f;
+            stale = 0;
+          }
+          double seconds = secondsBefore + (System.nanoTime() - started) / 1e9;
+          Files.writeString(out.resolve("metrics.csv"), String.format(Locale.ROOT, "%d,%.2e,%.6f,%.6f,%.1f%n", epoch,
+              rate.value, loss, accuracy, seconds), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+          JsonObject s = new JsonObject();
+          s.addProperty("epoch", epoch);
+          s.addProperty("best_epoch", bestEpoch);
+          s.addProperty("best_accuracy", best);
+          s.addProperty("stale_epochs", stale);
+          s.addProperty("learning_rate", rate.value);
+          s.addProperty("seconds", seconds);
+          s.add("recipe", GSON.toJsonTree(recipe.toMap()));
+          save(model, checkpointDir(), s);
+          progress.printf(Locale.ROOT, "epoch %d  loss %.4f  val acc %.4f  best %.4f (epoch %d)  lr %.1e  %.0f s%n",
+              epoch, loss, accuracy, best, bestEpoch, rate.value, seconds);
+        }
+        double seconds = secondsBefore + (System.nanoTime() - started) / 1e9;
+        return new Summary(epoch, bestEpoch, best, seconds, parameters, bestDir());
+      }
+    }
+  }
+
+  private double trainEpoch(Trainer trainer, List<Example> train, int epoch) {
+    List<Integer> order = new ArrayList<>(train.size());
+    for (int i = 0; i < train.size(); i++) {
+      order.add(i);
+    }
+    SplittableRandom rng = new SplittableRandom(recipe.seed() * 0x9E3779B97F4A7C15L + epoch);
+    Collections.shuffle(order, new Random(rng.nextLong()));
+    int per = (int) sample.size();
+    double sum = 0;
+    int batches = 0;
+    // Full batches only: a last batch of one or two samples makes batch norm and SupCon degenerate.
+    for (int start = 0; start + recipe.batch() <= order.size(); start += recipe.batch()) {
+      int n = recipe.batch();
+      float[] x = new float[n * per];
+      float[] y = new float[n];
+      for (int i = 0; i < n; i++) {
+        Example e = train.get(order.get(start + i));
+        float[] v = recipe.horizontalFlip() && rng.nextBoolean() ? flipped(e.x()) : e.x();
+        System.arraycopy(v, 0, x, i * per, per);
+        y[i] = e.label();
+      }
+      try (NDManager m = trainer.getManager().newSubManager()) {
+        NDArray labels = m.create(y);
+        double value;
+        try (GradientCollector gc = trainer.newGradientCollector()) {
+          NDArray loss = objective.loss(trainer.forward(new NDList(m.create(x, new Shape(n).addAll(sample)))), labels);
+          value = loss.getFloat();
+          gc.backward(loss);
+        }
+        trainer.step();
+        if (!Double.isFinite(value)) {
+          throw new IllegalStateException("loss became " + value + " in epoch " + (epoch + 1) + ": lower the rate");
+        }
+        sum += value;
+        batches++;
+      }
+    }
+    return sum / batches;
+  }
+
+  /** Accuracy at p = 0.5 (logit 0) in inference mode. */
+  private double accuracy(NDManager manager, List<Example> examples) {
+    float[] logits = logits(net, manager, sample, objective, examples.stream().map(Example::x).toList(),
+        recipe.batch());
+    int right = 0;
+    for (int i = 0; i < logits.length; i++) {
+      right += (logits[i] >= 0) == (examples.get(i).label() == 1) ? 1 : 0;
+    }
+    return right / (double) logits.length;
+  }
+
+  /** The network's logits for flat samples, in inference mode, batch by batch. */
+  static float[] logits(Block net, NDManager manager, Shape sample, Objective objective, List<float[]> xs,
+      int batch) {
+    int per = (int) sample.size();
+    float[] out = new float[xs.size()];
+    for (int start = 0; start < xs.size(); start += batch) {
+      int n = Math.min(batch, xs.size() - start);
+      float[] x = new float[n * per];
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(xs.get(start + i), 0, x, i * per, per);
+      }
+      try (NDManager m = manager.newSubManager()) {
+        NDList outputs = net.forward(new ParameterStore(m, false), new NDList(m.create(x, new Shape(n).addAll(sample))),
+            false);
+        float[] z = objective.logits(outputs).toFloatArray();
+        System.arraycopy(z, 0, out, start, n);
+      }
+    }
+    return out;
+  }
+
+  /** Mirrors a [C, H, W] sample left-right. */
+  float[] flipped(float[] x) {
+    if (sample.dimension() != 3) {
+      return x;
+    }
+    int h = (int) sample.get(1);
+    int w = (int) sample.get(2);
+    float[] f = new float[x.length];
+    for (int row = 0; row < x.length / w; row++) {
+      for (int col = 0; col < w; col++) {
+        f[row * w + col] = x[row * w + w - 1 - col];
+      }
+    }
+    assert x.length % (h * w) == 0;
+    return f;
+  }
+
+  /** Writes weights (and state) into {@code dir} atomically: a kill mid-write keeps the previous one. */
+  private void save(Model model, Path dir, JsonObject state) throws IOException {
+    Path tmp = dir.resolveSibling(dir.getFileName() + ".tmp");
+    DiffusionTrainer.deleteTree(tmp);
+    Files.createDirectories(tmp);
+    model.setProperty("Epoch", "0");
+    model.save(tmp, PREFIX);
+    if (state != null) {
+      Files.writeString(tmp.resolve("state.json"), GSON.toJson(state), StandardCharsets.UTF_8);
+    }
+    Path old = dir.resolveSibling(dir.getFileName() + ".old");
+    DiffusionTrainer.deleteTree(old);
+    if (Files.exists(dir)) {
+      Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
+    }
+    Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+    DiffusionTrainer.deleteTree(old);
+  }
+
+  private JsonObject readState() throws IOException {
+    Path f = checkpointDir().resolve("state.json");
+    Path old = out.resolve("checkpoint.old");
+    if (!Files.exists(f) && Files.exists(old.resolve("state.json"))) {
+      Files.move(old, checkpointDir(), StandardCopyOption.ATOMIC_MOVE); // killed between the two moves
+    }
+    if (!Files.exists(f)) {
+      throw new IllegalStateException("nothing to resume: no checkpoint in " + out);
+    }
+    JsonObject state = GSON.fromJson(Files.readString(f), JsonObject.class);
+    JsonObject saved = state.getAsJsonObject("recipe");
+    JsonObject now = GSON.fromJson(GSON.toJson(recipe.toMap()), JsonObject.class);
+    now.remove("max_epochs");
+    saved.remove("max_epochs");
+    if (!now.equals(saved)) {
+      throw new IllegalStateException("the checkpoint was trained with " + saved + ", not " + now
+          + ": resume with the same options (only the epoch limit may change)");
+    }
+    return state;
+  }
+
+  /** Loads saved weights into the model's (initialised) block. */
+  public static void loadParams(Model model, Path dir) throws IOException {
+    try {
+      model.load(dir, PREFIX);
+    } catch (ai.djl.MalformedModelException e) {
+      throw new IOException("weights in " + dir + " are unreadable: " + e.getMessage(), e);
+    }
+  }
+
+  /** A learning rate the trainer can lower between epochs. */
+  private static final class MutableRate implements Tracker {
+    volatile float value;
+
+    MutableRate(float value) {
+      this.value = value;
+    }
+
+    @Override
+    public float getNewValue(int numUpdate) {
+      return value;
+    }
+  }
+}
