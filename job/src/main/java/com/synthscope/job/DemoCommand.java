@@ -170,8 +170,14 @@ public final class DemoCommand extends JobCommand {
         DecodeLimits.defaults()), out.resolve("audit").toString(), detectors, threshold, true, "demo",
         detectors.stream().mapToInt(ImageDetector::batchSize).max().orElse(8), 24);
     Audit.Result result = new Audit(audit, out()).run(session);
-    out().printf("demo: %d generated and %d real images audited; %d flagged at score >= %s%n", nFake, nReal,
-        result.summary().flagged(), threshold);
+    long[][] byLabel = new long[2][2]; // [label][flagged]
+    for (Row r : session.read().schema(AuditSchema.fileSchema(detectors.stream().map(ImageDetector::name).toList()))
+        .parquet(result.summary().runFolder()).filter("label IS NOT NULL AND flagged IS NOT NULL")
+        .groupBy("label", "flagged").count().collectAsList()) {
+      byLabel[r.getInt(0)][r.getBoolean(1) ? 1 : 0] += r.getLong(2);
+    }
+    out().printf("demo: flagged at score >= %s: %d of %d generated, %d of %d real%n", threshold, byLabel[1][1],
+        byLabel[1][0] + byLabel[1][1], byLabel[0][1], byLabel[0][0] + byLabel[0][1]);
     out().println("demo: open " + result.reportPath() + " in a browser; query the table with"
         + " spark.read().parquet(\"" + result.summary().table() + "\")");
     return AuditCommand.finish(this, result, null);

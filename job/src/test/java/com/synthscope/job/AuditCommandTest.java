@@ -286,6 +286,8 @@ class AuditCommandTest {
     }
     assertTrue(Files.isRegularFile(demo.resolve("audit/runs/demo/report.html")));
     assertTrue(r.out().contains("report:"), r.out());
+    assertTrue(r.out().lines().anyMatch(l -> l.matches("demo: flagged at score >= 0.5: \\d+ of 2 generated, \\d+ of 3 real")),
+        r.out());
     IngestCommandTest.Result again = audit("demo", "--output", demo.toString(), "--real", real.toString(),
         "--count", "2", "--sampler", "ddim:2", "--detectors", "nsnet");
     assertEquals(0, again.code(), again.err());
