@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** {@code synthscope train <model>}: fits a model on the user's data and writes a model artifact. */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model and write its artifact.",
-    subcommands = {TrainPfDiffSegCommand.class, TrainDnfBackboneCommand.class})
+    subcommands = {TrainPfDiffSegCommand.class, TrainDnfBackboneCommand.class, TrainDnfCommand.class, TrainNsNetEncoderCommand.class, TrainNsNetCommand.class})
 public final class TrainCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

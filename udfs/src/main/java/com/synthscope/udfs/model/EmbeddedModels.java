@@ -34,6 +34,16 @@ public final class EmbeddedModels {
     return ModelRef.of(URI.create(SCHEME + ":dnf-classifier"), null, ModelFormat.DJL_PARAMS);
   }
 
+  /** The default NS-Net encoder (the DNF backbone's downsampling path; not CLIP). */
+  public static ModelRef nsnetEncoder() {
+    return ModelRef.of(URI.create(SCHEME + ":nsnet-encoder"), null, ModelFormat.DJL_PARAMS);
+  }
+
+  /** The default NS-Net head, trained on features of {@link #nsnetEncoder()}. */
+  public static ModelRef nsnetHead() {
+    return ModelRef.of(URI.create(SCHEME + ":nsnet-head"), null, ModelFormat.DJL_PARAMS);
+  }
+
   public static boolean isEmbedded(URI uri) {
     return SCHEME.equals(uri.getScheme());
   }

@@ -1,6 +1,7 @@
 package com.synthscope.udfs.nets;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -88,6 +89,10 @@ public final class UNet extends AbstractBlock {
       attention = attend ? addChildBlock("attn", new AttentionBlock(out)) : null;
     }
 
+    boolean attends() {
+      return attention != null;
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList in, boolean training, PairList<String, Object> p) {
       NDList h = res.forward(ps, in, training);
@@ -108,8 +113,29 @@ public final class UNet extends AbstractBlock {
     }
   }
 
+  /**
+   * What the network computes from the same weights: the noise prediction, or (for NS-Net's frozen encoder) image
+   * features from the first levels of the downsampling path.
+   */
+  public enum Role { DENOISER, ENCODER }
+
+  /** CLIP's normalisation, which the encoder role undoes (its input follows NS-Net's encoder contract). */
+  private static final float[] CLIP_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
+  private static final float[] CLIP_STD = {0.26862954f, 0.26130258f, 0.27577711f};
+
+  private final Role role;
+
   public UNet(UNetConfig config) {
+    this(config, Role.DENOISER);
+  }
+
+  /**
+   * @param role {@link Role#ENCODER}: input a CLIP-normalised RGB image {@code (N, 3, H, W)}, output
+   *     {@code (N, d)} with {@link #encoderDimension()} features; the weights are the denoiser's, unchanged
+   */
+  public UNet(UNetConfig config, Role role) {
     this.config = config;
+    this.role = role;
     int base = config.baseChannels();
     int e = config.embeddingDim();
     convIn = addChildBlock("conv_in", Layers.conv3x3(base));
@@ -164,9 +190,28 @@ public final class UNet extends AbstractBlock {
     return config;
   }
 
+  public Role role() {
+    return role;
+  }
+
+  /**
+   * Features of the encoder role: per level before the attention-bearing lowest one, the mean and the standard
+   * deviation over the image of each channel of the level's output.
+   */
+  public int encoderDimension() {
+    int d = 0;
+    for (int i = 0; i < config.multipliers().size() - 1; i++) {
+      d += 2 * config.baseChannels() * config.multipliers().get(i);
+    }
+    return d;
+  }
+
   @Override
   protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
       PairList<String, Object> params) {
+    if (role == Role.ENCODER) {
+      return new NDList(encode(ps, inputs.get(0), training));
+    }
     NDArray x = inputs.get(0);
     NDArray emb = embedding(ps, inputs, training);
     NDArray h = Layers.apply(convIn, ps, x, training);
@@ -187,6 +232,43 @@ public final class UNet extends AbstractBlock {
     return new NDList(Layers.apply(convOut, ps, Layers.silu(Layers.apply(normOut, ps, h, training)), training));
   }
 
+  /**
+   * The encoder role: undo CLIP's normalisation, take grey (luma) for a one-channel network, scale to [-1, 1] as
+   * the denoiser saw its images, run the downsampling path at t = 0 and pool each level's output (mean and standard
+   * deviation per channel) up to the lowest level, whose self-attention over a 224 px canvas would cost far more
+   * than the rest.
+   */
+  private NDArray encode(ParameterStore ps, NDArray canvas, boolean training) {
+    NDManager m = canvas.getManager();
+    NDArray rgb = canvas.mul(m.create(CLIP_STD).reshape(1, 3, 1, 1)).add(m.create(CLIP_MEAN).reshape(1, 3, 1, 1));
+    NDArray x = config.channels() == 1
+        ? rgb.mul(m.create(new float[] {0.299f, 0.587f, 0.114f}).reshape(1, 3, 1, 1)).sum(new int[] {1}, true)
+        : rgb;
+    x = x.mul(2f).sub(1f);
+    long n = x.getShape().get(0);
+    NDArray emb = embedding(ps, new NDList(x, m.zeros(new Shape(n))), training);
+    NDArray h = Layers.apply(convIn, ps, x, training);
+    List<NDArray> pooled = new ArrayList<>();
+    for (Block b : down) {
+      if (b instanceof Stage stage) {
+        if (stage.attends()) {
+          break;
+        }
+        h = b.forward(ps, new NDList(h, emb), training).singletonOrThrow();
+      } else {
+        pooled.add(meanAndStd(h));
+        h = Layers.apply(b, ps, h, training);
+      }
+    }
+    return NDArrays.concat(new NDList(pooled), 1);
+  }
+
+  private static NDArray meanAndStd(NDArray h) {
+    NDArray mean = h.mean(new int[] {2, 3});
+    NDArray var = h.sub(mean.expandDims(2).expandDims(3)).square().mean(new int[] {2, 3});
+    return mean.concat(var.add(1e-6f).sqrt(), 1);
+  }
+
   private NDArray embedding(ParameterStore ps, NDList inputs, boolean training) {
     NDArray t = Layers.timestepEmbedding(inputs.get(1), config.baseChannels());
     NDArray emb = Layers.apply(time2, ps, Layers.silu(Layers.apply(time1, ps, t, training)), training);
@@ -203,6 +285,9 @@ public final class UNet extends AbstractBlock {
   @Override
   protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
     Shape x = inputShapes[0];
+    if (role == Role.ENCODER) { // same weights as the denoiser: initialise for its input (N, C, H, W), t
+      x = new Shape(x.get(0), config.channels(), x.get(2), x.get(3));
+    }
     long n = x.get(0);
     int e = config.embeddingDim();
     Shape embShape = new Shape(n, e);
@@ -244,7 +329,8 @@ public final class UNet extends AbstractBlock {
 
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
-    return new Shape[] {inputShapes[0]};
+    return role == Role.ENCODER ? new Shape[] {new Shape(inputShapes[0].get(0), encoderDimension())}
+        : new Shape[] {inputShapes[0]};
   }
 
   /** The input shapes for {@code initialize} at batch size n and image size s. */

@@ -1,0 +1,88 @@
+package com.synthscope.job;
+
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.hash;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import com.synthscope.udfs.detect.FeatureSource;
+import com.synthscope.udfs.image.DecodeLimits;
+import com.synthscope.udfs.spark.FeatureExtraction;
+import com.synthscope.udfs.spark.HadoopConf;
+import com.synthscope.udfs.spark.LabelledImages;
+import com.synthscope.udfs.spark.ParquetOutput;
+import com.synthscope.udfs.train.ClassifierTrainer;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The training and validation examples of a detector head: labelled images filtered to one generator if asked,
+ * their features computed once by a Spark job into a Parquet folder, read back on the driver. Validation is the
+ * data's {@code val} split; data without splits holds out every tenth image (by a hash of its id).
+ */
+final class DetectorTrainingData {
+
+  /**
+   * @param trainFractions the content targets of the training examples, aligned with {@code train}; null entries
+   *     where the data has none
+   */
+  record Sets(List<ClassifierTrainer.Example> train, List<ClassifierTrainer.Example> validation,
+      List<float[]> trainFractions) {}
+
+  private DetectorTrainingData() {}
+
+  static Sets load(SparkSession session, String data, String generator, FeatureSource source, Path features,
+      boolean reuse, HadoopConf conf, PrintWriter out) throws java.io.IOException {
+    String uri = features.toUri().toString();
+    if (!(reuse && Files.isDirectory(features))) {
+      Dataset<Row> rows = LabelledImages.read(session, data);
+      if (generator != null) {
+        rows = rows.filter(col("label").equalTo(0).or(col("generator").equalTo(generator)));
+      }
+      rows = rows.withColumn("role", when(col("split").equalTo("train"), lit("train"))
+          .when(col("split").equalTo("val"), lit("val"))
+          .when(col("split").isNull(), when(abs(hash(col("id"))).mod(10).equalTo(0), lit("val")).otherwise("train"))
+          .otherwise(lit(null).cast("string")))
+          .filter(col("role").isNotNull());
+      long started = System.nanoTime();
+      ParquetOutput.replace(FeatureExtraction.extract(rows, LabelledImages.CONTENT, source, 16,
+          DecodeLimits.defaults(), conf), uri);
+      out.printf("features of %s written to %s in %.1f s%n", data, features, (System.nanoTime() - started) / 1e9);
+      out.flush();
+    }
+    List<ClassifierTrainer.Example> train = new ArrayList<>();
+    List<ClassifierTrainer.Example> val = new ArrayList<>();
+    List<float[]> fractions = new ArrayList<>();
+    Dataset<Row> stored = session.read().parquet(uri).filter(col(FeatureExtraction.FEATURE).isNotNull())
+        .orderBy("id");
+    for (Row r : stored.select("role", "label", FeatureExtraction.FEATURE, "fractions").collectAsList()) {
+      ClassifierTrainer.Example e = new ClassifierTrainer.Example(floats(r.getList(2)), r.getInt(1));
+      if (r.getString(0).equals("val")) {
+        val.add(e);
+      } else {
+        train.add(e);
+        fractions.add(r.isNullAt(3) ? null : floats(r.getList(3)));
+      }
+    }
+    if (train.isEmpty() || val.isEmpty()) {
+      throw new ConfigurationException(data + " gave " + train.size() + " training and " + val.size()
+          + " validation images" + (generator == null ? "" : " for generator " + generator) + ": need both");
+    }
+    return new Sets(train, val, fractions);
+  }
+
+  private static float[] floats(List<Float> list) {
+    float[] x = new float[list.size()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = list.get(i);
+    }
+    return x;
+  }
+}

@@ -1,0 +1,181 @@
+package com.synthscope.job;
+
+import com.synthscope.udfs.detect.nsnet.NsNetDetector;
+import com.synthscope.udfs.detect.nsnet.NsNetFeatureSource;
+import com.synthscope.udfs.detect.nsnet.NullSpace;
+import com.synthscope.udfs.model.FetchedModel;
+import com.synthscope.udfs.model.ModelException;
+import com.synthscope.udfs.model.ModelPreflight;
+import com.synthscope.udfs.spark.HadoopConf;
+import com.synthscope.udfs.train.ClassifierTrainer;
+import com.synthscope.udfs.train.NsNetHeadTraining;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code synthscope train nsnet}: NS-Net's head on frozen encoder features computed once by Spark. */
+@Command(name = "nsnet", mixinStandardHelpOptions = true,
+    description = {"Train NS-Net's head: features of shuffled patch-selection canvases through the frozen encoder",
+        "are computed once by a Spark job into OUT/features; the null-space projector P comes from them (ridge on",
+        "the data's phase fractions, or semantic embeddings, or none for the ablation); then the projection MLP and",
+        "classifier train with (1 - lambda) SupCon + lambda BCE. Writes OUT/checkpoint (resumable), OUT/best,",
+        "OUT/metrics.csv and the artifact OUT/model."})
+public final class TrainNsNetCommand extends JobCommand {
+
+  @Option(names = "--data", required = true, paramLabel = "URI", description = "Labelled images: Parquet with label (and split, generator, fractions) or folders 0_real/ 1_fake/.")
+  String data;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (local).")
+  Path out;
+
+  @Option(names = "--train-generator", paramLabel = "NAME", description = "Train on real images and the generated images of this generator only.")
+  String trainGenerator;
+
+  @Option(names = "--null-space", defaultValue = "ridge", paramLabel = "ridge|none|energy:E|k:K", description = "ridge: semantic directions from a ridge regression of features on the data's fractions column; none: no projection (the ablation); energy:E or k:K: SVD of the embeddings in --semantic (default: ${DEFAULT-VALUE}).")
+  String nullSpace;
+
+  @Option(names = "--semantic", paramLabel = "URI", description = "Semantic embeddings (n x d) for energy:/k: null spaces: Parquet with an array column 'embedding'.")
+  String semantic;
+
+  @Option(names = "--ridge-lambda", defaultValue = "1.0", description = "Ridge penalty for --null-space ridge (default: ${DEFAULT-VALUE}).")
+  double ridgeLambda;
+
+  @Option(names = "--lambda", defaultValue = "0.2", description = "Weight of BCE against SupCon (default: ${DEFAULT-VALUE}).")
+  float lambda;
+
+  @Option(names = "--tau", defaultValue = "0.07", description = "SupCon temperature (default: ${DEFAULT-VALUE}).")
+  float tau;
+
+  @Option(names = "--batch", defaultValue = "64", description = "Batch size (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--lr", defaultValue = "2e-4", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+  float learningRate;
+
+  @Option(names = "--patience", defaultValue = "5", description = "Epochs without validation gain before lr / 10 (default: ${DEFAULT-VALUE}).")
+  int patience;
+
+  @Option(names = "--max-epochs", defaultValue = "60", description = "Epoch limit (default: ${DEFAULT-VALUE}).")
+  int maxEpochs;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Seed of weights and order (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--resume", description = "Continue OUT/checkpoint, reusing OUT/features (same options; only --max-epochs may change).")
+  boolean resume;
+
+  @Mixin NsNetModelOptions models;
+
+  private ClassifierTrainer.Recipe recipe;
+
+  @Override
+  protected void validate() {
+    try {
+      recipe = new ClassifierTrainer.Recipe(batch, learningRate, patience, 1e-6f, maxEpochs, false, seed);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(e.getMessage(), e);
+    }
+    if (!(lambda >= 0 && lambda <= 1) || !(tau > 0)) {
+      throw new ConfigurationException("--lambda must be in [0, 1] and --tau > 0");
+    }
+    boolean svd = nullSpace.startsWith("energy:") || nullSpace.startsWith("k:");
+    if (!svd && !nullSpace.equals("ridge") && !nullSpace.equals("none")) {
+      throw new ConfigurationException("--null-space must be ridge, none, energy:E or k:K, got " + nullSpace);
+    }
+    if (svd && semantic == null) {
+      throw new ConfigurationException("--null-space " + nullSpace + " needs --semantic with the embeddings");
+    }
+  }
+
+  @Override
+  protected int run(SparkSession session) throws Exception {
+    long started = System.nanoTime();
+    HadoopConf conf = HadoopConf.of(session);
+    FetchedModel encoder = ModelPreflight.check(models.encoderRef(), conf.get(), null);
+    if (encoder.manifest().outputs().isEmpty() || encoder.manifest().outputs().get(0).shape().size() != 1) {
+      throw new ModelException(models.encoderRef().displayName(), "does not output one feature vector",
+          "pass an encoder with the contract image [3,224,224] -> [d]");
+    }
+    DetectorTrainingData.Sets sets = DetectorTrainingData.load(session, data, trainGenerator,
+        new NsNetFeatureSource(models.encoderRef(), true), out.resolve("features"), resume, conf, out());
+    float[][] meanScale = NsNetHeadTraining.standardisation(sets.train());
+    NsNetHeadTraining.Projection projection = projection(session, sets, meanScale);
+    out().printf("null space: %s, semantic rank %d of %d features%n", projection.method(),
+        projection.nullSpace() == null ? 0 : projection.nullSpace().semanticRank(), meanScale[0].length);
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("data", data);
+    info.put("train_generator", trainGenerator == null ? "all" : trainGenerator);
+    info.put("canvases", "shuffled patch selection, one per image, seeded by its pixels");
+    Path artifact = NsNetHeadTraining.run(sets.train(), sets.validation(), meanScale, projection, encoder.modelId(),
+        recipe, tau, lambda, out, resume, info, TrainingOutput.of(out()));
+    out().println("model artifact: " + artifact);
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("command", "train nsnet");
+    json.put("artifact", artifact.toString());
+    json.put("encoder", encoder.modelId());
+    json.put("null_space", projection.method());
+    json.put("train_examples", sets.train().size());
+    json.put("validation_examples", sets.validation().size());
+    json.put("seconds", Math.round((System.nanoTime() - started) / 1e9));
+    printJson(json);
+    return SynthScopeCli.EXIT_OK;
+  }
+
+  private NsNetHeadTraining.Projection projection(SparkSession session, DetectorTrainingData.Sets sets,
+      float[][] meanScale) {
+    if (nullSpace.equals("none")) {
+      return NsNetHeadTraining.Projection.none();
+    }
+    if (nullSpace.equals("ridge")) {
+      List<float[]> features = new ArrayList<>();
+      List<float[]> targets = new ArrayList<>();
+      for (int i = 0; i < sets.train().size(); i++) {
+        if (sets.trainFractions().get(i) != null) {
+          features.add(sets.train().get(i).x());
+          targets.add(sets.trainFractions().get(i));
+        }
+      }
+      if (features.size() < 2) {
+        throw new ConfigurationException("--null-space ridge needs a fractions column in --data (content targets);"
+            + " use --null-space none or energy:/k: with --semantic");
+      }
+      double[][] y = new double[targets.size()][];
+      for (int i = 0; i < y.length; i++) {
+        y[i] = new double[targets.get(i).length];
+        for (int j = 0; j < y[i].length; j++) {
+          y[i][j] = targets.get(i)[j];
+        }
+      }
+      return new NsNetHeadTraining.Projection("ridge",
+          NullSpace.fromRidge(NsNetHeadTraining.standardised(features, meanScale), y, ridgeLambda));
+    }
+    List<float[]> embeddings = new ArrayList<>();
+    for (org.apache.spark.sql.Row r : session.read().parquet(semantic).select("embedding").collectAsList()) {
+      List<Float> e = r.getList(0);
+      float[] f = new float[e.size()];
+      for (int i = 0; i < f.length; i++) {
+        f[i] = e.get(i);
+      }
+      embeddings.add(f);
+    }
+    if (embeddings.isEmpty() || embeddings.get(0).length != meanScale[0].length) {
+      throw new ConfigurationException("--semantic embeddings must be " + meanScale[0].length + "-dimensional, as the"
+          + " encoder's features");
+    }
+    double[][] v = NsNetHeadTraining.standardised(embeddings, meanScale);
+    String[] spec = nullSpace.split(":", 2);
+    try {
+      NullSpace ns = spec[0].equals("energy") ? NullSpace.fromEmbeddings(v, Double.parseDouble(spec[1]))
+          : NullSpace.fromEmbeddings(v, Integer.parseInt(spec[1]));
+      return new NsNetHeadTraining.Projection(nullSpace, ns);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException("--null-space " + nullSpace + ": " + e.getMessage(), e);
+    }
+  }
+}
