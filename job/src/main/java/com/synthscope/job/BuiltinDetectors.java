@@ -2,10 +2,10 @@ package com.synthscope.job;
 
 import com.synthscope.udfs.detect.ImageDetector;
 import com.synthscope.udfs.detect.dnf.DnfDetector;
+import com.synthscope.udfs.detect.nsnet.NsNetDetector;
 import com.synthscope.udfs.model.EmbeddedModels;
 import com.synthscope.udfs.model.ModelFormat;
 import com.synthscope.udfs.model.ModelRef;
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,8 +34,15 @@ final class BuiltinDetectors implements DetectorCatalog {
             models.containsKey("backbone") ? ref("dnf.backbone", models.get("backbone"))
                 : EmbeddedModels.dnfBackbone(), BATCH);
       }
-      // NsNetDetector is being written (issue #6); until it lands this build cannot score with NS-Net.
-      case "nsnet" -> throw new ConfigurationException("detector 'nsnet' is not in this build yet; use --detectors dnf");
+      case "nsnet" -> {
+        roles(name, models, Set.of("encoder", "encoder-format", "head"));
+        ModelFormat encoderFormat = ModelOptions.format("--model nsnet.encoder-format",
+            models.getOrDefault("encoder-format", "djl-params"));
+        yield new NsNetDetector(
+            models.containsKey("encoder") ? ModelOptions.ref("--model nsnet.encoder", models.get("encoder"),
+                encoderFormat) : EmbeddedModels.nsnetEncoder(),
+            models.containsKey("head") ? ref("nsnet.head", models.get("head")) : EmbeddedModels.nsnetHead(), BATCH);
+      }
       default -> throw new ConfigurationException("unknown detector '" + name + "'; choose from "
           + String.join(", ", names()));
     };
@@ -51,10 +58,6 @@ final class BuiltinDetectors implements DetectorCatalog {
   }
 
   private static ModelRef ref(String option, String uri) {
-    try {
-      return ModelRef.of(URI.create(uri), null, ModelFormat.DJL_PARAMS);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigurationException("--model " + option + "=" + uri + ": " + e.getMessage(), e);
-    }
+    return ModelOptions.ref("--model " + option, uri, ModelFormat.DJL_PARAMS);
   }
 }

@@ -310,6 +310,11 @@ class AuditCommandTest {
         out.toString(), "--detectors", "dnf", "--model", "dnf.classifier=" + tmp.resolve("nowhere"), "--model",
         "dnf.backbone=" + tmp.resolve("nowhere-either"));
     assertEquals(2, missing.code(), missing.err());
+    IngestCommandTest.Result nsnet = IngestCommandTest.cli("audit", "--input", in.toString(), "--output",
+        out.toString(), "--detectors", "nsnet", "--model", "nsnet.head=" + tmp.resolve("no-head"), "--model", "nsnet.encoder="
+        + tmp.resolve("no-encoder"), "--model", "nsnet.encoder-format=onnx");
+    assertEquals(2, nsnet.code(), nsnet.err());
+    assertTrue(nsnet.err().contains("no-encoder") || nsnet.err().contains("no-head"), nsnet.err());
     assertFalse(Files.exists(out), "nothing written");
   }
 
