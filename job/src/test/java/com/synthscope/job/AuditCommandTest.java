@@ -318,6 +318,57 @@ class AuditCommandTest {
     assertFalse(Files.exists(out), "nothing written");
   }
 
+  @Test
+  void theRealDnfDetectorScoresThroughTheBuiltInCatalog() throws Exception {
+    // a briefly trained backbone and classifier (as udfs' DnfScoringTest): real artifacts, not good ones
+    java.io.PrintStream quiet = new java.io.PrintStream(new java.io.ByteArrayOutputStream());
+    Path bb = com.synthscope.udfs.train.DnfBackboneTraining.run(SharedSpark.metalDam(),
+        com.synthscope.udfs.train.Split.TRAIN, new com.synthscope.udfs.train.DiffusionRecipe(16, 0.125, 2, 4, 1e-3f,
+            0.9f, 3, "linear", 1000, 0f, 2), new com.synthscope.udfs.nets.UNetConfig(1, 8, List.of(1, 2), 1, 0),
+        tmp.resolve("bb"), false, quiet);
+    com.synthscope.udfs.model.ModelRef backbone = com.synthscope.udfs.model.ModelRef.of(bb.toUri(), null,
+        com.synthscope.udfs.model.ModelFormat.DJL_PARAMS);
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+    var feature = new com.synthscope.udfs.detect.dnf.DnfFeature(com.synthscope.udfs.detect.dnf.DnfFeature.DNF, 16, 1,
+        com.synthscope.udfs.detect.dnf.DnfMode.T0, com.synthscope.udfs.detect.dnf.DnfPostprocess.CLIP01_UINT8,
+        com.synthscope.udfs.model.ModelPreflight.check(backbone, conf, null).modelId());
+    List<BufferedImage> pictures = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      pictures.add(grey(40 + 25 * i, i));
+    }
+    List<float[]> x = new com.synthscope.udfs.detect.dnf.DnfFeaturizer(feature,
+        com.synthscope.udfs.model.ModelRegistry.get().model(backbone, conf,
+            com.synthscope.udfs.model.ExecutionSettings.cpu(1))).features(pictures);
+    List<com.synthscope.udfs.train.ClassifierTrainer.Example> examples = new java.util.ArrayList<>();
+    for (int i = 0; i < x.size(); i++) {
+      examples.add(new com.synthscope.udfs.train.ClassifierTrainer.Example(x.get(i), i % 2));
+    }
+    Path classifier = com.synthscope.udfs.train.DnfClassifierTraining.run(examples, examples.subList(0, 4), feature,
+        new com.synthscope.udfs.train.DnfClassifierTraining.Network(18, 4),
+        new com.synthscope.udfs.train.ClassifierTrainer.Recipe(4, 1e-3f, 2, 1e-6f, 1, false, 1),
+        tmp.resolve("clf"), false, Map.of("data", "audit test"), quiet);
+
+    Path in = tmp.resolve("in");
+    for (int i = 0; i < 3; i++) {
+      png(in.resolve("img-" + i + ".png"), grey(50 + 60 * i, 20 + i));
+    }
+    Files.write(in.resolve("broken.png"), java.util.Arrays.copyOf(ImageCorpus.encode(grey(90, 5), "png"), 40));
+    Path out = tmp.resolve("audit");
+    IngestCommandTest.Result r = IngestCommandTest.cli("audit", "--input", in.toString(), "--output", out.toString(),
+        "--detectors", "dnf", "--model", "dnf.classifier=" + classifier, "--model", "dnf.backbone=" + bb);
+    assertEquals(0, r.code(), r.err() + r.out());
+    JsonObject json = r.lastLineJson();
+    assertEquals(3, json.get("new").getAsLong());
+    assertEquals(1, json.get("errors").getAsLong());
+    assertTrue(json.getAsJsonObject("models").get("dnf").getAsString().contains("+"), "classifier + backbone ids");
+    for (Row row : table(out).filter("status = 'ok'").collectAsList()) {
+      double p = row.getAs("dnf_score");
+      assertTrue(p >= 0 && p <= 1, "a probability: " + p);
+      assertEquals(p, (double) row.getAs(AuditSchema.SCORE), 0.0, "one detector: its probability");
+      assertNull(row.getAs("nsnet_score"), "nsnet did not run");
+    }
+  }
+
   private static String[] concat(String[] a, String... b) {
     return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
   }
