@@ -36,7 +36,8 @@ import org.apache.spark.sql.SparkSession;
  * that folder to {@code run_date=.../run_id=...}: readers see all of a run's rows or none. The same run id again
  * moves the old folder to {@code _trash} and the new one in, so its rows are replaced, never duplicated; between
  * those two renames the run's rows are briefly absent. Two runs with the same id at the same time are not
- * supported.
+ * supported. A run id names one run whatever its date: committing it again also removes its rows under other
+ * {@code run_date} folders.
  */
 final class AuditTable {
 
@@ -154,7 +155,37 @@ final class AuditTable {
     if (Boolean.getBoolean(CRASH_BEFORE_COMMIT)) {
       throw new SimulatedCrash("simulated crash after the data files were written (" + CRASH_BEFORE_COMMIT + ")");
     }
-    replace(staging, runFolder(runDate, runId), new Path(scores, TRASH));
+    Path target = runFolder(runDate, runId);
+    // the same id committed on another day is the same run too: its rows go as well
+    FileStatus[] sameId = fs.globStatus(new Path(scores, AuditSchema.RUN_DATE + "=*/" + AuditSchema.RUN_ID + "="
+        + runId));
+    java.util.List<Path> aside = new java.util.ArrayList<>();
+    java.util.List<Path> from = new java.util.ArrayList<>();
+    Path trashRoot = new Path(scores, TRASH);
+    if (sameId != null) {
+      for (FileStatus st : sameId) {
+        if (!st.getPath().getParent().getName().equals(target.getParent().getName())) {
+          fs.mkdirs(trashRoot);
+          Path t = new Path(trashRoot, runId + "-" + UUID.randomUUID());
+          if (!fs.rename(st.getPath(), t)) {
+            throw new IOException("cannot move the earlier " + st.getPath() + " aside to " + t);
+          }
+          from.add(st.getPath());
+          aside.add(t);
+        }
+      }
+    }
+    try {
+      replace(staging, target, trashRoot);
+    } catch (IOException e) {
+      for (int i = 0; i < aside.size(); i++) {
+        fs.rename(aside.get(i), from.get(i));
+      }
+      throw e;
+    }
+    for (Path t : aside) {
+      fs.delete(t, true);
+    }
   }
 
   void commitReport(Path staging, String runId) throws IOException {

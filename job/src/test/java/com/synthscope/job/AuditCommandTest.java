@@ -143,10 +143,24 @@ class AuditCommandTest {
     String[] args = {"audit", "--input", in.toString(), "--output", out.toString(), "--run-id", "nightly",
         "--detectors", "nsnet"};
     assertEquals(0, audit(args).code());
+    // as if the same id had also run on an earlier day: one run id is one run, whatever its date
+    Path today;
+    try (Stream<Path> dates = Files.list(out.resolve("scores"))) {
+      today = dates.filter(p -> p.getFileName().toString().startsWith("run_date=")).findFirst().orElseThrow()
+          .resolve("run_id=nightly");
+    }
+    Path earlier = Files.createDirectories(out.resolve("scores/run_date=2000-01-01/run_id=nightly"));
+    try (Stream<Path> files = Files.list(today)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, earlier.resolve(f.getFileName()));
+      }
+    }
+    assertEquals(6, table(out).count());
     IngestCommandTest.Result again = audit(args);
     assertEquals(0, again.code(), again.err());
     assertEquals(3, again.lastLineJson().get("new").getAsLong(), "a run never skips its own earlier rows");
     assertEquals(3, table(out).count(), "replaced, not duplicated");
+    assertFalse(Files.exists(earlier), "the same id on another day was replaced too");
     assertEquals(3, table(out).filter("run_id = 'nightly'").select("path").distinct().count());
     try (Stream<Path> left = Files.walk(out)) {
       assertEquals(List.of(), left.filter(p -> p.toString().contains("/_staging/") || p.toString()
