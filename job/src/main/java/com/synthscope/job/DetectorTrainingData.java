@@ -26,6 +26,10 @@ import org.apache.spark.sql.SparkSession;
  * The training and validation examples of a detector head: labelled images filtered to one generator if asked,
  * their features computed once by a Spark job into a Parquet folder, read back on the driver. Validation is the
  * data's {@code val} split; data without splits holds out every tenth image (by a hash of its id).
+ *
+ * <p>The folder records what it was computed from ({@value #SOURCE_FILE}: data, generator, feature source); a
+ * later run with the same three reuses it (e.g. the null-space ablation, or a resumed training), anything else
+ * recomputes it.
  */
 final class DetectorTrainingData {
 
@@ -36,12 +40,18 @@ final class DetectorTrainingData {
   record Sets(List<ClassifierTrainer.Example> train, List<ClassifierTrainer.Example> validation,
       List<float[]> trainFractions) {}
 
+  static final String SOURCE_FILE = "_source.txt";
+
   private DetectorTrainingData() {}
 
   static Sets load(SparkSession session, String data, String generator, FeatureSource source, Path features,
-      boolean reuse, HadoopConf conf, PrintWriter out) throws java.io.IOException {
+      HadoopConf conf, PrintWriter out) throws java.io.IOException {
     String uri = features.toUri().toString();
-    if (!(reuse && Files.isDirectory(features))) {
+    String key = "data=" + data + "\ngenerator=" + generator + "\nsource=" + source + "\n";
+    Path stamp = features.resolve(SOURCE_FILE);
+    if (Files.isRegularFile(stamp) && Files.readString(stamp).equals(key)) {
+      out.println("reusing the features in " + features);
+    } else {
       Dataset<Row> rows = LabelledImages.read(session, data);
       if (generator != null) {
         rows = rows.filter(col("label").equalTo(0).or(col("generator").equalTo(generator)));
@@ -54,6 +64,7 @@ final class DetectorTrainingData {
       long started = System.nanoTime();
       ParquetOutput.replace(FeatureExtraction.extract(rows, LabelledImages.CONTENT, source, 16,
           DecodeLimits.defaults(), conf), uri);
+      Files.writeString(stamp, key); // Spark readers skip names starting with '_'
       out.printf("features of %s written to %s in %.1f s%n", data, features, (System.nanoTime() - started) / 1e9);
       out.flush();
     }

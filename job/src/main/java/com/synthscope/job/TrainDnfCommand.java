@@ -69,10 +69,13 @@ public final class TrainDnfCommand extends JobCommand {
   @Option(names = "--max-epochs", defaultValue = "40", description = "Epoch limit on top of the schedule's stop (default: ${DEFAULT-VALUE}).")
   int maxEpochs;
 
+  @Option(names = "--features", paramLabel = "DIR", description = "Where the features are stored (default: OUT/features); reused when made from the same data, generator and extractor.")
+  Path featuresDir;
+
   @Option(names = "--seed", defaultValue = "1", description = "Seed of weights, order and flips (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--resume", description = "Continue OUT/checkpoint, reusing OUT/features (same options; only --max-epochs may change).")
+  @Option(names = "--resume", description = "Continue OUT/checkpoint, (same options; only --max-epochs may change).")
   boolean resume;
 
   @Mixin DnfModelOptions models;
@@ -101,6 +104,10 @@ public final class TrainDnfCommand extends JobCommand {
     }
   }
 
+  private Path features() {
+    return featuresDir != null ? featuresDir : out.resolve("features");
+  }
+
   @Override
   protected int run(SparkSession session) throws Exception {
     long started = System.nanoTime();
@@ -110,7 +117,7 @@ public final class TrainDnfCommand extends JobCommand {
     info.put("data", data);
     info.put("train_generator", trainGenerator == null ? "all" : trainGenerator);
     DetectorTrainingData.Sets sets = DetectorTrainingData.load(session, data, trainGenerator,
-        new DnfFeatureSource(spec, spec.isDnf() ? models.backboneRef() : null), out.resolve("features"), resume,
+        new DnfFeatureSource(spec, spec.isDnf() ? models.backboneRef() : null), features(),
         conf, out());
     Path artifact = DnfClassifierTraining.run(sets.train(), sets.validation(), spec,
         new DnfClassifierTraining.Network(depth, width), recipe, out, resume, info, TrainingOutput.of(out()));

@@ -6,6 +6,7 @@ import com.synthscope.udfs.detect.nsnet.NullSpace;
 import com.synthscope.udfs.model.FetchedModel;
 import com.synthscope.udfs.model.ModelException;
 import com.synthscope.udfs.model.ModelPreflight;
+import com.synthscope.udfs.model.ModelRef;
 import com.synthscope.udfs.spark.HadoopConf;
 import com.synthscope.udfs.train.ClassifierTrainer;
 import com.synthscope.udfs.train.NsNetHeadTraining;
@@ -64,10 +65,13 @@ public final class TrainNsNetCommand extends JobCommand {
   @Option(names = "--max-epochs", defaultValue = "60", description = "Epoch limit (default: ${DEFAULT-VALUE}).")
   int maxEpochs;
 
+  @Option(names = "--features", paramLabel = "DIR", description = "Where the features are stored (default: OUT/features); reused when made from the same data, generator and extractor.")
+  Path featuresDir;
+
   @Option(names = "--seed", defaultValue = "1", description = "Seed of weights and order (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--resume", description = "Continue OUT/checkpoint, reusing OUT/features (same options; only --max-epochs may change).")
+  @Option(names = "--resume", description = "Continue OUT/checkpoint, (same options; only --max-epochs may change).")
   boolean resume;
 
   @Mixin NsNetModelOptions models;
@@ -93,6 +97,16 @@ public final class TrainNsNetCommand extends JobCommand {
     }
   }
 
+  /** The encoder as verified on the driver, pinned by its manifest checksum for the executors and the features. */
+  private ModelRef pinned(FetchedModel encoder) {
+    ModelRef ref = models.encoderRef();
+    return new ModelRef(ref.uri(), encoder.manifestSha256(), ref.engine(), ref.format());
+  }
+
+  private Path features() {
+    return featuresDir != null ? featuresDir : out.resolve("features");
+  }
+
   @Override
   protected int run(SparkSession session) throws Exception {
     long started = System.nanoTime();
@@ -103,7 +117,7 @@ public final class TrainNsNetCommand extends JobCommand {
           "pass an encoder with the contract image [3,224,224] -> [d]");
     }
     DetectorTrainingData.Sets sets = DetectorTrainingData.load(session, data, trainGenerator,
-        new NsNetFeatureSource(models.encoderRef(), true), out.resolve("features"), resume, conf, out());
+        new NsNetFeatureSource(pinned(encoder), true), features(), conf, out());
     float[][] meanScale = NsNetHeadTraining.standardisation(sets.train());
     NsNetHeadTraining.Projection projection = projection(session, sets, meanScale);
     out().printf("null space: %s, semantic rank %d of %d features%n", projection.method(),

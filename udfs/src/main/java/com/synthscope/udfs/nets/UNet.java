@@ -264,8 +264,10 @@ public final class UNet extends AbstractBlock {
   }
 
   private static NDArray meanAndStd(NDArray h) {
-    NDArray mean = h.mean(new int[] {2, 3});
-    NDArray var = h.sub(mean.expandDims(2).expandDims(3)).square().mean(new int[] {2, 3});
+    Shape s = h.getShape();
+    NDArray flat = h.reshape(s.get(0), s.get(1), -1); // PyTorch's DJL engine reduces one axis at a time
+    NDArray mean = flat.mean(new int[] {2});
+    NDArray var = flat.sub(mean.expandDims(2)).square().mean(new int[] {2});
     return mean.concat(var.add(1e-6f).sqrt(), 1);
   }
 
