@@ -10,10 +10,14 @@ import java.nio.file.Path;
  * report) before the real detectors ship. Arguments: the audit's arguments (without {@code audit}).
  *
  * <pre>
- * mvn -pl job test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
- * java $(flags) -cp job/target/test-classes:job/target/classes:$(cat /tmp/cp.txt) com.synthscope.job.AuditBench \
- *   --input /tmp/md420 --output /tmp/audit420 --master 'local[2]'
+ * mvn -o -pl udfs,job test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
+ * java -Xmx4g $(the parent pom's synthscope.jvm.flags) \
+ *   -cp job/target/test-classes:job/target/classes:udfs/target/classes:udfs/target/test-classes:$(cat /tmp/cp.txt) \
+ *   com.synthscope.job.AuditBench --input /tmp/md420 --output /tmp/audit420 --master 'local[2]'
  * </pre>
+ *
+ * With the real detectors, run {@code com.synthscope.job.SynthScopeCli audit ...} on the same classpath, or
+ * {@code bin/synthscope audit ...}.
  */
 public final class AuditBench {
 
