@@ -149,11 +149,11 @@ public final class AuditCommand extends JobCommand {
     Audit.Settings settings = new Audit.Settings(new IngestOptions(input, glob, recursive, limits), output, detectors,
         threshold, full, runId, batchSize, top);
     Audit.Result result = new Audit(settings, out()).run(session);
-    return finish(this, result, failOnFlagged);
+    return finish(this, result, failOnFlagged, null);
   }
 
   /** Prints where things are, the detection summary and the JSON line; the exit code. */
-  static int finish(CommandBase command, Audit.Result result, Long failOnFlagged) {
+  static int finish(CommandBase command, Audit.Result result, Long failOnFlagged, Runnable beforeJson) {
     AuditReport.Summary s = result.summary();
     var out = command.out();
     out.printf("audited %d files in %.1f s: %d new, %d skipped, %d errors%s, %d flagged at score >= %s%n",
@@ -169,6 +169,9 @@ public final class AuditCommand extends JobCommand {
       command.err().println("synthscope audit: " + s.flagged() + " images flagged, more than --fail-on-flagged "
           + failOnFlagged);
       command.err().flush();
+    }
+    if (beforeJson != null) {
+      beforeJson.run();
     }
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("command", "audit");

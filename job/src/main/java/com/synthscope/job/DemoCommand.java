@@ -58,6 +58,9 @@ public final class DemoCommand extends JobCommand {
   @Option(names = "--detectors", split = ",", defaultValue = "dnf,nsnet", paramLabel = "NAME[,NAME]", description = "Detectors (default: ${DEFAULT-VALUE}).")
   List<String> detectorNames;
 
+  @Option(names = "--model", paramLabel = "DETECTOR.ROLE=URI", description = "A detector's model artifact instead of the embedded one, as for audit (repeatable).")
+  Map<String, String> models = new java.util.LinkedHashMap<>();
+
   @Option(names = "--threshold", defaultValue = "0.5", paramLabel = "P", description = "flagged = score >= P (default: ${DEFAULT-VALUE}).")
   double threshold;
 
@@ -89,7 +92,7 @@ public final class DemoCommand extends JobCommand {
     if (real != null && !Files.isDirectory(real)) {
       throw new ConfigurationException("--real " + real + " is not a folder");
     }
-    detectors = AuditCommand.detectors(catalog, detectorNames, Map.of());
+    detectors = AuditCommand.detectors(catalog, detectorNames, models);
     if (Files.exists(output) && !Files.exists(output.resolve(MARKER)) && !isEmptyDir(output)) {
       throw new ConfigurationException("--output " + output + " exists and was not made by the demo; give another"
           + " folder");
@@ -176,11 +179,14 @@ public final class DemoCommand extends JobCommand {
         .groupBy("label", "flagged").count().collectAsList()) {
       byLabel[r.getInt(0)][r.getBoolean(1) ? 1 : 0] += r.getLong(2);
     }
-    out().printf("demo: flagged at score >= %s: %d of %d generated, %d of %d real%n", threshold, byLabel[1][1],
-        byLabel[1][0] + byLabel[1][1], byLabel[0][1], byLabel[0][0] + byLabel[0][1]);
-    out().println("demo: open " + result.reportPath() + " in a browser; query the table with"
-        + " spark.read().parquet(\"" + result.summary().table() + "\")");
-    return AuditCommand.finish(this, result, null);
+    int realCount = nReal;
+    return AuditCommand.finish(this, result, null, () -> {
+      out().printf("demo: flagged at score >= %s: %d of %d generated, %d of %d real%s%n", threshold, byLabel[1][1],
+          byLabel[1][0] + byLabel[1][1], byLabel[0][1], byLabel[0][0] + byLabel[0][1],
+          realCount == 0 ? " (no real images)" : "");
+      out().println("demo: open " + result.reportPath() + " in a browser; query the table with"
+          + " spark.read().parquet(\"" + result.summary().table() + "\")");
+    });
   }
 
   private static int copyFiles(Path from, Path to) throws IOException {
