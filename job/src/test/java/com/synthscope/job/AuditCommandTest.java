@@ -208,6 +208,7 @@ class AuditCommandTest {
       png(in.resolve("1_fake/fake-" + i + ".png"), grey(200 + 10 * i, 10 + i));
     }
     png(in.resolve("1_fake/odd <name> & \"quotes\".png"), grey(250, 99));
+    Files.write(in.resolve("0_real/empty.png"), new byte[0]);
     Path out = tmp.resolve("audit");
     IngestCommandTest.Result r = audit("audit", "--input", in.toString(), "--output", out.toString(), "--recursive",
         "--run-id", "labelled", "--threshold", "0.6");
@@ -215,6 +216,9 @@ class AuditCommandTest {
     assertTrue(r.out().lines().anyMatch(l -> l.startsWith("stage") && l.contains("images/s")), r.out());
     JsonObject json = r.lastLineJson();
     assertEquals(9, json.get("new").getAsLong());
+    assertEquals(1, json.get("errors").getAsLong());
+    assertEquals(0, (int) table(out).filter("error LIKE 'empty%'").first().<Integer>getAs(AuditSchema.LABEL),
+        "a file refused unread has its folder's label too");
     assertEquals(1.0, json.getAsJsonObject("roc").getAsJsonObject("nsnet_score").get("auc").getAsDouble(), 1e-9,
         "the grey level separates dark real from bright fake images");
 

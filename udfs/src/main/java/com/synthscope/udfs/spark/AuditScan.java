@@ -17,6 +17,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
@@ -119,7 +122,10 @@ public final class AuditScan {
         return out;
       });
     };
-    return ImageIngestion.perFile(spark, settings.input(), decodeAndScore, schema);
+    // every row's label, also of files refused unread (too large, empty), from its path
+    UserDefinedFunction label = functions.udf((UDF1<String, Integer>) AuditSchema::labelOf, DataTypes.IntegerType);
+    return ImageIngestion.perFile(spark, settings.input(), decodeAndScore, schema)
+        .withColumn(AuditSchema.LABEL, label.apply(functions.col(InventorySchema.PATH)));
   }
 
   private static List<Row> scoreBatch(List<Row> batch, ImageDecoder decoder, Sha256Set skip,
@@ -180,7 +186,7 @@ public final class AuditScan {
       int c = inventoryWidth + scoreColumns;
       values[c++] = fused;
       values[c++] = ScoreFusion.flagged(fused, threshold);
-      values[c++] = AuditSchema.labelOf((String) values[0]);
+      values[c++] = null; // label: scan() sets it from the path for every row
       values[c] = skipped[i];
       out.add(RowFactory.create(values));
     }
