@@ -30,15 +30,6 @@ import picocli.CommandLine.Option;
         "baseline."})
 public final class TrainDnfCommand extends JobCommand {
 
-  @Option(names = "--data", required = true, paramLabel = "URI", description = "Labelled images: Parquet with label (and split, generator) or folders 0_real/ 1_fake/.")
-  String data;
-
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (local).")
-  Path out;
-
-  @Option(names = "--train-generator", paramLabel = "NAME", description = "Train on real images and the generated images of this generator only.")
-  String trainGenerator;
-
   @Option(names = "--feature", defaultValue = "dnf", paramLabel = "dnf|pixels", description = "What the classifier sees (default: ${DEFAULT-VALUE}).")
   String feature;
 
@@ -63,20 +54,10 @@ public final class TrainDnfCommand extends JobCommand {
   @Option(names = "--lr", defaultValue = "1e-4", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
   float learningRate;
 
-  @Option(names = "--patience", defaultValue = "5", description = "Epochs without validation gain before lr / 10 (default: ${DEFAULT-VALUE}).")
-  int patience;
-
   @Option(names = "--max-epochs", defaultValue = "40", description = "Epoch limit on top of the schedule's stop (default: ${DEFAULT-VALUE}).")
   int maxEpochs;
 
-  @Option(names = "--features", paramLabel = "DIR", description = "Where the features are stored (default: OUT/features); reused when made from the same data, generator and extractor.")
-  Path featuresDir;
-
-  @Option(names = "--seed", defaultValue = "1", description = "Seed of weights, order and flips (default: ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(names = "--resume", description = "Continue OUT/checkpoint, (same options; only --max-epochs may change).")
-  boolean resume;
+  @Mixin HeadTrainingOptions training;
 
   @Mixin DnfModelOptions models;
 
@@ -95,7 +76,8 @@ public final class TrainDnfCommand extends JobCommand {
     try {
       dnfMode = DnfMode.parse(mode);
       post = DnfPostprocess.parse(postprocess);
-      recipe = new ClassifierTrainer.Recipe(batch, learningRate, patience, 1e-6f, maxEpochs, true, seed);
+      recipe = new ClassifierTrainer.Recipe(batch, learningRate, training.patience, 1e-6f, maxEpochs, true,
+          training.seed);
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage(), e);
     }
@@ -104,23 +86,18 @@ public final class TrainDnfCommand extends JobCommand {
     }
   }
 
-  private Path features() {
-    return featuresDir != null ? featuresDir : out.resolve("features");
-  }
-
   @Override
   protected int run(SparkSession session) throws Exception {
     long started = System.nanoTime();
     HadoopConf conf = HadoopConf.of(session);
     DnfFeature spec = featureSpec(conf);
-    Map<String, Object> info = new LinkedHashMap<>();
-    info.put("data", data);
-    info.put("train_generator", trainGenerator == null ? "all" : trainGenerator);
-    DetectorTrainingData.Sets sets = DetectorTrainingData.load(session, data, trainGenerator,
-        new DnfFeatureSource(spec, spec.isDnf() ? models.backboneRef() : null), features(),
+    Map<String, Object> info = training.dataInfo();
+    DetectorTrainingData.Sets sets = DetectorTrainingData.load(session, training.data, training.trainGenerator,
+        new DnfFeatureSource(spec, spec.isDnf() ? models.backboneRef() : null), training.features(),
         conf, out());
     Path artifact = DnfClassifierTraining.run(sets.train(), sets.validation(), spec,
-        new DnfClassifierTraining.Network(depth, width), recipe, out, resume, info, TrainingOutput.of(out()));
+        new DnfClassifierTraining.Network(depth, width), recipe, training.out, training.resume, info,
+        TrainingOutput.of(out()));
     out().println("model artifact: " + artifact);
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("command", "train dnf");

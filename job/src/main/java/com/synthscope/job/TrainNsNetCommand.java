@@ -29,15 +29,6 @@ import picocli.CommandLine.Option;
         "OUT/metrics.csv and the artifact OUT/model."})
 public final class TrainNsNetCommand extends JobCommand {
 
-  @Option(names = "--data", required = true, paramLabel = "URI", description = "Labelled images: Parquet with label (and split, generator, fractions) or folders 0_real/ 1_fake/.")
-  String data;
-
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (local).")
-  Path out;
-
-  @Option(names = "--train-generator", paramLabel = "NAME", description = "Train on real images and the generated images of this generator only.")
-  String trainGenerator;
-
   @Option(names = "--null-space", defaultValue = "ridge", paramLabel = "ridge|none|energy:E|k:K", description = "ridge: semantic directions from a ridge regression of features on the data's fractions column; none: no projection (the ablation); energy:E or k:K: SVD of the embeddings in --semantic (default: ${DEFAULT-VALUE}).")
   String nullSpace;
 
@@ -59,20 +50,10 @@ public final class TrainNsNetCommand extends JobCommand {
   @Option(names = "--lr", defaultValue = "2e-4", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
   float learningRate;
 
-  @Option(names = "--patience", defaultValue = "5", description = "Epochs without validation gain before lr / 10 (default: ${DEFAULT-VALUE}).")
-  int patience;
-
   @Option(names = "--max-epochs", defaultValue = "60", description = "Epoch limit (default: ${DEFAULT-VALUE}).")
   int maxEpochs;
 
-  @Option(names = "--features", paramLabel = "DIR", description = "Where the features are stored (default: OUT/features); reused when made from the same data, generator and extractor.")
-  Path featuresDir;
-
-  @Option(names = "--seed", defaultValue = "1", description = "Seed of weights and order (default: ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(names = "--resume", description = "Continue OUT/checkpoint, (same options; only --max-epochs may change).")
-  boolean resume;
+  @Mixin HeadTrainingOptions training;
 
   @Mixin NsNetModelOptions models;
 
@@ -81,7 +62,8 @@ public final class TrainNsNetCommand extends JobCommand {
   @Override
   protected void validate() {
     try {
-      recipe = new ClassifierTrainer.Recipe(batch, learningRate, patience, 1e-6f, maxEpochs, false, seed);
+      recipe = new ClassifierTrainer.Recipe(batch, learningRate, training.patience, 1e-6f, maxEpochs, false,
+          training.seed);
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage(), e);
     }
@@ -103,10 +85,6 @@ public final class TrainNsNetCommand extends JobCommand {
     return new ModelRef(ref.uri(), encoder.manifestSha256(), ref.engine(), ref.format());
   }
 
-  private Path features() {
-    return featuresDir != null ? featuresDir : out.resolve("features");
-  }
-
   @Override
   protected int run(SparkSession session) throws Exception {
     long started = System.nanoTime();
@@ -116,18 +94,16 @@ public final class TrainNsNetCommand extends JobCommand {
       throw new ModelException(models.encoderRef().displayName(), "does not output one feature vector",
           "pass an encoder with the contract image [3,224,224] -> [d]");
     }
-    DetectorTrainingData.Sets sets = DetectorTrainingData.load(session, data, trainGenerator,
-        new NsNetFeatureSource(pinned(encoder), true), features(), conf, out());
+    DetectorTrainingData.Sets sets = DetectorTrainingData.load(session, training.data, training.trainGenerator,
+        new NsNetFeatureSource(pinned(encoder), true), training.features(), conf, out());
     float[][] meanScale = NsNetHeadTraining.standardisation(sets.train());
     NsNetHeadTraining.Projection projection = projection(session, sets, meanScale);
     out().printf("null space: %s, semantic rank %d of %d features%n", projection.method(),
         projection.nullSpace() == null ? 0 : projection.nullSpace().semanticRank(), meanScale[0].length);
-    Map<String, Object> info = new LinkedHashMap<>();
-    info.put("data", data);
-    info.put("train_generator", trainGenerator == null ? "all" : trainGenerator);
+    Map<String, Object> info = training.dataInfo();
     info.put("canvases", "shuffled patch selection, one per image, seeded by its pixels");
     Path artifact = NsNetHeadTraining.run(sets.train(), sets.validation(), meanScale, projection, encoder.modelId(),
-        recipe, tau, lambda, out, resume, info, TrainingOutput.of(out()));
+        recipe, tau, lambda, training.out, training.resume, info, TrainingOutput.of(out()));
     out().println("model artifact: " + artifact);
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("command", "train nsnet");

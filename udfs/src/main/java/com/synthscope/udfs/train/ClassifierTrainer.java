@@ -63,9 +63,18 @@ public final class ClassifierTrainer {
       return new Recipe(batch, 1e-4f, 5, 1e-6f, maxEpochs, true, seed);
     }
 
-    Map<String, Object> toMap() {
-      return Map.of("batch", batch, "learning_rate", learningRate, "patience", patience, "min_learning_rate",
-          minLearningRate, "max_epochs", maxEpochs, "horizontal_flip", horizontalFlip, "seed", seed);
+    /** As the manifest's recipe (and the checkpoint's state) records it. */
+    public Map<String, Object> toMap() {
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("optimizer", "Adam");
+      m.put("learning_rate", learningRate);
+      m.put("batch", batch);
+      m.put("patience", patience);
+      m.put("min_learning_rate", minLearningRate);
+      m.put("max_epochs", maxEpochs);
+      m.put("horizontal_flip", horizontalFlip);
+      m.put("seed", seed);
+      return m;
     }
   }
 
@@ -91,7 +100,19 @@ public final class ClassifierTrainer {
   }
 
   public record Summary(int epochs, int bestEpoch, double bestValidationAccuracy, double seconds, long parameters,
-      Path best) {}
+      Path best) {
+
+    /** As the manifest's metrics record them. */
+    public Map<String, Object> metrics() {
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("epochs", epochs);
+      m.put("best_epoch", bestEpoch);
+      m.put("val_accuracy", bestValidationAccuracy);
+      m.put("train_seconds", Math.round(seconds));
+      m.put("parameters", parameters);
+      return m;
+    }
+  }
 
   private final Recipe recipe;
   private final Block net;
@@ -275,15 +296,13 @@ public final class ClassifierTrainer {
     if (sample.dimension() != 3) {
       return x;
     }
-    int h = (int) sample.get(1);
     int w = (int) sample.get(2);
     float[] f = new float[x.length];
-    for (int row = 0; row < x.length / w; row++) {
+    for (int row = 0; row < x.length / w; row++) { // every row of every channel
       for (int col = 0; col < w; col++) {
         f[row * w + col] = x[row * w + w - 1 - col];
       }
     }
-    assert x.length % (h * w) == 0;
     return f;
   }
 
@@ -297,13 +316,7 @@ public final class ClassifierTrainer {
     if (state != null) {
       Files.writeString(tmp.resolve("state.json"), GSON.toJson(state), StandardCharsets.UTF_8);
     }
-    Path old = dir.resolveSibling(dir.getFileName() + ".old");
-    DiffusionTrainer.deleteTree(old);
-    if (Files.exists(dir)) {
-      Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
-    }
-    Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-    DiffusionTrainer.deleteTree(old);
+    DiffusionTrainer.swapInto(tmp, dir);
   }
 
   private JsonObject readState() throws IOException {

@@ -228,12 +228,20 @@ public final class DiffusionTrainer {
     state.addProperty("seconds", seconds);
     state.add("recipe", GSON.toJsonTree(recipe.toMap()));
     Files.writeString(tmp.resolve("state.json"), GSON.toJson(state), StandardCharsets.UTF_8);
-    Path old = out.resolve("checkpoint.old");
+    swapInto(tmp, checkpointDir());
+  }
+
+  /**
+   * Puts a completed folder in place of {@code dir}: the old one moves to {@code <dir>.old}, the new one in, the old
+   * one goes. A kill between the two moves leaves {@code <dir>.old}, which resuming recovers.
+   */
+  static void swapInto(Path completed, Path dir) throws IOException {
+    Path old = dir.resolveSibling(dir.getFileName() + ".old");
     deleteTree(old);
-    if (Files.exists(checkpointDir())) {
-      Files.move(checkpointDir(), old, StandardCopyOption.ATOMIC_MOVE);
+    if (Files.exists(dir)) {
+      Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
     }
-    Files.move(tmp, checkpointDir(), StandardCopyOption.ATOMIC_MOVE);
+    Files.move(completed, dir, StandardCopyOption.ATOMIC_MOVE);
     deleteTree(old);
   }
 

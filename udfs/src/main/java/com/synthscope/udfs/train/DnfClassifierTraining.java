@@ -45,28 +45,15 @@ public final class DnfClassifierTraining {
     String kind = DnfFeature.CLASSIFIER_KIND;
     Files.copy(summary.best().resolve(ClassifierTrainer.PREFIX + "-0000.params"), dir.resolve(kind + "-0000.params"));
     Map<String, Object> r = new LinkedHashMap<>();
-    r.put("network", "ResNet-" + network.depth() + " base width " + network.width() + ", one logit");
-    r.put("optimizer", "Adam");
-    r.put("learning_rate", recipe.learningRate());
-    r.put("batch", recipe.batch());
-    r.put("patience", recipe.patience());
-    r.put("min_learning_rate", recipe.minLearningRate());
-    r.put("max_epochs", recipe.maxEpochs());
-    r.put("horizontal_flip", recipe.horizontalFlip());
-    r.put("seed", recipe.seed());
+    r.put("network", "ResNet-" + network.depth() + " base width " + network.width() + ", one logit, BCE");
+    r.putAll(recipe.toMap());
     r.putAll(dataInfo);
-    Map<String, Object> metrics = new LinkedHashMap<>();
-    metrics.put("epochs", summary.epochs());
-    metrics.put("best_epoch", summary.bestEpoch());
-    metrics.put("val_accuracy", summary.bestValidationAccuracy());
-    metrics.put("train_seconds", Math.round(summary.seconds()));
-    metrics.put("parameters", summary.parameters());
     List<Long> shape = List.of((long) feature.channels(), (long) feature.size(), (long) feature.size());
     ArtifactWriter.write(dir, "dnf-classifier-" + feature.kind() + "-resnet" + network.depth(), "1", kind,
         ModelFormat.DJL_PARAMS, kind + "-0000.params", ResNetFactory.class.getName(),
         ResNets.arguments(network.depth(), feature.channels(), network.width()),
         List.of(new TensorSpec("x", shape, "float32")), List.of(new TensorSpec("logit", List.of(1L), "float32")),
-        feature.toMap(), r, metrics);
+        feature.toMap(), r, summary.metrics());
     return dir;
   }
 }

@@ -120,24 +120,13 @@ public final class NsNetHeadTraining {
     r.put("loss", "(1 - lambda) SupCon(tau) + lambda BCE");
     r.put("tau", tau);
     r.put("lambda", lambda);
-    r.put("optimizer", "Adam");
-    r.put("learning_rate", recipe.learningRate());
-    r.put("batch", recipe.batch());
-    r.put("patience", recipe.patience());
-    r.put("max_epochs", recipe.maxEpochs());
-    r.put("seed", recipe.seed());
+    r.putAll(recipe.toMap());
     r.putAll(dataInfo);
-    Map<String, Object> metrics = new LinkedHashMap<>();
-    metrics.put("epochs", summary.epochs());
-    metrics.put("best_epoch", summary.bestEpoch());
-    metrics.put("val_accuracy", summary.bestValidationAccuracy());
-    metrics.put("train_seconds", Math.round(summary.seconds()));
-    metrics.put("parameters", summary.parameters());
     ArtifactWriter.write(dir, "nsnet-head-" + projection.method(), "1", kind, ModelFormat.DJL_PARAMS,
         kind + "-0000.params", ContrastiveHeadFactory.class.getName(), Map.of("dimension", d, "hidden", HIDDEN),
         List.of(new TensorSpec("features", List.of((long) d), "float32")),
         List.of(new TensorSpec("logit", List.of(1L), "float32"),
-            new TensorSpec("projection", List.of((long) HIDDEN), "float32")), pre, r, metrics);
+            new TensorSpec("projection", List.of((long) HIDDEN), "float32")), pre, r, summary.metrics());
     return dir;
   }
 }

@@ -1,0 +1,114 @@
+package com.synthscope.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.synthscope.udfs.nets.UNetConfig;
+import com.synthscope.udfs.testing.SharedSpark;
+import com.synthscope.udfs.train.DiffusionRecipe;
+import com.synthscope.udfs.train.PfDiffSegTraining;
+import com.synthscope.udfs.train.Split;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The detector workflow end to end on a small micrograph benchmark: bench-data, train and eval for DNF (and its
+ * pixel baseline) and NS-Net, with the embedded backbone and encoder and a briefly trained tiny PF-DiffSeg.
+ */
+class DetectorCommandsTest {
+
+  @TempDir static Path tmp;
+  private static String bench;
+
+  @BeforeAll
+  static void smallBenchmark() throws Exception {
+    String pf = PfDiffSegTraining.run(SharedSpark.metalDam(), Split.TRAIN,
+        new DiffusionRecipe(16, 0.125, 3, 4, 1e-3f, 0.9f, 5, "linear", 1000, 0.1f, 3),
+        new UNetConfig(6, 8, List.of(1, 2), 1, 5), tmp.resolve("pf"), false,
+        new PrintStream(new ByteArrayOutputStream())).toString();
+    bench = tmp.resolve("bench").toString();
+    IngestCommandTest.Result r = IngestCommandTest.cli("bench-data", "micrographs", "--out", bench, "--data",
+        SharedSpark.metalDam().toString(), "--model", pf, "--train", "8", "--val", "4", "--test", "4", "--batch",
+        "4");
+    assertEquals(0, r.code(), r.err());
+  }
+
+  @Test
+  void theBenchmarkHasEveryGeneratorInEverySplitWithLabels() {
+    Dataset<Row> t = SharedSpark.session().read().parquet(bench);
+    assertEquals(4 * (8 + 4 + 4), t.count());
+    List<Row> counts = t.groupBy("split", "generator", "label").count().collectAsList();
+    assertEquals(12, counts.size(), "3 splits x 4 generators");
+    for (Row c : counts) {
+      long expected = switch (c.getString(0)) {
+        case "train" -> 8;
+        default -> 4;
+      };
+      assertEquals(expected, c.getLong(3), c.toString());
+      assertEquals(c.getString(1).equals("real") ? 0 : 1, c.getInt(2), c.toString());
+    }
+    assertEquals(Set.of("real", "upsampled", "pfdiffseg-ddim50", "pfdiffseg-ddim10"),
+        Set.copyOf(t.select("generator").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList()));
+  }
+
+  @Test
+  void dnfTrainsAndEvaluatesPerGenerator() {
+    Path out = tmp.resolve("dnf");
+    IngestCommandTest.Result train = IngestCommandTest.cli("train", "dnf", "--data", bench, "--out", out.toString(),
+        "--train-generator", "pfdiffseg-ddim50", "--width", "4", "--batch", "8", "--max-epochs", "2");
+    assertEquals(0, train.code(), train.err());
+    assertEquals(8 + 8, train.lastLineJson().get("train_examples").getAsInt(), "real + one generator");
+    assertTrue(Files.isRegularFile(out.resolve("model/synthscope-model.json")));
+
+    IngestCommandTest.Result eval = IngestCommandTest.cli("eval", "dnf", "--data", bench, "--classifier",
+        out.resolve("model").toString());
+    assertEquals(0, eval.code(), eval.err());
+    JsonObject subsets = eval.lastLineJson().getAsJsonObject("subsets");
+    assertEquals(Set.of("pfdiffseg-ddim10", "pfdiffseg-ddim50", "upsampled", "all"), subsets.keySet());
+    JsonObject one = subsets.getAsJsonObject("upsampled");
+    assertEquals(4, one.get("real").getAsInt(), "test split: the real test images with each subset");
+    assertEquals(4, one.get("fake").getAsInt());
+    assertEquals(16, subsets.getAsJsonObject("all").get("real").getAsInt() + subsets.getAsJsonObject("all")
+        .get("fake").getAsInt());
+
+    IngestCommandTest.Result pixels = IngestCommandTest.cli("train", "dnf", "--data", bench, "--out",
+        tmp.resolve("pixels").toString(), "--feature", "pixels", "--size", "16", "--width", "4", "--batch", "8",
+        "--max-epochs", "1");
+    assertEquals(0, pixels.code(), pixels.err());
+    assertEquals("pixels", pixels.lastLineJson().getAsJsonObject("feature").get("feature").getAsString());
+  }
+
+  @Test
+  void nsNetTrainsWithAndWithoutTheNullSpaceOnSharedFeatures() {
+    Path features = tmp.resolve("nsnet-features");
+    IngestCommandTest.Result ridge = IngestCommandTest.cli("train", "nsnet", "--data", bench, "--out",
+        tmp.resolve("ridge").toString(), "--features", features.toString(), "--batch", "8", "--max-epochs", "2");
+    assertEquals(0, ridge.code(), ridge.err());
+    assertEquals("ridge", ridge.lastLineJson().get("null_space").getAsString());
+    IngestCommandTest.Result none = IngestCommandTest.cli("train", "nsnet", "--data", bench, "--out",
+        tmp.resolve("none").toString(), "--features", features.toString(), "--null-space", "none", "--batch", "8",
+        "--max-epochs", "2");
+    assertEquals(0, none.code(), none.err());
+    assertTrue(none.out().contains("reusing the features"), "the ablation reads the stored features");
+
+    IngestCommandTest.Result eval = IngestCommandTest.cli("eval", "nsnet", "--data", bench, "--head",
+        tmp.resolve("ridge/model").toString());
+    assertEquals(0, eval.code(), eval.err());
+    assertTrue(eval.lastLineJson().getAsJsonObject("subsets").has("pfdiffseg-ddim10"));
+
+    IngestCommandTest.Result wrong = IngestCommandTest.cli("eval", "dnf", "--data", bench, "--classifier",
+        tmp.resolve("ridge/model").toString());
+    assertEquals(2, wrong.code(), "an NS-Net head is no DNF classifier");
+    assertTrue(wrong.err().contains("not dnf-classifier"), wrong.err());
+  }
+}
