@@ -48,6 +48,9 @@ public final class TrainDnfCommand extends JobCommand {
   @Option(names = "--width", defaultValue = "16", description = "ResNet base width; the paper's is 64 (default: ${DEFAULT-VALUE}).")
   int width;
 
+  @Option(names = "--upsample", defaultValue = "4", description = "Enlarge the classifier's input this many times (nearest) inside the network, as the paper resizes DNF maps to 256 px (default: ${DEFAULT-VALUE}).")
+  int upsample;
+
   @Option(names = "--batch", defaultValue = "32", description = "Batch size; the paper's is 64 (default: ${DEFAULT-VALUE}).")
   int batch;
 
@@ -81,8 +84,8 @@ public final class TrainDnfCommand extends JobCommand {
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage(), e);
     }
-    if (width < 1 || size < 8) {
-      throw new ConfigurationException("--width must be >= 1 and --size >= 8");
+    if (width < 1 || size < 8 || upsample < 1) {
+      throw new ConfigurationException("--width and --upsample must be >= 1 and --size >= 8");
     }
   }
 
@@ -96,7 +99,7 @@ public final class TrainDnfCommand extends JobCommand {
         new DnfFeatureSource(spec, spec.isDnf() ? models.backboneRef() : null), training.features(),
         conf, out());
     Path artifact = DnfClassifierTraining.run(sets.train(), sets.validation(), spec,
-        new DnfClassifierTraining.Network(depth, width), recipe, training.out, training.resume, info,
+        new DnfClassifierTraining.Network(depth, width, upsample), recipe, training.out, training.resume, info,
         TrainingOutput.of(out()));
     out().println("model artifact: " + artifact);
     Map<String, Object> json = new LinkedHashMap<>();

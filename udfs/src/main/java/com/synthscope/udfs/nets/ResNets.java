@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
+import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
@@ -81,6 +82,29 @@ public final class ResNets {
    * @throws IllegalArgumentException for another depth, fewer than 1 input channel or a width below 1
    */
   public static SequentialBlock build(int depth, int inChannels, int baseWidth) {
+    return build(depth, inChannels, baseWidth, 1);
+  }
+
+  /**
+   * As {@link #build(int, int, int)}, first enlarging the input {@code inputScale} times by pixel repetition: the
+   * DNF paper resizes its feature maps to 256 px before the classifier, and a map much smaller than that would lose
+   * most of its detail to the 4x downsampling stem.
+   */
+  public static SequentialBlock build(int depth, int inChannels, int baseWidth, int inputScale) {
+    if (inputScale < 1) {
+      throw new IllegalArgumentException("ResNet input_scale must be >= 1, got " + inputScale);
+    }
+    SequentialBlock net = stemAndStages(depth, inChannels, baseWidth);
+    if (inputScale == 1) {
+      return net;
+    }
+    return new SequentialBlock()
+        .add(new LambdaBlock(in -> new NDList(in.singletonOrThrow().repeat(2, inputScale).repeat(3, inputScale)),
+            "nearest-upsample"))
+        .add(net);
+  }
+
+  private static SequentialBlock stemAndStages(int depth, int inChannels, int baseWidth) {
     if (!depths().contains(depth)) {
       throw new IllegalArgumentException("ResNet depth must be one of " + depths() + ", got " + depth);
     }
@@ -118,10 +142,18 @@ public final class ResNets {
 
   /** Manifest arguments for {@link ResNetFactory}. */
   public static Map<String, Object> arguments(int depth, int inChannels, int baseWidth) {
+    return arguments(depth, inChannels, baseWidth, 1);
+  }
+
+  /** Manifest arguments for {@link ResNetFactory}, with the input enlargement. */
+  public static Map<String, Object> arguments(int depth, int inChannels, int baseWidth, int inputScale) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("depth", depth);
     m.put("in_channels", inChannels);
     m.put("base_width", baseWidth);
+    if (inputScale != 1) {
+      m.put("input_scale", inputScale);
+    }
     return m;
   }
 

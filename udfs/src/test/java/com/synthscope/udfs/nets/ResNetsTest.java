@@ -106,6 +106,25 @@ class ResNetsTest {
   }
 
   @Test
+  void inputEnlargementRepeatsPixelsAndAddsNoParameters() {
+    assertEquals(countAt(ResNets.build(18, 1, 8), 1, 32)[0], countAt(ResNets.build(18, 1, 8, 4), 1, 32)[0]);
+    try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+      Block net = ResNets.build(18, 1, 8, 4);
+      net.initialize(m, DataType.FLOAT32, new Shape(2, 1, 16, 16));
+      Block upsample = ((ai.djl.nn.SequentialBlock) net).getChildren().get(0).getValue();
+      NDArray x = m.arange(4f).reshape(1, 1, 2, 2);
+      float[] up = upsample.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow()
+          .toFloatArray();
+      assertEquals(64, up.length, "2x2 enlarged 4 times is 8x8");
+      assertEquals(0f, up[0]);
+      assertEquals(0f, up[3]);
+      assertEquals(1f, up[4], "columns 4..7 of row 0 repeat pixel (0, 1)");
+      assertEquals(2f, up[32], "rows 4..7 repeat row 1");
+      assertEquals(new Shape(2, 1), net.getOutputShapes(new Shape[] {new Shape(2, 1, 16, 16)})[0]);
+    }
+  }
+
+  @Test
   void oneLogitPerImageAt64And224() {
     try (NDManager m = NDManager.newBaseManager("PyTorch")) {
       for (Block net : new Block[] {ResNets.resnet18(3), ResNets.resnet50(3)}) {
@@ -182,6 +201,8 @@ class ResNetsTest {
     }
     assertEquals(ResNets.arguments(50, 3, 64),
         Map.of("depth", 50, "in_channels", 3, "base_width", 64));
+    assertEquals(ResNets.arguments(18, 1, 8, 4),
+        Map.of("depth", 18, "in_channels", 1, "base_width", 8, "input_scale", 4));
     assertThrows(IllegalArgumentException.class,
         () -> new ResNetFactory().newBlock(null, dir, Map.of("depth", 34.0, "in_channels", 3.0)));
     assertThrows(IllegalArgumentException.class,

@@ -89,7 +89,7 @@ class DnfScoringTest {
       examples.add(new ClassifierTrainer.Example(x.get(i), rows.get(i).getInt(3)));
     }
     Path artifact = DnfClassifierTraining.run(examples, examples.subList(0, 8), feature,
-        new DnfClassifierTraining.Network(18, 4), new ClassifierTrainer.Recipe(8, 1e-3f, 2, 1e-6f, 2, true, 1),
+        new DnfClassifierTraining.Network(18, 4, 2), new ClassifierTrainer.Recipe(8, 1e-3f, 2, 1e-6f, 2, true, 1),
         tmp.resolve("clf"), false, Map.of("data", "test crops"), QUIET);
     classifier = ModelRef.of(artifact.toUri(), null, ModelFormat.DJL_PARAMS);
   }
