@@ -362,7 +362,7 @@ class AuditCommandTest {
       examples.add(new com.synthscope.udfs.train.ClassifierTrainer.Example(x.get(i), i % 2));
     }
     Path classifier = com.synthscope.udfs.train.DnfClassifierTraining.run(examples, examples.subList(0, 4), feature,
-        new com.synthscope.udfs.train.DnfClassifierTraining.Network(18, 4),
+        new com.synthscope.udfs.train.DnfClassifierTraining.Network(18, 4, 2),
         new com.synthscope.udfs.train.ClassifierTrainer.Recipe(4, 1e-3f, 2, 1e-6f, 1, false, 1),
         tmp.resolve("clf"), false, Map.of("data", "audit test"), quiet);
 
