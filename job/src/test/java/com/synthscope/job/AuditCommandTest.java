@@ -337,34 +337,21 @@ class AuditCommandTest {
   }
 
   @Test
-  void theRealDnfDetectorScoresThroughTheBuiltInCatalog() throws Exception {
-    // a briefly trained backbone and classifier (as udfs' DnfScoringTest): real artifacts, not good ones
-    java.io.PrintStream quiet = new java.io.PrintStream(new java.io.ByteArrayOutputStream());
-    Path bb = com.synthscope.udfs.train.DnfBackboneTraining.run(SharedSpark.metalDam(),
-        com.synthscope.udfs.train.Split.TRAIN, new com.synthscope.udfs.train.DiffusionRecipe(16, 0.125, 2, 4, 1e-3f,
-            0.9f, 3, "linear", 1000, 0f, 2), new com.synthscope.udfs.nets.UNetConfig(1, 8, List.of(1, 2), 1, 0),
-        tmp.resolve("bb"), false, quiet);
-    com.synthscope.udfs.model.ModelRef backbone = com.synthscope.udfs.model.ModelRef.of(bb.toUri(), null,
-        com.synthscope.udfs.model.ModelFormat.DJL_PARAMS);
-    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
-    var feature = new com.synthscope.udfs.detect.dnf.DnfFeature(com.synthscope.udfs.detect.dnf.DnfFeature.DNF, 16, 1,
-        com.synthscope.udfs.detect.dnf.DnfMode.T0, com.synthscope.udfs.detect.dnf.DnfPostprocess.CLIP01_UINT8,
-        com.synthscope.udfs.model.ModelPreflight.check(backbone, conf, null).modelId());
-    List<BufferedImage> pictures = new java.util.ArrayList<>();
-    for (int i = 0; i < 8; i++) {
-      pictures.add(grey(40 + 25 * i, i));
+  void theRealDetectorsScoreThroughTheBuiltInCatalog() throws Exception {
+    // a DNF classifier over the embedded backbone and an NS-Net head over the embedded encoder, each trained for one
+    // epoch by `train dnf` / `train nsnet`: real artifacts, not good ones
+    Path labelled = tmp.resolve("labelled");
+    for (int i = 0; i < 4; i++) {
+      png(labelled.resolve("0_real/r" + i + ".png"), grey(40 + 20 * i, i));
+      png(labelled.resolve("1_fake/f" + i + ".png"), grey(150 + 20 * i, 10 + i));
     }
-    List<float[]> x = new com.synthscope.udfs.detect.dnf.DnfFeaturizer(feature,
-        com.synthscope.udfs.model.ModelRegistry.get().model(backbone, conf,
-            com.synthscope.udfs.model.ExecutionSettings.cpu(1))).features(pictures);
-    List<com.synthscope.udfs.train.ClassifierTrainer.Example> examples = new java.util.ArrayList<>();
-    for (int i = 0; i < x.size(); i++) {
-      examples.add(new com.synthscope.udfs.train.ClassifierTrainer.Example(x.get(i), i % 2));
-    }
-    Path classifier = com.synthscope.udfs.train.DnfClassifierTraining.run(examples, examples.subList(0, 4), feature,
-        new com.synthscope.udfs.train.DnfClassifierTraining.Network(18, 4, 2),
-        new com.synthscope.udfs.train.ClassifierTrainer.Recipe(4, 1e-3f, 2, 1e-6f, 1, false, 1),
-        tmp.resolve("clf"), false, Map.of("data", "audit test"), quiet);
+    IngestCommandTest.Result trained = IngestCommandTest.cli("train", "dnf", "--data", labelled.toString(), "--out",
+        tmp.resolve("clf").toString(), "--max-epochs", "1", "--batch", "4");
+    assertEquals(0, trained.code(), trained.err() + trained.out());
+    Path classifier = tmp.resolve("clf/model");
+    IngestCommandTest.Result head = IngestCommandTest.cli("train", "nsnet", "--data", labelled.toString(), "--out",
+        tmp.resolve("head").toString(), "--null-space", "none", "--max-epochs", "1", "--batch", "4");
+    assertEquals(0, head.code(), head.err() + head.out());
 
     Path in = tmp.resolve("in");
     for (int i = 0; i < 3; i++) {
@@ -373,17 +360,19 @@ class AuditCommandTest {
     Files.write(in.resolve("broken.png"), java.util.Arrays.copyOf(ImageCorpus.encode(grey(90, 5), "png"), 40));
     Path out = tmp.resolve("audit");
     IngestCommandTest.Result r = IngestCommandTest.cli("audit", "--input", in.toString(), "--output", out.toString(),
-        "--detectors", "dnf", "--model", "dnf.classifier=" + classifier, "--model", "dnf.backbone=" + bb);
+        "--model", "dnf.classifier=" + classifier, "--model", "nsnet.head=" + tmp.resolve("head/model"));
     assertEquals(0, r.code(), r.err() + r.out());
     JsonObject json = r.lastLineJson();
     assertEquals(3, json.get("new").getAsLong());
     assertEquals(1, json.get("errors").getAsLong());
-    assertTrue(json.getAsJsonObject("models").get("dnf").getAsString().contains("+"), "classifier + backbone ids");
+    String dnf = json.getAsJsonObject("models").get("dnf").getAsString();
+    assertTrue(dnf.contains("+dnf-backbone-"), "classifier id + the embedded backbone's id: " + dnf);
+    assertTrue(json.getAsJsonObject("models").get("nsnet").getAsString().contains("+nsnet-encoder"));
     for (Row row : table(out).filter("status = 'ok'").collectAsList()) {
       double p = row.getAs("dnf_score");
-      assertTrue(p >= 0 && p <= 1, "a probability: " + p);
-      assertEquals(p, (double) row.getAs(AuditSchema.SCORE), 0.0, "one detector: its probability");
-      assertNull(row.getAs("nsnet_score"), "nsnet did not run");
+      double q = row.getAs("nsnet_score");
+      assertTrue(p >= 0 && p <= 1 && q >= 0 && q <= 1, "probabilities: " + p + ", " + q);
+      assertEquals((p + q) / 2, (double) row.getAs(AuditSchema.SCORE), 1e-12, "fusion: the mean");
     }
   }
 
