@@ -5,7 +5,7 @@
 #   docs/bench-detectors.sh [WORK_DIR] [TRAIN_GENERATOR]      (defaults: /tmp/synthscope-bench, pfdiffseg-ddim50)
 #
 # Uses the embedded DNF backbone and NS-Net encoder, and ../shared/datasets/metaldam. Prints the markdown table
-# last. About 40 minutes on a 2-core CPU. Each step skips what an earlier run already wrote (delete WORK_DIR to redo).
+# last. About an hour on a 2-core CPU (DNF and the pixel baseline are capped at 25 epochs here). Each step skips what an earlier run already wrote (delete WORK_DIR to redo).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 W="${1:-/tmp/synthscope-bench}"
@@ -21,8 +21,8 @@ train() { # name, command...
   [[ -f "$W/$name/model/synthscope-model.json" ]] || "$@" --data "$W/micrographs" --train-generator "$G" \
     --out "$W/$name" | tee "$W/$name.train.log"
 }
-train dnf-$G          "$S" train dnf
-train pixels-$G       "$S" train dnf --feature pixels
+train dnf-$G          "$S" train dnf --max-epochs 25
+train pixels-$G       "$S" train dnf --feature pixels --max-epochs 25
 train nsnet-ridge-$G  "$S" train nsnet --null-space ridge --features "$W/nsnet-features-$G"
 train nsnet-none-$G   "$S" train nsnet --null-space none --features "$W/nsnet-features-$G"
 
