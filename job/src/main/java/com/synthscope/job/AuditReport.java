@@ -127,7 +127,7 @@ final class AuditReport {
         .append("td.n{text-align:right;font-variant-numeric:tabular-nums}")
         .append(".plots{display:flex;flex-wrap:wrap;gap:18px}figure{margin:0}figcaption{font-size:12px;color:#555}")
         .append(".thumbs{display:flex;flex-wrap:wrap;gap:12px}.thumb{width:180px;font-size:11px;word-break:break-all}")
-        .append(".thumb img{max-width:160px;max-height:160px;display:block;border:1px solid #ccc;image-rendering:pixelated}")
+        .append(".thumb img{width:160px;height:160px;object-fit:contain;display:block;border:1px solid #ccc;image-rendering:pixelated;background:#f4f4f4}")
         .append("code{font-size:12px}</style></head><body>\n");
     b.append("<h1>SynthScope audit <code>").append(esc(s.runId())).append("</code></h1>\n");
     b.append("<section id=\"overview\"><h2>Run</h2><table>");
