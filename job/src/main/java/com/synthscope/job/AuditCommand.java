@@ -184,8 +184,12 @@ public final class AuditCommand extends JobCommand {
     json.put("models", s.models());
     if (!s.roc().isEmpty()) {
       Map<String, Object> auc = new LinkedHashMap<>();
-      s.roc().forEach((c, r) -> auc.put(c, Map.of("auc", AuditReport.round(r.auc(), 4), "average_precision",
-          AuditReport.round(r.averagePrecision(), 4))));
+      s.roc().forEach((c, r) -> {
+        Map<String, Object> one = new LinkedHashMap<>();
+        one.put("auc", AuditReport.round(r.auc(), 4));
+        one.put("average_precision", AuditReport.round(r.averagePrecision(), 4));
+        auc.put(c, one);
+      });
       json.put("roc", auc);
     }
     json.put("exit", tooMany ? "flagged_over_limit" : "ok");
