@@ -50,8 +50,19 @@ public final class SparkOptions {
 
   /** The session for a command: spark-submit's when there is one, else a local one. */
   SparkSession session(String appName) {
+    return session(appName, Map.of());
+  }
+
+  /** As {@link #session(String)}, with settings used where neither the user nor a system property gave them. */
+  SparkSession session(String appName, Map<String, String> defaults) {
     SparkSession.Builder b = SparkSession.builder().appName("synthscope " + appName);
-    Map<String, String> s = settings();
+    Map<String, String> s = new LinkedHashMap<>();
+    defaults.forEach((k, v) -> {
+      if (System.getProperty(k) == null) {
+        s.put(k, v);
+      }
+    });
+    s.putAll(settings());
     s.forEach(b::config);
     boolean masterGiven = s.containsKey("spark.master") || System.getProperty("spark.master") != null;
     if (!masterGiven) {

@@ -13,8 +13,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SynthScopeCli.Version.class,
     description = "Spark jobs that audit image archives for AI-generated images and augment micrograph training sets.",
-    subcommands = {CommandLine.HelpCommand.class, IngestCommand.class, AugmentCommand.class, TrainCommand.class,
-        EvalCommand.class, BenchDataCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, IngestCommand.class, AuditCommand.class, DemoCommand.class,
+        AugmentCommand.class, TrainCommand.class, EvalCommand.class, BenchDataCommand.class})
 public final class SynthScopeCli implements Runnable {
 
   public static final int EXIT_OK = 0;
@@ -36,6 +36,12 @@ public final class SynthScopeCli implements Runnable {
   /** Runs the CLI without exiting the JVM. */
   public static int run(String... args) {
     return new CommandLine(new SynthScopeCli()).execute(args);
+  }
+
+  /** Runs the CLI with commands made by {@code factory} (e.g. with another {@link DetectorCatalog}). */
+  public static int run(CommandLine.IFactory factory, java.io.PrintWriter out, java.io.PrintWriter err,
+      String... args) {
+    return new CommandLine(new SynthScopeCli(), factory).setOut(out).setErr(err).execute(args);
   }
 
   /** Runs the CLI with its output captured, for tests and embedding. */

@@ -43,12 +43,15 @@ final class DecodePartition implements MapPartitionsFunction<Row, Row> {
   }
 
   private static Row decode(ImageDecoder decoder, Row file) {
+    byte[] content = file.getAs("content");
+    return inventoryRow(file, sha256(content), decoder.decode(content));
+  }
+
+  /** The inventory row of a {@code binaryFile} row whose content hashed to {@code sha} and decoded to {@code result}. */
+  static Row inventoryRow(Row file, String sha, DecodeResult result) {
     String path = file.getAs("path");
     long length = file.getAs("length");
     Object modified = file.getAs("modificationTime");
-    byte[] content = file.getAs("content");
-    DecodeResult result = decoder.decode(content);
-    String sha = sha256(content);
     if (result instanceof DecodeResult.Decoded d) {
       ImageInfo i = d.info();
       return RowFactory.create(path, length, modified, sha, i.format(), i.width(), i.height(), i.channels(),
@@ -70,7 +73,7 @@ final class DecodePartition implements MapPartitionsFunction<Row, Row> {
         null, null, InventorySchema.STATUS_ERROR, message);
   }
 
-  private static String sha256(byte[] bytes) {
+  static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {

@@ -4,6 +4,7 @@ import com.synthscope.udfs.detect.ImageDetector;
 import com.synthscope.udfs.image.DecodeLimits;
 import com.synthscope.udfs.image.ImageDecoder;
 import com.synthscope.udfs.model.Batches;
+import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -57,16 +58,10 @@ public final class ImageScoring {
     StructType out = schema(input.schema(), contentColumn, fixed);
     return input.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
       ImageDecoder decoder = new ImageDecoder(limits);
-      List<ImageDetector.Scorer> scorers = new ArrayList<>();
-      for (ImageDetector d : fixed) {
-        scorers.add(d.open(conf.get(), TaskResources.current(d.engine())));
-      }
+      List<ImageDetector.Scorer> scorers = open(fixed, conf);
       return Batches.map(rows, batchSize, batch -> DecodedBatches.map(batch, content, decoder, scorers.size(),
           images -> {
-            double[][] scores = new double[scorers.size()][];
-            for (int k = 0; k < scores.length; k++) {
-              scores[k] = scorers.get(k).score(images);
-            }
+            double[][] scores = scoreDecoded(images, scorers, null);
             List<Object[]> values = new ArrayList<>(images.size());
             for (int i = 0; i < images.size(); i++) {
               Object[] v = new Object[scores.length];
@@ -78,5 +73,37 @@ public final class ImageScoring {
             return values;
           }));
     }, Encoders.row(out));
+  }
+
+  /** In a task: every detector's scorer for this thread, on the device the task was given. */
+  public static List<ImageDetector.Scorer> open(List<ImageDetector> detectors, HadoopConf conf) {
+    List<ImageDetector.Scorer> scorers = new ArrayList<>();
+    for (ImageDetector d : detectors) {
+      scorers.add(d.open(conf.get(), TaskResources.current(d.engine())));
+    }
+    return scorers;
+  }
+
+  /**
+   * Scores decoded images with every scorer: {@code [detector][image]}, each checked to give one probability per
+   * image.
+   *
+   * @param nanos when not null, each detector's time is added to {@code nanos[detector]}
+   */
+  public static double[][] scoreDecoded(List<BufferedImage> images, List<ImageDetector.Scorer> scorers,
+      long[] nanos) {
+    double[][] scores = new double[scorers.size()][];
+    for (int k = 0; k < scorers.size(); k++) {
+      long t0 = System.nanoTime();
+      scores[k] = images.isEmpty() ? new double[0] : scorers.get(k).score(images);
+      if (nanos != null) {
+        nanos[k] += System.nanoTime() - t0;
+      }
+      if (scores[k].length != images.size()) {
+        throw new IllegalStateException("a detector gave " + scores[k].length + " scores for " + images.size()
+            + " images");
+      }
+    }
+    return scores;
   }
 }

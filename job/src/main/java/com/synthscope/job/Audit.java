@@ -1,0 +1,297 @@
+package com.synthscope.job;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.desc;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.substring_index;
+
+import com.google.gson.GsonBuilder;
+import com.synthscope.udfs.detect.ImageDetector;
+import com.synthscope.udfs.spark.AuditScan;
+import com.synthscope.udfs.spark.AuditSchema;
+import com.synthscope.udfs.spark.HadoopConf;
+import com.synthscope.udfs.spark.IngestOptions;
+import com.synthscope.udfs.spark.InventorySchema;
+import com.synthscope.udfs.spark.Sha256Set;
+import com.synthscope.udfs.spark.Thumbnails;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * One audit run: preflight the detectors, find what earlier runs scored, scan (read, hash, decode, score) in one
+ * pass, stage the run's rows, summarise them, write the report, then make rows and report visible.
+ */
+final class Audit {
+
+  static final DateTimeFormatter RUN_ID_FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
+      .withZone(ZoneOffset.UTC);
+  static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+  /**
+   * @param runId null: the start time, {@code yyyyMMdd'T'HHmmss'Z'} (UTC)
+   * @param topFlagged thumbnails in the report
+   */
+  record Settings(IngestOptions input, String output, List<ImageDetector> detectors, double threshold, boolean full,
+      String runId, int batchSize, int topFlagged) {}
+
+  /** What the run did. */
+  record Result(AuditReport.Summary summary, String reportPath, String summaryPath) {}
+
+  private final Settings s;
+  private final PrintWriter out;
+
+  Audit(Settings settings, PrintWriter out) {
+    this.s = settings;
+    this.out = out;
+  }
+
+  Result run(SparkSession spark) throws IOException {
+    Instant started = Instant.now();
+    long t0 = System.nanoTime();
+    String runId = s.runId() != null ? s.runId() : RUN_ID_FORMAT.format(started);
+    LocalDate runDate = started.atZone(ZoneOffset.UTC).toLocalDate();
+    List<String> names = s.detectors().stream().map(ImageDetector::name).toList();
+    HadoopConf conf = HadoopConf.of(spark);
+
+    // 1. models, on the driver, before any Spark stage: a wrong model is exit code 2 with nothing written
+    Map<String, String> models = new LinkedHashMap<>();
+    for (ImageDetector d : s.detectors()) {
+      long t = System.nanoTime();
+      models.put(d.name(), d.preflight(conf.get()));
+      out.printf("preflight  %-6s %s (%.1f s)%n", d.name(), models.get(d.name()), secondsSince(t));
+    }
+    out.flush();
+
+    AuditTable table = new AuditTable(spark, s.output());
+    refuseOutputInsideInput(spark, table);
+    table.cleanStale(runId);
+
+    // 2. incremental: what earlier runs scored with the same models
+    long t = System.nanoTime();
+    Sha256Set before = s.full() ? Sha256Set.empty() : table.previouslyScored(models, runId);
+    out.printf("previous   %d images already scored with these models%s (%.1f s)%n", before.size(),
+        s.full() ? " (--full: ignored)" : "", secondsSince(t));
+    out.flush();
+
+    // 3. the scan: list, read, hash, decode, score, in one pass; rows staged where readers do not look
+    t = System.nanoTime();
+    AuditScan.Metrics metrics = new AuditScan.Metrics(spark, names);
+    AuditScan.Settings scanSettings = new AuditScan.Settings(s.input(), s.detectors(), s.threshold(), s.batchSize());
+    Dataset<Row> scan = AuditScan.scan(spark, scanSettings, before, conf, metrics)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    Path staging = null;
+    try {
+      Dataset<Row> rows = withModels(scan.filter(col(AuditSchema.SKIPPED).isNull()
+          .or(functions.not(col(AuditSchema.SKIPPED)))), names, models);
+      staging = table.stage(rows, runId);
+      double scanSeconds = secondsSince(t);
+
+      // 4. counts from the scan (skipped rows included), everything else from the staged rows
+      Counts counts = counts(scan);
+      Dataset<Row> staged = spark.read().schema(AuditSchema.fileSchema(names)).parquet(staging.toString());
+      List<AuditReport.Stage> stages = new ArrayList<>();
+      stages.add(new AuditReport.Stage("scan (list, read, hash, decode, score, write)", counts.scanned, scanSeconds,
+          "wall"));
+      stages.add(new AuditReport.Stage("read + sha256", counts.scanned - counts.refusedUnread,
+          metrics.readNanos.value() / 1e9, "task"));
+      stages.add(new AuditReport.Stage("decode", metrics.decoded.value(), metrics.decodeNanos.value() / 1e9, "task"));
+      for (int k = 0; k < names.size(); k++) {
+        stages.add(new AuditReport.Stage(names.get(k), metrics.scored.value(),
+            metrics.detectorNanos.get(k).value() / 1e9, "task"));
+      }
+      for (AuditReport.Stage st : stages) {
+        out.printf("stage      %-46s %6d images %8.2f s %8.1f images/s (%s)%n", st.name(), st.images(),
+            st.seconds(), st.imagesPerSecond(), st.basis().equals("task") ? "task time" : "wall clock");
+      }
+      out.flush();
+
+      t = System.nanoTime();
+      long labelled = staged.filter(col(AuditSchema.LABEL).isNotNull().and(col(AuditSchema.SCORE).isNotNull()))
+          .count();
+      List<String> columns = new ArrayList<>();
+      names.forEach(n -> columns.add(AuditSchema.scoreColumn(n)));
+      columns.add(AuditSchema.SCORE);
+      List<AuditReport.Histogram> histograms = new ArrayList<>();
+      for (String c : columns) {
+        histograms.add(histogram(staged, c));
+      }
+      Map<String, AuditCurves.Roc> roc = new LinkedHashMap<>();
+      if (labelled > 0) {
+        for (String c : columns) {
+          AuditCurves.Roc r = roc(staged, c);
+          if (r != null) {
+            roc.put(c, r);
+          }
+        }
+      }
+      List<AuditReport.Flagged> top = topFlagged(spark, staged, names, conf);
+      String runFolder = table.runFolder(runDate, runId).toString();
+      AuditReport.Summary summary = new AuditReport.Summary(runId, runDate.toString(), started.toString(), 0,
+          s.input().input(), table.root().toString(), table.scores().toString(), runFolder,
+          table.reportFolder(runId).toString(), s.threshold(), names, models, s.full(), counts.scanned,
+          counts.ok, counts.skipped, counts.errors(), counts.errorsByReason, counts.flagged, stages, histograms, roc,
+          labelled, top);
+      stages.add(new AuditReport.Stage("report (summaries, thumbnails)", counts.ok, secondsSince(t), "wall"));
+      out.printf("stage      %-46s %6d images %8.2f s %8.1f images/s (wall clock)%n", "report",
+          counts.ok, secondsSince(t), counts.ok / Math.max(secondsSince(t), 1e-9));
+
+      // 5. visible: the rows first (one rename), then the report
+      table.commit(staging, runDate, runId);
+      staging = null;
+      summary = withSeconds(summary, secondsSince(t0));
+      Path reportStaging = table.reportStaging(runId);
+      table.writeText(new Path(reportStaging, AuditTable.SUMMARY),
+          new GsonBuilder().disableHtmlEscaping().setPrettyPrinting().serializeNulls().create()
+              .toJson(summary.toJson()) + "\n");
+      table.writeText(new Path(reportStaging, AuditTable.REPORT), AuditReport.html(summary));
+      table.commitReport(reportStaging, runId);
+      Path folder = table.reportFolder(runId);
+      return new Result(summary, new Path(folder, AuditTable.REPORT).toString(),
+          new Path(folder, AuditTable.SUMMARY).toString());
+    } catch (AuditTable.SimulatedCrash e) {
+      staging = null; // a killed process cleans nothing up
+      throw e;
+    } finally {
+      if (staging != null) {
+        table.discard(staging);
+      }
+      scan.unpersist();
+    }
+  }
+
+  private static AuditReport.Summary withSeconds(AuditReport.Summary x, double seconds) {
+    return new AuditReport.Summary(x.runId(), x.runDate(), x.started(), seconds, x.input(), x.output(), x.table(),
+        x.runFolder(), x.reportFolder(), x.threshold(), x.detectors(), x.models(), x.full(), x.scanned(),
+        x.newlyScored(), x.skipped(), x.errors(), x.errorsByReason(), x.flagged(), x.stages(), x.histograms(),
+        x.roc(), x.labelled(), x.topFlagged());
+  }
+
+  /** The scan's rows in the table's file layout, with the run's models map. */
+  private static Dataset<Row> withModels(Dataset<Row> scanned, List<String> names, Map<String, String> models) {
+    List<Column> kv = new ArrayList<>();
+    models.forEach((k, v) -> {
+      kv.add(lit(k));
+      kv.add(lit(v));
+    });
+    Dataset<Row> with = scanned.withColumn(AuditSchema.MODELS, functions.map(kv.toArray(new Column[0])));
+    return with.select(java.util.Arrays.stream(AuditSchema.fileSchema(names).fieldNames()).map(functions::col)
+        .toArray(Column[]::new));
+  }
+
+  private void refuseOutputInsideInput(SparkSession spark, AuditTable table) throws IOException {
+    Path in = new Path(s.input().input());
+    String input = in.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(in).toString();
+    String output = table.root().toString();
+    String inDir = input.endsWith("/") ? input : input + "/";
+    if (output.equals(input) || output.startsWith(inDir)) {
+      throw new ConfigurationException("--output " + output + " lies inside --input " + input
+          + ": the next run would scan its own table; write it elsewhere");
+    }
+  }
+
+  static final class Counts {
+    long scanned;
+    long ok;
+    long skipped;
+    long refusedUnread;
+    long flagged;
+    final Map<String, Long> errorsByReason = new TreeMap<>();
+
+    long errors() {
+      return errorsByReason.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  private static Counts counts(Dataset<Row> scan) {
+    Counts c = new Counts();
+    for (Row r : scan.groupBy(col(AuditSchema.SKIPPED), col(InventorySchema.STATUS),
+            substring_index(col(InventorySchema.ERROR), ":", 1).as("reason"), col(AuditSchema.FLAGGED))
+        .agg(count("*")).collectAsList()) {
+      long n = r.getLong(4);
+      c.scanned += n;
+      if (r.isNullAt(0)) {
+        c.refusedUnread += n; // too large or zero bytes: refused before reading
+      }
+      if (!r.isNullAt(0) && r.getBoolean(0)) {
+        c.skipped += n;
+      } else if (InventorySchema.STATUS_OK.equals(r.getString(1))) {
+        c.ok += n;
+        if (!r.isNullAt(3) && r.getBoolean(3)) {
+          c.flagged += n;
+        }
+      } else {
+        c.errorsByReason.merge(r.isNullAt(2) ? "unknown" : r.getString(2), n, Long::sum);
+      }
+    }
+    return c;
+  }
+
+  private static AuditReport.Histogram histogram(Dataset<Row> staged, String column) {
+    long[] counts = new long[AuditCurves.BINS];
+    Column bin = least(greatest(floor(col(column).multiply(AuditCurves.BINS)), lit(0)), lit(AuditCurves.BINS - 1));
+    for (Row r : staged.filter(col(column).isNotNull()).groupBy(bin.cast("int").as("bin")).agg(count("*"))
+        .collectAsList()) {
+      counts[r.getInt(0)] += r.getLong(1);
+    }
+    return new AuditReport.Histogram(column, counts);
+  }
+
+  private static AuditCurves.Roc roc(Dataset<Row> staged, String column) {
+    AuditCurves.Builder b = new AuditCurves.Builder();
+    for (Row r : staged.filter(col(column).isNotNull().and(col(AuditSchema.LABEL).isNotNull()))
+        .groupBy(round(col(column), AuditCurves.ROC_DECIMALS).as("s"), col(AuditSchema.LABEL)).agg(count("*"))
+        .collectAsList()) {
+      b.add(r.getDouble(0), r.getInt(1), r.getLong(2));
+    }
+    return b.roc();
+  }
+
+  private List<AuditReport.Flagged> topFlagged(SparkSession spark, Dataset<Row> staged, List<String> names,
+      HadoopConf conf) {
+    if (s.topFlagged() <= 0) {
+      return List.of();
+    }
+    List<Column> cols = new ArrayList<>(List.of(col(InventorySchema.PATH), col(AuditSchema.SCORE)));
+    names.forEach(n -> cols.add(col(AuditSchema.scoreColumn(n))));
+    List<Row> top = staged.filter(col(AuditSchema.FLAGGED)).orderBy(desc(AuditSchema.SCORE), col(InventorySchema.PATH))
+        .select(cols.toArray(new Column[0])).limit(s.topFlagged()).collectAsList();
+    Map<String, String> thumbs = Thumbnails.dataUris(spark, top.stream().map(r -> r.getString(0)).toList(), 160,
+        s.input().limits(), conf);
+    List<AuditReport.Flagged> out = new ArrayList<>();
+    for (Row r : top) {
+      Map<String, Double> per = new LinkedHashMap<>();
+      for (int k = 0; k < names.size(); k++) {
+        per.put(names.get(k), r.isNullAt(2 + k) ? null : r.getDouble(2 + k));
+      }
+      out.add(new AuditReport.Flagged(r.getString(0), r.getDouble(1), per, thumbs.get(r.getString(0))));
+    }
+    return out;
+  }
+
+  private static double secondsSince(long t) {
+    return (System.nanoTime() - t) / 1e9;
+  }
+}

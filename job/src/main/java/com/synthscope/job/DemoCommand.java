@@ -1,0 +1,224 @@
+package com.synthscope.job;
+
+import com.synthscope.udfs.augment.FractionSampler;
+import com.synthscope.udfs.augment.PfDiffSegGenerator;
+import com.synthscope.udfs.augment.SamplerSpec;
+import com.synthscope.udfs.detect.ImageDetector;
+import com.synthscope.udfs.image.DecodeLimits;
+import com.synthscope.udfs.model.FetchedModel;
+import com.synthscope.udfs.spark.Augmentation;
+import com.synthscope.udfs.spark.AuditSchema;
+import com.synthscope.udfs.spark.HadoopConf;
+import com.synthscope.udfs.spark.IngestOptions;
+import com.synthscope.udfs.spark.PairExport;
+import com.synthscope.udfs.spark.ParquetOutput;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code synthscope demo}: the audit end to end on embedded defaults. Generates a small PF-DiffSeg batch (the
+ * augment code path), puts its grey images under {@code input/1_fake/} next to real micrographs under
+ * {@code input/0_real/}, audits that folder and says where the table and report are.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {"Run the audit end to end with no arguments: generate a few PF-DiffSeg micrographs with the",
+        "embedded model, audit them next to real MetalDAM images with the embedded detectors, and print where",
+        "the table and the HTML report are."})
+public final class DemoCommand extends JobCommand {
+
+  /** Marks a folder as the demo's own, so that a rerun may replace it. */
+  static final String MARKER = ".synthscope-demo";
+
+  @Option(names = "--output", defaultValue = "/tmp/synthscope-demo", paramLabel = "DIR", description = "Local folder for everything the demo makes; replaced on every run (default: ${DEFAULT-VALUE}).")
+  Path output;
+
+  @Option(names = "--real", paramLabel = "DIR", description = "Real images to audit next to the generated ones (default: ../shared/datasets/metaldam/images from the working directory or the repository, if there).")
+  Path real;
+
+  @Option(names = "--count", defaultValue = "24", description = "Generated micrographs (default: ${DEFAULT-VALUE}).")
+  int count;
+
+  @Option(names = "--sampler", defaultValue = "ddim:20", paramLabel = "ddpm|ddim:K", description = "Sampler for the generated images (default: ${DEFAULT-VALUE}).")
+  String sampler;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Generation seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--detectors", split = ",", defaultValue = "dnf,nsnet", paramLabel = "NAME[,NAME]", description = "Detectors (default: ${DEFAULT-VALUE}).")
+  List<String> detectorNames;
+
+  @Option(names = "--model", paramLabel = "DETECTOR.ROLE=URI", description = "A detector's model artifact instead of the embedded one, as for audit (repeatable).")
+  Map<String, String> models = new java.util.LinkedHashMap<>();
+
+  @Option(names = "--threshold", defaultValue = "0.5", paramLabel = "P", description = "flagged = score >= P (default: ${DEFAULT-VALUE}).")
+  double threshold;
+
+  private final DetectorCatalog catalog;
+  private SamplerSpec samplerSpec;
+  private List<ImageDetector> detectors;
+
+  public DemoCommand() {
+    this(DetectorCatalog.builtin());
+  }
+
+  public DemoCommand(DetectorCatalog catalog) {
+    this.catalog = catalog;
+  }
+
+  @Override
+  protected void validate() {
+    if (count < 1 || count > 10_000) {
+      throw new ConfigurationException("--count must lie in 1..10000");
+    }
+    if (!(threshold >= 0 && threshold <= 1)) {
+      throw new ConfigurationException("--threshold must lie in [0, 1]");
+    }
+    try {
+      samplerSpec = SamplerSpec.parse(sampler);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(e.getMessage(), e);
+    }
+    if (real != null && !Files.isDirectory(real)) {
+      throw new ConfigurationException("--real " + real + " is not a folder");
+    }
+    detectors = AuditCommand.detectors(catalog, detectorNames, models);
+    if (Files.exists(output) && !Files.exists(output.resolve(MARKER)) && !isEmptyDir(output)) {
+      throw new ConfigurationException("--output " + output + " exists and was not made by the demo; give another"
+          + " folder");
+    }
+  }
+
+  @Override
+  protected Map<String, String> sessionDefaults() {
+    return Map.of("spark.ui.showConsoleProgress", "true");
+  }
+
+  /** The real images: --real, else MetalDAM from ../shared beside the working directory or the repository. */
+  Path realImages() {
+    if (real != null) {
+      return real;
+    }
+    for (String base : new String[] {".", System.getProperty("synthscope.home")}) {
+      if (base == null) {
+        continue;
+      }
+      Path p = Path.of(base).toAbsolutePath().resolve("../shared/datasets/metaldam/images").normalize();
+      if (Files.isDirectory(p)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  protected int run(SparkSession session) throws Exception {
+    Path out = output.toAbsolutePath().normalize();
+    HadoopConf conf = HadoopConf.of(session);
+    // models first: nothing is deleted or written when a model is wrong
+    PfDiffSegModel model = new PfDiffSegModel();
+    FetchedModel fetched = model.preflight(conf.get());
+    for (ImageDetector d : detectors) {
+      d.preflight(conf.get()); // cached: the audit's own preflight below is quick
+    }
+    replaceFolder(out);
+    Files.writeString(out.resolve(MARKER), "made by synthscope demo; replaced by the next run\n");
+
+    // 1. generate with the augment code path and export the grey images as PNG
+    long t = System.nanoTime();
+    int classes = ((Number) fetched.manifest().preprocessing().get("classes")).intValue();
+    FractionSampler fractions = PfDiffSegModel.fractions("empirical", fetched, classes);
+    int parts = Math.max(1, Math.min(session.sparkContext().defaultParallelism(), (count + 7) / 8));
+    Augmentation.Settings settings = new Augmentation.Settings(model.ref(), fetched.modelId(),
+        new PfDiffSegGenerator.Settings(samplerSpec, 4.0f), 8, 0.05f);
+    String augmentTable = out.resolve("augment").toString();
+    ParquetOutput.replace(Augmentation.generate(Augmentation.plan(session, count, parts, seed, fractions), settings,
+        conf), augmentTable);
+    Dataset<Row> set = session.read().parquet(augmentTable);
+    @SuppressWarnings("unchecked")
+    List<String> names = (List<String>) fetched.manifest().preprocessing().get("class_names");
+    Path generated = out.resolve("generated");
+    PairExport.export(set, generated.toString(), conf, names);
+    double genSeconds = (System.nanoTime() - t) / 1e9;
+    Path fake = Files.createDirectories(out.resolve("input").resolve(AuditSchema.FAKE_FOLDER));
+    int nFake = copyFiles(generated.resolve("images"), fake);
+    out().printf("demo: generated %d micrographs with %s, %s in %.1f s -> %s%n", nFake, fetched.modelId(),
+        samplerSpec, genSeconds, fake);
+
+    // 2. real images beside them
+    Path realDir = realImages();
+    int nReal = 0;
+    if (realDir != null) {
+      nReal = copyFiles(realDir, Files.createDirectories(out.resolve("input").resolve(AuditSchema.REAL_FOLDER)));
+      out().printf("demo: %d real images from %s -> %s%n", nReal, realDir, out.resolve("input")
+          .resolve(AuditSchema.REAL_FOLDER));
+    } else {
+      out().println("demo: no real images (no --real, and no ../shared/datasets/metaldam/images): auditing the"
+          + " generated images alone, so there is no ROC curve");
+    }
+    out().flush();
+
+    // 3. the audit
+    Audit.Settings audit = new Audit.Settings(new IngestOptions(out.resolve("input").toString(), null, true,
+        DecodeLimits.defaults()), out.resolve("audit").toString(), detectors, threshold, true, "demo",
+        detectors.stream().mapToInt(ImageDetector::batchSize).max().orElse(8), 24);
+    Audit.Result result = new Audit(audit, out()).run(session);
+    long[][] byLabel = new long[2][2]; // [label][flagged]
+    for (Row r : session.read().schema(AuditSchema.fileSchema(detectors.stream().map(ImageDetector::name).toList()))
+        .parquet(result.summary().runFolder()).filter("label IS NOT NULL AND flagged IS NOT NULL")
+        .groupBy("label", "flagged").count().collectAsList()) {
+      byLabel[r.getInt(0)][r.getBoolean(1) ? 1 : 0] += r.getLong(2);
+    }
+    int realCount = nReal;
+    return AuditCommand.finish(this, result, null, () -> {
+      out().printf("demo: flagged at score >= %s: %d of %d generated, %d of %d real%s%n", threshold, byLabel[1][1],
+          byLabel[1][0] + byLabel[1][1], byLabel[0][1], byLabel[0][0] + byLabel[0][1],
+          realCount == 0 ? " (no real images)" : "");
+      out().println("demo: open " + result.reportPath() + " in a browser; query the table with"
+          + " spark.read().parquet(\"" + result.summary().table() + "\")");
+    });
+  }
+
+  private static int copyFiles(Path from, Path to) throws IOException {
+    int n = 0;
+    try (Stream<Path> files = Files.list(from)) {
+      for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+        if (f.getFileName().toString().startsWith(".")) {
+          continue;
+        }
+        Files.copy(f, to.resolve(f.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static boolean isEmptyDir(Path p) {
+    try (Stream<Path> s = Files.list(p)) {
+      return s.findAny().isEmpty();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void replaceFolder(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (Stream<Path> all = Files.walk(dir)) {
+        for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+    Files.createDirectories(dir);
+  }
+}

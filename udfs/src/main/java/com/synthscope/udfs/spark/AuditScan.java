@@ -1,0 +1,195 @@
+package com.synthscope.udfs.spark;
+
+import com.synthscope.udfs.detect.ImageDetector;
+import com.synthscope.udfs.detect.ScoreFusion;
+import com.synthscope.udfs.image.DecodeLimits;
+import com.synthscope.udfs.image.DecodeResult;
+import com.synthscope.udfs.image.ImageDecoder;
+import com.synthscope.udfs.model.Batches;
+import java.awt.image.BufferedImage;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * The audit's one pass over the input: every file is read once; in its partition it is hashed, skipped when an
+ * earlier run already scored the same bytes with the same models, else decoded into its inventory row, and the
+ * decoded images go through every selected detector in batches ({@link ImageScoring#scoreDecoded}); the fused
+ * {@code score} ({@link ScoreFusion}) and {@code flagged} follow. Bad files become error rows, never task failures.
+ *
+ * <p>Output: {@link AuditSchema#fileSchema} without {@code models} (the job adds the run's constant columns), plus
+ * {@value AuditSchema#SKIPPED}. Skipped rows carry path, length, modification time and sha256 only.
+ */
+public final class AuditScan {
+
+  private AuditScan() {}
+
+  /**
+   * What the scan does.
+   *
+   * @param detectors the selected detectors, in order
+   * @param threshold {@code flagged = score >= threshold}
+   * @param batchSize images per model batch
+   */
+  public record Settings(IngestOptions input, List<ImageDetector> detectors, double threshold, int batchSize) {
+    public Settings {
+      detectors = List.copyOf(detectors);
+      if (detectors.isEmpty()) {
+        throw new IllegalArgumentException("no detector selected");
+      }
+      if (!(threshold >= 0 && threshold <= 1)) {
+        throw new IllegalArgumentException("threshold must lie in [0, 1], got " + threshold);
+      }
+      if (batchSize < 1) {
+        throw new IllegalArgumentException("batch size must be >= 1");
+      }
+    }
+
+    List<String> names() {
+      return detectors.stream().map(ImageDetector::name).toList();
+    }
+  }
+
+  /** Task-time counters, summed over tasks (a retried task counts twice: figures for people, not for the table). */
+  public static final class Metrics implements Serializable {
+    private static final long serialVersionUID = 1L;
+    public final LongAccumulator readNanos;
+    public final LongAccumulator decoded;
+    public final LongAccumulator decodeNanos;
+    public final LongAccumulator scored;
+    public final List<LongAccumulator> detectorNanos;
+
+    public Metrics(SparkSession spark, List<String> detectors) {
+      var sc = spark.sparkContext();
+      readNanos = sc.longAccumulator("audit.read_hash_nanos");
+      decoded = sc.longAccumulator("audit.decoded");
+      decodeNanos = sc.longAccumulator("audit.decode_nanos");
+      scored = sc.longAccumulator("audit.scored");
+      List<LongAccumulator> d = new ArrayList<>();
+      for (String name : detectors) {
+        d.add(sc.longAccumulator("audit." + name + "_nanos"));
+      }
+      detectorNanos = List.copyOf(d);
+    }
+  }
+
+  /** The scan's schema: the table's file columns without {@code models}, plus {@value AuditSchema#SKIPPED}. */
+  public static StructType schema(List<String> detectors) {
+    StructType s = new StructType();
+    for (var f : AuditSchema.fileSchema(detectors).fields()) {
+      if (!f.name().equals(AuditSchema.MODELS)) {
+        s = s.add(f);
+      }
+    }
+    return s.add(AuditSchema.SKIPPED, DataTypes.BooleanType, true); // null on rows refused unread
+  }
+
+  /** Lazily scans the input; nothing runs until the caller writes or counts the result. */
+  public static Dataset<Row> scan(SparkSession spark, Settings settings, Sha256Set alreadyScored, HadoopConf conf,
+      Metrics metrics) {
+    Broadcast<Sha256Set> skip = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(alreadyScored);
+    StructType schema = schema(settings.names());
+    int width = schema.size();
+    List<String> all = AuditSchema.scoredDetectors(settings.names());
+    int[] scoreSlot = settings.names().stream().mapToInt(all::indexOf).toArray();
+    DecodeLimits limits = settings.input().limits();
+    List<ImageDetector> detectors = settings.detectors();
+    double threshold = settings.threshold();
+    int batchSize = settings.batchSize();
+    MapPartitionsFunction<Row, Row> decodeAndScore = files -> {
+      ImageDecoder decoder = new ImageDecoder(limits);
+      List<List<ImageDetector.Scorer>> scorers = new ArrayList<>(1); // opened on first use: no model load when
+      return Batches.map(files, batchSize, batch -> { //                  a partition has nothing new to score
+        long[] nanos = new long[detectors.size()];
+        List<Row> out = scoreBatch(batch, decoder, skip.value(), detectors, threshold, scorers, conf, scoreSlot,
+            all.size(), width, metrics, nanos);
+        for (int k = 0; k < nanos.length; k++) {
+          metrics.detectorNanos.get(k).add(nanos[k]);
+        }
+        return out;
+      });
+    };
+    // every row's label, also of files refused unread (too large, empty), from its path
+    UserDefinedFunction label = functions.udf((UDF1<String, Integer>) AuditSchema::labelOf, DataTypes.IntegerType);
+    return ImageIngestion.perFile(spark, settings.input(), decodeAndScore, schema)
+        .withColumn(AuditSchema.LABEL, label.apply(functions.col(InventorySchema.PATH)));
+  }
+
+  private static List<Row> scoreBatch(List<Row> batch, ImageDecoder decoder, Sha256Set skip,
+      List<ImageDetector> detectors, double threshold, List<List<ImageDetector.Scorer>> scorers, HadoopConf conf, int[] scoreSlot, int scoreColumns, int width,
+      Metrics metrics, long[] nanos) {
+    int n = batch.size();
+    Row[] inventory = new Row[n];
+    boolean[] skipped = new boolean[n];
+    int[] slot = new int[n];
+    List<BufferedImage> images = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Row file = batch.get(i);
+      long t0 = System.nanoTime();
+      byte[] content = file.getAs("content");
+      String sha = DecodePartition.sha256(content);
+      long t1 = System.nanoTime();
+      metrics.readNanos.add(t1 - t0);
+      slot[i] = -1;
+      if (skip.contains(sha)) {
+        skipped[i] = true;
+        inventory[i] = RowFactory.create(file.getAs("path"), file.getAs("length"), file.getAs("modificationTime"),
+            sha, null, null, null, null, null, InventorySchema.STATUS_OK, null);
+        continue;
+      }
+      DecodeResult result = decoder.decode(content);
+      metrics.decodeNanos.add(System.nanoTime() - t1);
+      metrics.decoded.add(1);
+      inventory[i] = DecodePartition.inventoryRow(file, sha, result);
+      if (result instanceof DecodeResult.Decoded d) {
+        slot[i] = images.size();
+        images.add(d.image());
+      }
+    }
+    double[][] scores = new double[detectors.size()][0];
+    if (!images.isEmpty()) {
+      if (scorers.isEmpty()) {
+        scorers.add(ImageScoring.open(detectors, conf));
+      }
+      scores = ImageScoring.scoreDecoded(images, scorers.get(0), nanos);
+      metrics.scored.add(images.size());
+    }
+    int inventoryWidth = InventorySchema.SCHEMA.size();
+    List<Row> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Object[] values = new Object[width];
+      for (int c = 0; c < inventoryWidth; c++) {
+        values[c] = inventory[i].get(c);
+      }
+      Double fused = null;
+      if (slot[i] >= 0) {
+        Double[] own = new Double[scores.length];
+        for (int k = 0; k < scores.length; k++) {
+          own[k] = scores[k][slot[i]];
+          values[inventoryWidth + scoreSlot[k]] = own[k];
+        }
+        fused = ScoreFusion.fuse(own);
+      }
+      int c = inventoryWidth + scoreColumns;
+      values[c++] = fused;
+      values[c++] = ScoreFusion.flagged(fused, threshold);
+      values[c++] = null; // label: scan() sets it from the path for every row
+      values[c] = skipped[i];
+      out.add(RowFactory.create(values));
+    }
+    return out;
+  }
+}
