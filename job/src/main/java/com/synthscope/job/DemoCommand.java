@@ -28,8 +28,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code synthscope demo}: the audit end to end on embedded defaults. Generates a small PF-DiffSeg batch (the
- * augment code path), puts its grey images under {@code input/1_fake/} next to real micrographs under
- * {@code input/0_real/}, audits that folder and says where the table and report are.
+ * augment code path), puts its grey images under {@code input/1_fake/} next to as many real tiles at the
+ * generator's scale and size under {@code input/0_real/} (see {@link RealTiles}), audits that folder and says where
+ * the table and report are.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"Run the audit end to end with no arguments: generate a few PF-DiffSeg micrographs with the",
@@ -43,7 +44,7 @@ public final class DemoCommand extends JobCommand {
   @Option(names = "--output", defaultValue = "/tmp/synthscope-demo", paramLabel = "DIR", description = "Local folder for everything the demo makes; replaced on every run (default: ${DEFAULT-VALUE}).")
   Path output;
 
-  @Option(names = "--real", paramLabel = "DIR", description = "Real images to audit next to the generated ones (default: ../shared/datasets/metaldam/images from the working directory or the repository, if there).")
+  @Option(names = "--real", paramLabel = "DIR", description = "Real images, cut into tiles at the generator's scale and size, to audit next to the generated ones (default: ../shared/datasets/metaldam/images from the working directory or the repository, if there: its test split).")
   Path real;
 
   @Option(names = "--count", defaultValue = "24", description = "Generated micrographs (default: ${DEFAULT-VALUE}).")
@@ -159,9 +160,12 @@ public final class DemoCommand extends JobCommand {
     Path realDir = realImages();
     int nReal = 0;
     if (realDir != null) {
-      nReal = copyFiles(realDir, Files.createDirectories(out.resolve("input").resolve(AuditSchema.REAL_FOLDER)));
-      out().printf("demo: %d real images from %s -> %s%n", nReal, realDir, out.resolve("input")
-          .resolve(AuditSchema.REAL_FOLDER));
+      int size = ((Number) fetched.manifest().preprocessing().get("size")).intValue();
+      double scale = ((Number) fetched.manifest().preprocessing().get("scale")).doubleValue();
+      nReal = RealTiles.write(realDir, Files.createDirectories(out.resolve("input").resolve(AuditSchema.REAL_FOLDER)),
+          scale, size, count, seed);
+      out().printf("demo: %d real %dx%d tiles at scale %s (the generator's) from %s -> %s%n", nReal, size, size, scale,
+          realDir, out.resolve("input").resolve(AuditSchema.REAL_FOLDER));
     } else {
       out().println("demo: no real images (no --real, and no ../shared/datasets/metaldam/images): auditing the"
           + " generated images alone, so there is no ROC curve");

@@ -139,8 +139,11 @@ public final class MicrographBenchmark {
     return all;
   }
 
-  /** {@code n} random crops, round-robin over the split's images; upsampled ones lose their finest octave. */
-  static List<Row> realCrops(List<LabelledMicrograph> images, Split split, int n, int size, boolean upsampled,
+  /**
+   * {@code n} random crops (rows of {@link #SCHEMA}), round-robin over the split's images; upsampled ones lose their
+   * finest octave.
+   */
+  public static List<Row> realCrops(List<LabelledMicrograph> images, Split split, int n, int size, boolean upsampled,
       SplittableRandom random, long firstId) {
     List<Row> rows = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
