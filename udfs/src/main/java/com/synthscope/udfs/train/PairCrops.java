@@ -111,6 +111,15 @@ public final class PairCrops {
     }
 
     /**
+     * A pair flipped horizontally and/or vertically, then rotated {@code quarterTurns} times by 90 degrees clockwise:
+     * the same transform as the crops get, for pairs from elsewhere (generated ones).
+     */
+    public static Pair transform(Pair p, boolean flipH, boolean flipV, int quarterTurns) {
+        LabelledMicrograph whole = new LabelledMicrograph(-1, p.size(), p.size(), p.grey(), p.labels());
+        return transform(whole, 0, 0, p.size(), flipH, flipV, quarterTurns);
+    }
+
+    /**
      * The PF-DiffSeg state of a pair (METHODS.md 3.1), CHW with {@code 1 + MetalDam.CLASSES} channels: channel 0 the
      * grey image mapped to [-1, 1] ({@code grey * 2 - 1}), then one channel per class that is +1 where the pixel
      * has that class and -1 elsewhere.
