@@ -1,9 +1,9 @@
 package com.synthscope.job;
 
-import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.hash;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
 
 import com.synthscope.udfs.detect.FeatureSource;
@@ -18,14 +18,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
 
 /**
  * The training and validation examples of a detector head: labelled images filtered to one generator if asked,
  * their features computed once by a Spark job into a Parquet folder, read back on the driver. Validation is the
- * data's {@code val} split; data without splits holds out every tenth image (by a hash of its id).
+ * data's {@code val} split; data without splits holds out, per label, the first and every tenth image in an
+ * order fixed by a hash of the id (so even a handful of images gives one validation image per label).
  *
  * <p>The folder records what it was computed from ({@value #SOURCE_FILE}: data, generator, feature source); a
  * later run with the same three reuses it (e.g. the null-space ablation, or a resumed training), anything else
@@ -56,9 +59,12 @@ final class DetectorTrainingData {
       if (generator != null) {
         rows = rows.filter(col("label").equalTo(0).or(col("generator").equalTo(generator)));
       }
+      // Without a split: per label, in a fixed pseudo-random order, the first image and every tenth validate.
+      Column rank = row_number().over(Window.partitionBy(col("label")).orderBy(hash(col("id")), col("id")));
       rows = rows.withColumn("role", when(col("split").equalTo("train"), lit("train"))
           .when(col("split").equalTo("val"), lit("val"))
-          .when(col("split").isNull(), when(abs(hash(col("id"))).mod(10).equalTo(0), lit("val")).otherwise("train"))
+          .when(col("split").isNull(), when(rank.equalTo(1).or(rank.mod(10).equalTo(0)), lit("val"))
+              .otherwise("train"))
           .otherwise(lit(null).cast("string")))
           .filter(col("role").isNotNull());
       long started = System.nanoTime();
