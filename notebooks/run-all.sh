@@ -34,7 +34,7 @@ fetch() { # groupId:artifactId:version destination-file
   local gav="$1" dest="$2" tmp="$KDIR/.fetch"
   [[ -f "$dest" ]] && return 0
   rm -rf "$tmp"
-  mvn -B -q dependency:copy "-Dartifact=$gav" "-DoutputDirectory=$tmp" </dev/null >&2
+  mvn -B -q -N dependency:copy "-Dartifact=$gav" "-DoutputDirectory=$tmp" </dev/null >&2
   mkdir -p "$(dirname "$dest")"
   mv "$tmp"/*.jar "$dest"
   rm -rf "$tmp"

@@ -5,6 +5,7 @@ Writes each executed copy to OUT_DIR/<name>.ipynb (also when it fails, with the 
 one line per notebook and then "N passed, N failed"; exits 1 on any failure. A kernel that does not come up (the
 rapaio kernel hangs at start in about 1 start in 20) is retried up to 3 times; a failing cell is never retried.
 """
+import atexit
 import os
 import sys
 import time
@@ -45,6 +46,8 @@ def run_one(path, out_dir, cwd):
         if error is None:
             print(f"PASS {name} ({secs:.0f} s)", flush=True)
             return True
+        if not started:
+            atexit.unregister(client._cleanup_kernel)  # nothing to clean up; its atexit hook would only assert
         if not started and attempt < START_ATTEMPTS:
             print(f"retry {name}: kernel did not start ({type(error).__name__}: {error})", flush=True)
             continue
