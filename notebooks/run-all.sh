@@ -4,7 +4,7 @@
 # Builds job/target once when the jar is missing, fetches the rapaio Jupyter kernel and XChart from Maven into
 # target/notebook-kernel/ when missing, then runs every notebooks/*.ipynb whose kernel is `synthscope-java` (or
 # the ones named) with /usr/bin/python3 + nbclient. Executed copies go to target/notebooks/; work files (audit and
-# augmentation outputs) to target/notebooks/work/. Prints "N passed, N failed"; exit 1 on any failure.
+# augmentation outputs) to target/notebooks/work/, the kernels' log to target/notebooks/kernel.log. Prints "N passed, N failed"; exit 1 on any failure.
 # --fetch: only prepare the kernel (build + fetch), run nothing (for opening the notebooks in Jupyter).
 # Needs the Debian packages python3-nbclient and python3-ipykernel (jupyter-nbconvert for `jupyter` itself).
 set -euo pipefail
@@ -58,4 +58,7 @@ export SYNTHSCOPE_NB_WORK="$OUT/work"
 # Jupyter's runtime files (connection files) stay in the repository's target/, not the home folder.
 export JUPYTER_RUNTIME_DIR="$OUT/runtime"
 export JUPYTER_DATA_DIR="$OUT/jupyter-data"
+# The kernels' own log lines (not cell output) go to a file; the runner names it when a notebook fails.
+export SYNTHSCOPE_KERNEL_LOG="$OUT/kernel.log"
+rm -f "$SYNTHSCOPE_KERNEL_LOG"
 exec /usr/bin/python3 "$ROOT/notebooks/run_notebooks.py" "$OUT" "${NOTEBOOKS[@]}"

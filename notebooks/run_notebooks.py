@@ -9,10 +9,14 @@ import atexit
 import os
 import sys
 import time
+import warnings
 
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+
+# Older notebooks (the CLIP recipe) have cells without ids; reading them is fine.
+warnings.filterwarnings("ignore", message="Code cell is missing an id field")
 
 KERNEL = "synthscope-java"
 START_ATTEMPTS = 3
@@ -52,6 +56,9 @@ def run_one(path, out_dir, cwd):
             print(f"retry {name}: kernel did not start ({type(error).__name__}: {error})", flush=True)
             continue
         print(f"FAIL {name} ({secs:.0f} s): {type(error).__name__}: {str(error)[-2000:]}", flush=True)
+        if os.environ.get("SYNTHSCOPE_KERNEL_LOG"):
+            print(f"     executed copy: {os.path.join(out_dir, name)}; kernel log: {os.environ['SYNTHSCOPE_KERNEL_LOG']}",
+                  flush=True)
         return False
     return False
 

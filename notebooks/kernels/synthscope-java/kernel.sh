@@ -31,6 +31,12 @@ done
 CP="$JAR"
 for f in "$TARGET"/lib/*.jar "$KDIR"/lib/*.jar; do CP="$CP;$f"; done
 
+# The kernel's own log (its java.util.logging console lines, the classpath it parsed) on stderr; SYNTHSCOPE_KERNEL_LOG
+# sends it to a file instead (run-all.sh does, so that CI logs stay readable). Cell output is not affected.
+if [[ -n "${SYNTHSCOPE_KERNEL_LOG:-}" ]]; then
+  exec 2>>"$SYNTHSCOPE_KERNEL_LOG"
+fi
+
 JVM_FLAGS=()
 while IFS= read -r line || [[ -n "$line" ]]; do
   line="${line#"${line%%[![:space:]]*}"}"
