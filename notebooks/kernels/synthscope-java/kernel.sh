@@ -31,10 +31,11 @@ done
 CP="$JAR"
 for f in "$TARGET"/lib/*.jar "$KDIR"/lib/*.jar; do CP="$CP;$f"; done
 
-# The kernel's own log (its java.util.logging console lines, the classpath it parsed) on stderr; SYNTHSCOPE_KERNEL_LOG
-# sends it to a file instead (run-all.sh does, so that CI logs stay readable). Cell output is not affected.
+# The kernel's own log (its java.util.logging console lines on stderr, the classpath it parsed on stdout) goes to the
+# terminal; SYNTHSCOPE_KERNEL_LOG sends both to a file instead (run-all.sh does, so that CI logs stay readable). Cell
+# output travels over Jupyter's channels and is not affected.
 if [[ -n "${SYNTHSCOPE_KERNEL_LOG:-}" ]]; then
-  exec 2>>"$SYNTHSCOPE_KERNEL_LOG"
+  exec >>"$SYNTHSCOPE_KERNEL_LOG" 2>&1
 fi
 
 JVM_FLAGS=()
