@@ -1,6 +1,8 @@
 package com.synthscope.job;
 
+import com.synthscope.udfs.model.EmbeddedModels;
 import com.synthscope.udfs.model.FetchedModel;
+import com.synthscope.udfs.model.ModelFormat;
 import com.synthscope.udfs.model.ModelPreflight;
 import com.synthscope.udfs.model.ModelRef;
 import com.synthscope.udfs.train.NsNetEncoderExport;
@@ -26,10 +28,8 @@ public final class TrainNsNetEncoderCommand extends CommandBase {
 
   @Override
   protected int execute() throws Exception {
-    DnfModelOptions models = new DnfModelOptions();
-    models.backbone = backbone;
-    models.backboneFormat = "djl-params";
-    ModelRef ref = models.backboneRef();
+    ModelRef ref = backbone == null ? EmbeddedModels.dnfBackbone()
+        : ModelOptions.ref("--backbone", backbone, ModelFormat.DJL_PARAMS);
     FetchedModel b = ModelPreflight.check(ref, new Configuration(), null);
     Path artifact;
     try {
@@ -37,8 +37,8 @@ public final class TrainNsNetEncoderCommand extends CommandBase {
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException("--backbone: " + e.getMessage(), e);
     }
-    FetchedModel written = ModelPreflight.check(ModelRef.of(artifact.toUri(), null,
-        com.synthscope.udfs.model.ModelFormat.DJL_PARAMS), new Configuration(), null);
+    FetchedModel written = ModelPreflight.check(ModelRef.of(artifact.toUri(), null, ModelFormat.DJL_PARAMS),
+        new Configuration(), null);
     out().println("model artifact: " + artifact + " (" + written.modelId() + ")");
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("command", "train nsnet-encoder");

@@ -22,7 +22,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -320,24 +319,7 @@ public final class ClassifierTrainer {
   }
 
   private JsonObject readState() throws IOException {
-    Path f = checkpointDir().resolve("state.json");
-    Path old = out.resolve("checkpoint.old");
-    if (!Files.exists(f) && Files.exists(old.resolve("state.json"))) {
-      Files.move(old, checkpointDir(), StandardCopyOption.ATOMIC_MOVE); // killed between the two moves
-    }
-    if (!Files.exists(f)) {
-      throw new IllegalStateException("nothing to resume: no checkpoint in " + out);
-    }
-    JsonObject state = GSON.fromJson(Files.readString(f), JsonObject.class);
-    JsonObject saved = state.getAsJsonObject("recipe");
-    JsonObject now = GSON.fromJson(GSON.toJson(recipe.toMap()), JsonObject.class);
-    now.remove("max_epochs");
-    saved.remove("max_epochs");
-    if (!now.equals(saved)) {
-      throw new IllegalStateException("the checkpoint was trained with " + saved + ", not " + now
-          + ": resume with the same options (only the epoch limit may change)");
-    }
-    return state;
+    return DiffusionTrainer.readCheckpointState(checkpointDir(), recipe.toMap(), "max_epochs", "--max-epochs");
   }
 
   /** Loads saved weights into the model's (initialised) block. */

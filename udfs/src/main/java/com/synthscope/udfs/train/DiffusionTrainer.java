@@ -246,24 +246,33 @@ public final class DiffusionTrainer {
   }
 
   private JsonObject readState() throws IOException {
-    Path f = checkpointDir().resolve("state.json");
+    return readCheckpointState(checkpointDir(), recipe.toMap(), "steps", "--steps");
+  }
+
+  /**
+   * The {@code state.json} of a checkpoint folder written by {@link #swapInto} (recovering {@code <dir>.old} when a
+   * run was killed between its two moves), refused unless its recipe equals {@code recipe} except for the one key
+   * that may change on resume.
+   */
+  static JsonObject readCheckpointState(Path dir, Map<String, Object> recipe, String mayChange, String option)
+      throws IOException {
+    Path f = dir.resolve("state.json");
+    Path old = dir.resolveSibling(dir.getFileName() + ".old");
+    if (!Files.exists(f) && Files.exists(old.resolve("state.json"))) {
+      Files.move(old, dir, StandardCopyOption.ATOMIC_MOVE);
+    }
     if (!Files.exists(f)) {
-      Path old = out.resolve("checkpoint.old");
-      if (Files.exists(old.resolve("state.json"))) {
-        Files.move(old, checkpointDir(), StandardCopyOption.ATOMIC_MOVE); // killed between the two moves
-      } else {
-        throw new IllegalStateException("nothing to resume: no checkpoint in " + out);
-      }
+      throw new IllegalStateException("nothing to resume: no checkpoint in " + dir.getParent());
     }
     JsonObject state = GSON.fromJson(Files.readString(f), JsonObject.class);
     JsonObject saved = state.getAsJsonObject("recipe");
     // compare as written: both sides parsed from JSON text, so 0.003f and "0.003" agree
-    JsonObject now = GSON.fromJson(GSON.toJson(recipe.toMap()), JsonObject.class);
-    now.remove("steps");
-    saved.remove("steps");
+    JsonObject now = GSON.fromJson(GSON.toJson(recipe), JsonObject.class);
+    now.remove(mayChange);
+    saved.remove(mayChange);
     if (!now.equals(saved)) {
       throw new IllegalStateException("the checkpoint was trained with " + saved + ", not " + now
-          + ": resume with the same options (only --steps may change)");
+          + ": resume with the same options (only " + option + " may change)");
     }
     return state;
   }

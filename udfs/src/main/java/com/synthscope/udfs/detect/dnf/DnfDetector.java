@@ -48,14 +48,6 @@ public final class DnfDetector implements ImageDetector {
     return new DnfDetector(EmbeddedModels.dnfClassifier(), EmbeddedModels.dnfBackbone(), 8);
   }
 
-  public ModelRef classifier() {
-    return classifier;
-  }
-
-  public ModelRef backbone() {
-    return backbone;
-  }
-
   @Override
   public String name() {
     return "dnf";
