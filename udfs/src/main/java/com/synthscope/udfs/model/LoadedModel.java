@@ -67,7 +67,11 @@ public final class LoadedModel implements AutoCloseable {
     }
   }
 
-  private static BlockFactory newBlockFactory(String name, String className) {
+  /**
+   * The {@code ai.djl.nn.BlockFactory} a djl-params manifest names in {@code block} (also for tools that build a
+   * fresh network of the same configuration, e.g. to count its operations).
+   */
+  public static BlockFactory newBlockFactory(String name, String className) {
     try {
       Class<?> c = Class.forName(className, true, LoadedModel.class.getClassLoader());
       return (BlockFactory) c.getDeclaredConstructor().newInstance();

@@ -1,0 +1,16 @@
+package com.synthscope.udfs.bench;
+
+/**
+ * The Spark audit against the bare loop on the same images, models, batch size and parallelism.
+ *
+ * @param spark the audit's scan stage (list, read, hash, decode, score, Parquet write): wall clock and task times
+ * @param bare {@link DetectorBench#bareLoop}
+ * @param jobSeconds the whole audit job (preflight, scan, summaries, report)
+ */
+public record AuditComparison(int batch, int threads, TimeSplit spark, TimeSplit bare, double jobSeconds) {
+
+  /** Spark's images/s over the bare loop's. */
+  public double ratio() {
+    return spark.imagesPerSecond() / bare.imagesPerSecond();
+  }
+}
