@@ -107,19 +107,7 @@ public final class DemoCommand extends JobCommand {
 
   /** The real images: --real, else MetalDAM from ../shared beside the working directory or the repository. */
   Path realImages() {
-    if (real != null) {
-      return real;
-    }
-    for (String base : new String[] {".", System.getProperty("synthscope.home")}) {
-      if (base == null) {
-        continue;
-      }
-      Path p = Path.of(base).toAbsolutePath().resolve("../shared/datasets/metaldam/images").normalize();
-      if (Files.isDirectory(p)) {
-        return p;
-      }
-    }
-    return null;
+    return real != null ? real : RealTiles.metalDamImages();
   }
 
   @Override

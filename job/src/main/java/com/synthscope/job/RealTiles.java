@@ -35,6 +35,20 @@ final class RealTiles {
 
   private RealTiles() {}
 
+  /** MetalDAM's images in ../shared beside the working directory or the repository; null when neither has it. */
+  static Path metalDamImages() {
+    for (String base : new String[] {".", System.getProperty("synthscope.home")}) {
+      if (base == null) {
+        continue;
+      }
+      Path p = Path.of(base).toAbsolutePath().resolve("../shared/datasets/metaldam/images").normalize();
+      if (Files.isDirectory(p)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
   /** Writes {@code count} tiles as grey PNGs into {@code to}; returns how many were written. */
   static int write(Path from, Path to, double scale, int size, int count, long seed) throws IOException {
     SplittableRandom random = new SplittableRandom(seed * 31 + 7);

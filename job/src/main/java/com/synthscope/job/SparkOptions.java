@@ -55,6 +55,11 @@ public final class SparkOptions {
 
   /** As {@link #session(String)}, with settings used where neither the user nor a system property gave them. */
   SparkSession session(String appName, Map<String, String> defaults) {
+    return session(appName, defaults, null);
+  }
+
+  /** As {@link #session(String, Map)}; a non-null {@code master} replaces every other master setting. */
+  SparkSession session(String appName, Map<String, String> defaults, String master) {
     SparkSession.Builder b = SparkSession.builder().appName("synthscope " + appName);
     Map<String, String> s = new LinkedHashMap<>();
     defaults.forEach((k, v) -> {
@@ -63,6 +68,9 @@ public final class SparkOptions {
       }
     });
     s.putAll(settings());
+    if (master != null) {
+      s.put("spark.master", master);
+    }
     s.forEach(b::config);
     boolean masterGiven = s.containsKey("spark.master") || System.getProperty("spark.master") != null;
     if (!masterGiven) {

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     versionProvider = SynthScopeCli.Version.class,
     description = "Spark jobs that audit image archives for AI-generated images and augment micrograph training sets.",
     subcommands = {CommandLine.HelpCommand.class, IngestCommand.class, AuditCommand.class, DemoCommand.class,
-        AugmentCommand.class, TrainCommand.class, EvalCommand.class, BenchDataCommand.class})
+        AugmentCommand.class, TrainCommand.class, EvalCommand.class, BenchDataCommand.class, BenchCommand.class})
 public final class SynthScopeCli implements Runnable {
 
   public static final int EXIT_OK = 0;

@@ -111,6 +111,10 @@ public final class Throughput {
   private static long[] runOne(Plan plan, WorkFactory factory, int thread, CyclicBarrier ready, AtomicLong start)
       throws Exception {
     IntraOpThreads.set(plan.intraOp());
+    if (IntraOpThreads.get() != plan.intraOp()) {
+      throw new IllegalStateException("PyTorch runs " + IntraOpThreads.get() + " intra-op threads on this thread, "
+          + plan.intraOp() + " were set");
+    }
     Work work;
     try {
       work = factory.create(thread);
