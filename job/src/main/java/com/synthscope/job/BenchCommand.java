@@ -90,7 +90,7 @@ public final class BenchCommand extends CommandBase {
   @Option(names = "--matmul-size", defaultValue = "2048", paramLabel = "N", description = "The reference product is N x N by N x N, float32 (default: ${DEFAULT-VALUE}).")
   int matmulSize;
 
-  @Option(names = "--max-in-flight", defaultValue = "32", paramLabel = "N", description = "Skip NS-Net and audit settings with batch x threads above N: NS-Net holds about 0.23 GB of activations per image of a batch until the batch ends (8 GB peak RSS at batch 32 on one thread, measured), and 2 threads at batch 32 ran this 24 GB machine out of memory (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-in-flight", defaultValue = "16", paramLabel = "N", description = "Skip NS-Net and audit settings with batch x threads above N: NS-Net holds about 0.23 GB of activations per image of a batch until the batch ends (8 GB peak RSS at batch 32 on one thread, measured); batch 32 ran this shared 24 GB machine out of memory twice (default: ${DEFAULT-VALUE}).")
   int maxInFlight;
 
   @Mixin SparkOptions spark;
@@ -354,9 +354,10 @@ public final class BenchCommand extends CommandBase {
           TimeSplit bare = DetectorBench.bareLoop(files, detectors, hadoop, limits, b, p, 1);
           Throughput.Plan plan = Throughput.Plan.once(p, 1, 0);
           add(rows, Measurement.of("audit (Spark scan)", "images/s", b, 1, plan,
-              new Throughput.Result(r.scan().images(), r.scan().wallSeconds()), gflopPerImage));
+              new Throughput.Result(r.scan().images(), r.scan().wallSeconds(), r.scan().cpuSeconds()),
+              gflopPerImage));
           add(rows, Measurement.of("bare loop", "images/s", b, 1, plan,
-              new Throughput.Result(bare.images(), bare.wallSeconds()), gflopPerImage));
+              new Throughput.Result(bare.images(), bare.wallSeconds(), bare.cpuSeconds()), gflopPerImage));
           audits.add(new AuditComparison(b, p, r.scan(), bare, r.jobSeconds()));
         }
       } finally {
@@ -394,7 +395,7 @@ public final class BenchCommand extends CommandBase {
     lines.add("command: `" + context.get("command") + "`");
     lines.add("started " + context.get("started") + ", " + context.get("seconds") + " s");
     lines.add("machine: " + before.cores() + " cores, " + before.cpuModel() + ", " + before.memory() + " memory, "
-        + before.java());
+        + before.jvm());
     lines.add("load average (1, 5, 15 min) at start " + before.loadAverage() + ", at end " + after.loadAverage());
     lines.add("images: " + context.get("images"));
     lines.add("threads " + context.get("threads"));

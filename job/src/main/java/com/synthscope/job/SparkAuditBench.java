@@ -1,6 +1,7 @@
 package com.synthscope.job;
 
 import com.synthscope.udfs.bench.DetectorBench;
+import com.synthscope.udfs.bench.MachineInfo;
 import com.synthscope.udfs.bench.TimeSplit;
 import com.synthscope.udfs.detect.ImageDetector;
 import com.synthscope.udfs.image.DecodeLimits;
@@ -48,7 +49,9 @@ final class SparkAuditBench {
     try {
       Audit.Settings settings = new Audit.Settings(new IngestOptions(input.toString(), null, false,
           DecodeLimits.defaults()), output.toString(), detectors, 0.5, true, "bench", batch, 0);
+      long cpu0 = MachineInfo.processCpuNanos();
       Audit.Result r = new Audit(settings, new PrintWriter(Writer.nullWriter())).run(session);
+      double cpu = (MachineInfo.processCpuNanos() - cpu0) / 1e9;
       List<AuditReport.Stage> stages = r.summary().stages(); // scan, read + sha256, decode, each detector, ...
       Map<String, Double> parts = new LinkedHashMap<>();
       parts.put(DetectorBench.READ, stages.get(1).seconds());
@@ -57,7 +60,7 @@ final class SparkAuditBench {
         parts.put(detectors.get(k).name(), stages.get(3 + k).seconds());
       }
       AuditReport.Stage scan = stages.get(0);
-      return new Run(new TimeSplit(scan.images(), threads, scan.seconds(), parts), r.summary().seconds());
+      return new Run(new TimeSplit(scan.images(), threads, scan.seconds(), parts, cpu), r.summary().seconds());
     } finally {
       before.forEach((key, value) -> {
         if (value.isDefined()) {

@@ -62,7 +62,7 @@ public final class BenchTable {
   /** The comparison columns: batch, threads, images/s both ways, ratio, then ms per image of each part. */
   public List<String> auditColumns() {
     List<String> c = new ArrayList<>(List.of("batch", "threads", "spark_images_per_s", "bare_images_per_s",
-        "ratio", "job_seconds"));
+        "ratio", "job_seconds", "spark_job_cpu_ms", "bare_cpu_ms", "cpu_ratio"));
     for (String part : parts()) {
       c.add("spark_ms_" + part);
       c.add("bare_ms_" + part);
@@ -73,7 +73,8 @@ public final class BenchTable {
   public List<String> auditCells(AuditComparison a) {
     List<String> c = new ArrayList<>(List.of(String.valueOf(a.batch()), a.threads() + "x1",
         fmt("%.2f", a.spark().imagesPerSecond()), fmt("%.2f", a.bare().imagesPerSecond()), fmt("%.3f", a.ratio()),
-        fmt("%.1f", a.jobSeconds())));
+        fmt("%.1f", a.jobSeconds()), fmt("%.1f", a.spark().cpuMsPerImage()), fmt("%.1f", a.bare().cpuMsPerImage()),
+        fmt("%.3f", a.cpuRatio())));
     for (String part : parts()) {
       c.add(fmt("%.2f", part.equals("other") ? a.spark().otherMsPerImage() : a.spark().msPerImage(part)));
       c.add(fmt("%.2f", part.equals("other") ? a.bare().otherMsPerImage() : a.bare().msPerImage(part)));
@@ -130,7 +131,7 @@ public final class BenchTable {
     markdownTable(b, COLUMNS, rows.stream().map(this::cells).toList());
     if (!audits.isEmpty()) {
       b.append("\nSpark audit against the bare loop (ms: thread time per image; spark read includes sha256;"
-          + " other = threads x wall - the parts)\n\n");
+          + " other = threads x wall - the parts; cpu: process CPU per image, spark's for the whole job)\n\n");
       markdownTable(b, auditColumns(), audits.stream().map(this::auditCells).toList());
     }
     return b.toString();
@@ -169,6 +170,9 @@ public final class BenchTable {
     o.put("bare_images_per_s", round(a.bare().imagesPerSecond()));
     o.put("ratio", round(a.ratio()));
     o.put("job_seconds", round(a.jobSeconds()));
+    o.put("spark_job_cpu_ms_per_image", round(a.spark().cpuMsPerImage()));
+    o.put("bare_cpu_ms_per_image", round(a.bare().cpuMsPerImage()));
+    o.put("cpu_ratio", round(a.cpuRatio()));
     o.put("spark_ms_per_image", msMap(a.spark()));
     o.put("bare_ms_per_image", msMap(a.bare()));
     return o;

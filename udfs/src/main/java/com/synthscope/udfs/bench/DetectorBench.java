@@ -96,7 +96,7 @@ public final class DetectorBench {
     for (int k = 0; k < detectors.size(); k++) {
       split.put(detectors.get(k).name(), nanos.get(2 + k) / 1e9);
     }
-    return new TimeSplit(r.items(), threads, r.seconds(), split);
+    return new TimeSplit(r.items(), threads, r.seconds(), split, r.cpuSeconds());
   }
 
   private static void runBatch(List<Path> files, ImageDecoder decoder, List<ImageDetector.Scorer> scorers,

@@ -11,12 +11,18 @@ import java.util.Map;
  *
  * @param loadAverage the 1, 5 and 15 minute load averages as {@code /proc/loadavg} gives them
  */
-public record MachineInfo(int cores, String cpuModel, String memory, String loadAverage, String java) {
+public record MachineInfo(int cores, String cpuModel, String memory, String loadAverage, String jvm) {
 
   public static MachineInfo now() {
     return new MachineInfo(Runtime.getRuntime().availableProcessors(), field("/proc/cpuinfo", "model name"),
         field("/proc/meminfo", "MemTotal"), readLoadAverage(), System.getProperty("java.vm.name", "") + " "
             + System.getProperty("java.version", ""));
+  }
+
+  /** CPU time of this process so far (all threads), in nanoseconds; -1 where the JVM cannot tell. */
+  public static long processCpuNanos() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
   }
 
   public Map<String, Object> toMap() {
@@ -25,7 +31,7 @@ public record MachineInfo(int cores, String cpuModel, String memory, String load
     m.put("cpu", cpuModel);
     m.put("memory", memory);
     m.put("load_average", loadAverage);
-    m.put("java", java);
+    m.put("jvm", jvm);
     return m;
   }
 

@@ -63,8 +63,11 @@ public final class Throughput {
     }
   }
 
-  /** Items done in the timed part and its wall-clock seconds. */
-  public record Result(long items, double seconds) {
+  /**
+   * Items done in the timed part, its wall-clock seconds, and the CPU seconds of the whole process meanwhile (all
+   * its threads: the work's, the JIT's, the garbage collector's ...).
+   */
+  public record Result(long items, double seconds, double cpuSeconds) {
     public double perSecond() {
       return items / seconds;
     }
@@ -77,7 +80,11 @@ public final class Throughput {
   public static Result measure(Plan plan, WorkFactory factory, int restoreIntraOp) {
     int p = plan.threads();
     AtomicLong start = new AtomicLong();
-    CyclicBarrier ready = new CyclicBarrier(p, () -> start.set(System.nanoTime()));
+    AtomicLong cpuStart = new AtomicLong();
+    CyclicBarrier ready = new CyclicBarrier(p, () -> {
+      cpuStart.set(MachineInfo.processCpuNanos());
+      start.set(System.nanoTime());
+    });
     ExecutorService pool = Executors.newFixedThreadPool(p, r -> {
       Thread t = new Thread(r, "bench-worker");
       t.setDaemon(true);
@@ -96,7 +103,8 @@ public final class Throughput {
         items += r[0];
         end = Math.max(end, r[1]);
       }
-      return new Result(items, (end - start.get()) / 1e9);
+      double cpu = (MachineInfo.processCpuNanos() - cpuStart.get()) / 1e9;
+      return new Result(items, (end - start.get()) / 1e9, cpu);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
     } catch (InterruptedException e) {

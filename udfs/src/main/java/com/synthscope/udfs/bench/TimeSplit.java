@@ -9,8 +9,10 @@ import java.util.Map;
  * (scheduling, idle threads, hashing or writing where the run did them, task start-up).
  *
  * @param parts thread-seconds per part, in order
+ * @param cpuSeconds CPU seconds of the whole process over the run (all threads)
  */
-public record TimeSplit(long images, int threads, double wallSeconds, Map<String, Double> parts) {
+public record TimeSplit(long images, int threads, double wallSeconds, Map<String, Double> parts,
+    double cpuSeconds) {
 
   public TimeSplit {
     parts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parts));
@@ -23,6 +25,11 @@ public record TimeSplit(long images, int threads, double wallSeconds, Map<String
   /** Milliseconds of thread time per image for a part (0 when the run has no such part). */
   public double msPerImage(String part) {
     return 1000 * parts.getOrDefault(part, 0.0) / images;
+  }
+
+  /** Process CPU milliseconds per image. */
+  public double cpuMsPerImage() {
+    return 1000 * cpuSeconds / images;
   }
 
   /** Thread-milliseconds per image not inside any measured part. */
