@@ -230,7 +230,7 @@ public final class BenchCommand extends CommandBase {
       BenchTable table = new BenchTable(rows, audits);
       MachineInfo after = MachineInfo.now();
       Map<String, Object> context = new LinkedHashMap<>();
-      context.put("command", "synthscope bench " + String.join(" ", spec.commandLine().getParseResult()
+      context.put("command", "synthscope " + String.join(" ", spec.commandLine().getParseResult()
           .originalArgs()));
       context.put("started", started.toString());
       context.put("seconds", Math.round((Instant.now().toEpochMilli() - started.toEpochMilli()) / 100.0) / 10.0);
