@@ -47,9 +47,10 @@ import org.junit.jupiter.api.Test;
  */
 class HdfsTest {
 
-  /** Three MetalDAM micrographs (two sizes) and a truncated copy of a fourth. */
+  /** Three MetalDAM micrographs (two sizes), a truncated copy of a fourth and a zero-byte file. */
   private static final List<String> MICROGRAPHS = List.of("micrograph0.jpg", "micrograph4.jpg", "micrograph12.jpg");
   private static final String TRUNCATED = "truncated.jpg";
+  private static final String EMPTY = "empty.jpg";
 
   private static MiniDFSCluster cluster;
   private static FileSystem hdfs;
@@ -73,6 +74,7 @@ class HdfsTest {
     }
     byte[] jpeg = Files.readAllBytes(images.resolve("micrograph2.jpg"));
     write(new Path(input, TRUNCATED), Arrays.copyOf(jpeg, jpeg.length / 2));
+    write(new Path(input, EMPTY), new byte[0]); // Spark's file scans skip it: its row comes from the listing
   }
 
   @AfterAll
@@ -91,24 +93,28 @@ class HdfsTest {
     IngestCommandTest.Result first = IngestCommandTest.cli(concat(night, "--run-id", "night-1"));
     assertEquals(0, first.code(), first.err() + first.out());
     JsonObject j1 = first.lastLineJson();
-    assertEquals(4, j1.get("scanned").getAsLong());
+    assertEquals(5, j1.get("scanned").getAsLong());
     assertEquals(3, j1.get("new").getAsLong());
-    assertEquals(1, j1.get("errors").getAsLong());
+    assertEquals(2, j1.get("errors").getAsLong());
     assertEquals(1, j1.getAsJsonObject("errors_by_reason").get("corrupt").getAsLong());
+    assertEquals(1, j1.getAsJsonObject("errors_by_reason").get("empty").getAsLong());
 
     Dataset<Row> table = table(out);
     List<Row> rows = table.collectAsList();
-    assertEquals(4, rows.size(), "one row per input file");
-    assertEquals(4, table.select(InventorySchema.PATH).distinct().count());
+    assertEquals(5, rows.size(), "one row per input file");
+    assertEquals(5, table.select(InventorySchema.PATH).distinct().count());
     for (Row r : rows) {
       String path = r.getAs(InventorySchema.PATH);
       assertTrue(path.startsWith(root + "/archive/"), path);
       assertEquals(0, (int) r.<Integer>getAs(AuditSchema.LABEL), "under 0_real: " + path);
-      if (path.endsWith("/" + TRUNCATED)) {
+      String name = path.substring(path.lastIndexOf('/') + 1);
+      if (name.equals(TRUNCATED) || name.equals(EMPTY)) {
         assertEquals(InventorySchema.STATUS_ERROR, r.getAs(InventorySchema.STATUS));
-        assertTrue(r.<String>getAs(InventorySchema.ERROR).startsWith("corrupt:"), r.<String>getAs("error"));
+        assertTrue(r.<String>getAs(InventorySchema.ERROR).startsWith(name.equals(EMPTY) ? "empty:" : "corrupt:"),
+            r.<String>getAs(InventorySchema.ERROR));
         assertNull(r.getAs(AuditSchema.SCORE));
       } else {
+        assertTrue(MICROGRAPHS.contains(name), name);
         assertEquals(InventorySchema.STATUS_OK, r.getAs(InventorySchema.STATUS), path);
         for (String c : List.of("dnf_score", "nsnet_score", AuditSchema.SCORE)) {
           double p = r.getAs(c);
@@ -122,11 +128,11 @@ class HdfsTest {
     String html = read(new Path(runFolder, "report.html"));
     assertTrue(html.contains("<section id=\"counts\""), "the HTML report");
     JsonObject summary = JsonParser.parseString(read(new Path(runFolder, "summary.json"))).getAsJsonObject();
-    assertEquals(4, summary.getAsJsonObject("counts").get("scanned").getAsLong());
+    assertEquals(5, summary.getAsJsonObject("counts").get("scanned").getAsLong());
     assertEquals(archive, summary.get("input").getAsString());
 
     // the next night, as a cluster would run it: the models from HDFS (the embedded artifacts copied there, so
-    // the same models), the same bytes; only the error row is retried
+    // the same models), the same bytes; only the error rows are retried
     Path models = new Path(root + "/models");
     putEmbedded("dnf-classifier", new Path(models, "dnf-classifier"));
     putEmbedded("nsnet-head", new Path(models, "nsnet-head"));
@@ -137,10 +143,10 @@ class HdfsTest {
     assertEquals(j1.get("models"), j2.get("models"), "fetched from HDFS and verified: the same model ids");
     assertEquals(0, j2.get("new").getAsLong(), "nothing new");
     assertEquals(3, j2.get("skipped").getAsLong());
-    assertEquals(1, j2.get("errors").getAsLong());
+    assertEquals(2, j2.get("errors").getAsLong());
     Map<String, Long> perRun = table(out).groupBy(AuditSchema.RUN_ID).count().collectAsList().stream()
         .collect(Collectors.toMap(r -> r.getString(0), r -> r.getLong(1)));
-    assertEquals(Map.of("night-1", 4L, "night-2", 1L), perRun, "the second night wrote its error row only");
+    assertEquals(Map.of("night-1", 5L, "night-2", 2L), perRun, "the second night wrote its error rows only");
     assertEquals(3, table(out).filter("status = 'ok'").count());
     assertTrue(isFile(new Path(out + "/runs/night-2/summary.json")));
     assertNoLeftovers(new Path(out));
@@ -190,8 +196,8 @@ class HdfsTest {
     IngestCommandTest.Result r = IngestCommandTest.cli("ingest", "--input", input.toString(), "--output", out);
     assertEquals(0, r.code(), r.err() + r.out());
     List<Row> rows = SharedSpark.session().read().parquet(out).collectAsList();
-    assertEquals(4, rows.size());
-    assertEquals(1, rows.stream().filter(x -> x.<String>getAs(InventorySchema.STATUS).equals("error")).count());
+    assertEquals(5, rows.size());
+    assertEquals(2, rows.stream().filter(x -> x.<String>getAs(InventorySchema.STATUS).equals("error")).count());
     assertTrue(rows.stream().allMatch(x -> x.<String>getAs(InventorySchema.PATH).startsWith(root)));
     assertEquals(2, IngestCommandTest.cli("ingest", "--input", input.toString(), "--output", out).code(),
         "an existing output on HDFS is refused too");
