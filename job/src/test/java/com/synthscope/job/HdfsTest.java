@@ -136,8 +136,9 @@ class HdfsTest {
     Path models = new Path(root + "/models");
     putEmbedded("dnf-classifier", new Path(models, "dnf-classifier"));
     putEmbedded("nsnet-head", new Path(models, "nsnet-head"));
-    IngestCommandTest.Result second = IngestCommandTest.cli(concat(night, "--run-id", "night-2", "--model",
-        "dnf.classifier=" + models + "/dnf-classifier", "--model", "nsnet.head=" + models + "/nsnet-head"));
+    String[] secondNight = concat(night, "--run-id", "night-2", "--model", "dnf.classifier=" + models
+        + "/dnf-classifier", "--model", "nsnet.head=" + models + "/nsnet-head");
+    IngestCommandTest.Result second = IngestCommandTest.cli(secondNight);
     assertEquals(0, second.code(), second.err() + second.out());
     JsonObject j2 = second.lastLineJson();
     assertEquals(j1.get("models"), j2.get("models"), "fetched from HDFS and verified: the same model ids");
@@ -149,6 +150,12 @@ class HdfsTest {
     assertEquals(Map.of("night-1", 5L, "night-2", 2L), perRun, "the second night wrote its error rows only");
     assertEquals(3, table(out).filter("status = 'ok'").count());
     assertTrue(isFile(new Path(out + "/runs/night-2/summary.json")));
+
+    // a scheduler's retry with the same run id: HDFS renames a folder INTO an existing one, so the commit must
+    // move the earlier attempt aside first; its rows are replaced, not nested or doubled
+    assertEquals(0, IngestCommandTest.cli(secondNight).code());
+    assertEquals(2, table(out).filter("run_id = 'night-2'").count(), "replaced");
+    assertEquals(7, table(out).count());
     assertNoLeftovers(new Path(out));
 
     IngestCommandTest.Result missing = IngestCommandTest.cli(concat(night, "--run-id", "night-3", "--model",
