@@ -56,7 +56,7 @@ class StandaloneClusterIT {
     deleteTree(dir);
     conf = Path.of(System.getProperty("synthscope.conf.dir", "../conf")).toAbsolutePath();
     input = Files.createDirectories(dir.resolve("input"));
-    // full-size micrographs (~0.8 MB each) and one file that is no image: several partitions of three or so files
+    // full-size micrographs (~0.8 MB each) and one file that is no image (see options() for the partitions)
     for (int i = 0; i < IMAGES; i++) {
       String name = "micrograph" + i + ".jpg";
       Files.copy(SharedSpark.metalDam().resolve("images").resolve(name), input.resolve(name));
