@@ -37,7 +37,7 @@ public final class AugmentCommand extends JobCommand {
 
   @Mixin PfDiffSegModel model;
 
-  @Option(names = "--fractions", defaultValue = "empirical", paramLabel = "empirical|dirichlet|FILE", description = "Requested phase fractions: those of real training crops, a Dirichlet boosting the minority classes 2-4, or a CSV of vectors (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--fractions", defaultValue = "empirical", paramLabel = "empirical|dirichlet|FILE", description = "Requested phase fractions: those of real training crops, a Dirichlet boosting the minority classes 2-4, or a CSV of vectors on any Hadoop filesystem (default: ${DEFAULT-VALUE}).")
   String fractions;
 
   @Option(names = "--sampler", defaultValue = "ddim:50", paramLabel = "ddpm|ddim:K", description = "DDPM ancestral (all T steps) or DDIM with K steps (default: ${DEFAULT-VALUE}).")
@@ -83,7 +83,7 @@ public final class AugmentCommand extends JobCommand {
     HadoopConf conf = HadoopConf.of(session);
     FetchedModel fetched = model.preflight(conf.get());
     int classes = ((Number) fetched.manifest().preprocessing().get("classes")).intValue();
-    FractionSampler sampler = PfDiffSegModel.fractions(fractions, fetched, classes);
+    FractionSampler sampler = PfDiffSegModel.fractions(fractions, fetched, classes, conf.get());
     int parts = partitions != null ? partitions : session.sparkContext().defaultParallelism();
 
     long started = System.nanoTime();

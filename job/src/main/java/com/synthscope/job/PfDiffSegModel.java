@@ -9,12 +9,16 @@ import com.synthscope.udfs.model.ModelFormat;
 import com.synthscope.udfs.model.ModelPreflight;
 import com.synthscope.udfs.model.ModelRef;
 import com.synthscope.udfs.train.PfDiffSegTraining;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import picocli.CommandLine.Option;
 
 /** The {@code --model} options of commands that generate with PF-DiffSeg, and the checks before they start. */
@@ -47,26 +51,48 @@ public final class PfDiffSegModel {
     return f;
   }
 
-  /** empirical | dirichlet | a CSV of vectors. */
-  static FractionSampler fractions(String strategy, FetchedModel model, int classes) {
+  /**
+   * empirical | dirichlet | a CSV of vectors on any Hadoop filesystem (a cluster's driver may not see the
+   * submitting machine's files: {@code --fractions hdfs:///conf/fractions.csv}).
+   */
+  static FractionSampler fractions(String strategy, FetchedModel model, int classes, Configuration hadoop) {
+    if (strategy.equals("empirical") || strategy.equals("dirichlet")) {
+      return fractions(strategy, model, classes);
+    }
+    String notAFile = "--fractions must be empirical, dirichlet or a CSV file; " + strategy + " is none of these";
     try {
-      if (strategy.equals("empirical") || strategy.equals("dirichlet")) {
-        Path csv = model.folder().resolve(PfDiffSegTraining.FRACTIONS_FILE);
-        if (!Files.isRegularFile(csv)) {
-          throw new ConfigurationException("model " + model.modelId() + " has no " + PfDiffSegTraining.FRACTIONS_FILE
-              + ": give --fractions FILE");
-        }
-        List<float[]> real = FractionSamplers.readVectors(csv, classes);
-        return strategy.equals("empirical") ? FractionSamplers.empirical(real)
-            : FractionSamplers.dirichlet(FractionSamplers.mean(real), FractionSamplers.DEFAULT_CONCENTRATION,
-                FractionSamplers.DEFAULT_BOOST);
+      org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(strategy);
+      FileSystem fs = file.getFileSystem(hadoop);
+      if (!fs.exists(file) || !fs.getFileStatus(file).isFile()) {
+        throw new ConfigurationException(notAFile);
       }
-      Path file = Path.of(strategy);
-      if (!Files.isRegularFile(file)) {
-        throw new ConfigurationException("--fractions must be empirical, dirichlet or a CSV file; " + strategy
-            + " is none of these");
+      List<String> lines;
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(file), StandardCharsets.UTF_8))) {
+        lines = in.lines().toList();
       }
-      return FractionSamplers.fromFile(file, classes);
+      return FractionSamplers.fromLines(lines, fs.makeQualified(file).toString(), classes);
+    } catch (IllegalArgumentException e) { // not a path at all, e.g. an unknown URI scheme's syntax
+      throw new ConfigurationException(notAFile, e);
+    } catch (IOException e) {
+      throw new ConfigurationException(e.getMessage(), e);
+    }
+  }
+
+  /** empirical | dirichlet, from the real training fractions the artifact ships. */
+  static FractionSampler fractions(String strategy, FetchedModel model, int classes) {
+    if (!strategy.equals("empirical") && !strategy.equals("dirichlet")) {
+      throw new IllegalArgumentException("not a built-in fraction strategy: " + strategy);
+    }
+    Path csv = model.folder().resolve(PfDiffSegTraining.FRACTIONS_FILE);
+    if (!Files.isRegularFile(csv)) {
+      throw new ConfigurationException("model " + model.modelId() + " has no " + PfDiffSegTraining.FRACTIONS_FILE
+          + ": give --fractions FILE");
+    }
+    try {
+      List<float[]> real = FractionSamplers.readVectors(csv, classes);
+      return strategy.equals("empirical") ? FractionSamplers.empirical(real)
+          : FractionSamplers.dirichlet(FractionSamplers.mean(real), FractionSamplers.DEFAULT_CONCENTRATION,
+              FractionSamplers.DEFAULT_BOOST);
     } catch (IOException e) {
       throw new ConfigurationException(e.getMessage(), e);
     }

@@ -102,13 +102,30 @@ public final class FractionSamplers {
         return new Listed(vectors.toArray(new float[0][]), "file:" + csv.getFileName());
     }
 
+    /**
+     * {@link #fromFile} for a CSV read elsewhere (e.g. from HDFS by the caller): {@code source} names the file in
+     * messages, its last path segment names the sampler.
+     */
+    public static FractionSampler fromLines(List<String> lines, String source, int classes) throws IOException {
+        List<float[]> vectors = parseVectors(lines, source, classes);
+        return new Listed(vectors.toArray(new float[0][]), "file:" + source.substring(source.lastIndexOf('/') + 1));
+    }
+
     /** The vectors of a fraction CSV, each normalised to sum 1, with the checks of {@link #fromFile}. */
     public static List<float[]> readVectors(Path csv, int classes) throws IOException {
         Objects.requireNonNull(csv, "csv");
+        checkClasses(classes);
+        return parseVectors(Files.readAllLines(csv, StandardCharsets.UTF_8), csv.toString(), classes);
+    }
+
+    private static void checkClasses(int classes) {
         if (classes <= 0) {
             throw new IllegalArgumentException("classes must be positive, got " + classes);
         }
-        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+    }
+
+    private static List<float[]> parseVectors(List<String> lines, String csv, int classes) throws IOException {
+        checkClasses(classes);
         List<float[]> vectors = new ArrayList<>();
         boolean first = true;
         for (int i = 0; i < lines.size(); i++) {

@@ -109,10 +109,12 @@ public final class AuditScan {
     List<ImageDetector> detectors = settings.detectors();
     double threshold = settings.threshold();
     int batchSize = settings.batchSize();
+    InjectedTaskFailure fault = InjectedTaskFailure.from(spark);
     MapPartitionsFunction<Row, Row> decodeAndScore = files -> {
       ImageDecoder decoder = new ImageDecoder(limits);
-      List<List<ImageDetector.Scorer>> scorers = new ArrayList<>(1); // opened on first use: no model load when
-      return Batches.map(files, batchSize, batch -> { //                  a partition has nothing new to score
+      // scorers are opened on first use: no model load when a partition has nothing new to score
+      List<List<ImageDetector.Scorer>> scorers = new ArrayList<>(1);
+      return Batches.map(InjectedTaskFailure.apply(fault, files), batchSize, batch -> {
         long[] nanos = new long[detectors.size()];
         List<Row> out = scoreBatch(batch, decoder, skip.value(), detectors, threshold, scorers, conf, scoreSlot,
             all.size(), width, metrics, nanos);

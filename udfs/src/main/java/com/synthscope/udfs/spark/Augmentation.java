@@ -62,11 +62,13 @@ public final class Augmentation {
 
   /** Generates every planned sample, batched per partition. */
   public static Dataset<Row> generate(Dataset<Row> plan, Settings settings, HadoopConf conf) {
+    InjectedTaskFailure fault = InjectedTaskFailure.from(plan.sparkSession());
     return plan.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
       LoadedModel model = ModelRegistry.get().model(settings.model(), conf.get(),
           TaskResources.current(settings.model().engine()));
       PfDiffSegGenerator generator = new PfDiffSegGenerator(model, settings.generation());
-      return Batches.map(rows, settings.batchSize(), batch -> generateBatch(generator, settings, batch));
+      return Batches.map(InjectedTaskFailure.apply(fault, rows), settings.batchSize(),
+          batch -> generateBatch(generator, settings, batch));
     }, Encoders.row(AugmentationSchema.SCHEMA));
   }
 

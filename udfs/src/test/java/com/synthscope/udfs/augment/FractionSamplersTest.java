@@ -156,6 +156,17 @@ class FractionSamplersTest {
   }
 
   @Test
+  void fromLinesParsesLikeFromFileAndNamesItsSource() throws IOException {
+    String source = "hdfs://nn:8020/conf/fractions.csv";
+    FractionSampler s = FractionSamplers.fromLines(List.of("matrix,austenite", "3,1"), source, 2);
+    assertArrayEquals(new float[] {0.75f, 0.25f}, s.sample(7), 0f);
+    assertEquals("file:fractions.csv", s.name());
+    IOException e = assertThrows(IOException.class,
+        () -> FractionSamplers.fromLines(List.of("1,2,3"), source, 2));
+    assertTrue(e.getMessage().startsWith(source + " line 1"), e.getMessage());
+  }
+
+  @Test
   void fromFileRejectsBadLinesNamingFileAndLine(@TempDir Path dir) throws IOException {
     assertFileError(dir, "a,b,c\n0.1,0.9\n", "line 2", "2 values, expected 3");
     assertFileError(dir, "0.5,-0.1,0.6\n", "line 1", "negative");

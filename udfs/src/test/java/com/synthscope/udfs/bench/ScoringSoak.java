@@ -31,8 +31,9 @@ import org.apache.spark.sql.types.StructType;
  * the embedded detectors, sampling the JVM heap in use and the process RSS ({@code /proc/self/status} VmRSS) every
  * second into a CSV. RSS must level off: a native leak per batch would make it climb with the images scored.
  *
- * <p>Usage: {@code ScoringSoak <metaldam-dir> <images> <detectors dnf|nsnet|dnf,nsnet> <out.csv>}. The images are
- * 32 px MetalDAM tiles at scale 0.25 (the detectors' domain), each one distinct.
+ * <p>Usage: {@code ScoringSoak <metaldam-dir> <images> <detectors dnf|nsnet|dnf,nsnet> <out.csv> [partitions]}
+ * (default 4 partitions). The images are 32 px MetalDAM tiles at scale 0.25 (the detectors' domain), each one
+ * distinct.
  */
 public final class ScoringSoak {
 
@@ -44,6 +45,7 @@ public final class ScoringSoak {
       detectors.add(d.equals("dnf") ? DnfDetector.embedded() : NsNetDetector.embedded());
     }
     Path csv = Path.of(args[3]);
+    int partitions = args.length > 4 ? Integer.parseInt(args[4]) : 4;
     List<LabelledMicrograph> images = MetalDam.loadDownscaled(metalDam, Split.TRAIN, 0.25);
     List<Row> rows = new ArrayList<>();
     for (Row r : MicrographBenchmark.realCrops(images, Split.TRAIN, n, 32, false, new SplittableRandom(1), 0)) {
@@ -71,8 +73,8 @@ public final class ScoringSoak {
     }, "soak-sampler");
     sampler.setDaemon(true);
     sampler.start();
-    long scored = ImageScoring.score(spark.createDataFrame(rows, schema).repartition(4), "content", detectors, 8,
-        DecodeLimits.defaults(), HadoopConf.of(spark)).filter(ImageScoring.ERROR + " IS NULL").count();
+    long scored = ImageScoring.score(spark.createDataFrame(rows, schema).repartition(partitions), "content",
+        detectors, 8, DecodeLimits.defaults(), HadoopConf.of(spark)).filter(ImageScoring.ERROR + " IS NULL").count();
     done.set(true);
     sampler.join();
     double seconds = (System.nanoTime() - started) / 1e9;
