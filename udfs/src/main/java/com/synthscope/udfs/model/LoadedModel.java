@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -22,7 +23,8 @@ public final class LoadedModel implements AutoCloseable {
   private final ExecutionSettings settings;
   private final Model model;
   private final TensorTranslator translator;
-  private final ThreadLocal<Predictor<List<Tensor>, List<Tensor>>> predictor;
+  /** Predictors not in use; a caller takes one, or makes one when none is idle, and gives it back. */
+  private final ConcurrentLinkedDeque<Predictor<List<Tensor>, List<Tensor>>> idle = new ConcurrentLinkedDeque<>();
   private final ConcurrentLinkedQueue<Predictor<List<Tensor>, List<Tensor>>> allPredictors =
       new ConcurrentLinkedQueue<>();
   private volatile boolean closed;
@@ -32,11 +34,6 @@ public final class LoadedModel implements AutoCloseable {
     this.settings = settings;
     this.model = model;
     this.translator = new TensorTranslator(fetched.manifest());
-    this.predictor = ThreadLocal.withInitial(() -> {
-      Predictor<List<Tensor>, List<Tensor>> p = model.newPredictor(translator, settings.device());
-      allPredictors.add(p);
-      return p;
-    });
   }
 
   /** Loads a verified artifact into its engine on the given device. */
@@ -100,19 +97,41 @@ public final class LoadedModel implements AutoCloseable {
   }
 
   /**
-   * Runs one batch with the calling thread's predictor. Each input is a whole batch (first dimension) whose
-   * per-sample shape must match the manifest; outputs come back the same way.
+   * Runs one batch. Each input is a whole batch (first dimension) whose per-sample shape must match the manifest;
+   * outputs come back the same way. Threads may call at once. The batch runs on one of this JVM's
+   * {@link InferenceThreads} with an idle predictor of this model: predictors and threads number the most calls
+   * that ran at the same time, however many task threads ever called.
    */
   public List<Tensor> predict(List<Tensor> inputs) {
     if (closed) {
       throw new IllegalStateException("model " + modelId() + " is closed");
     }
     checkInputs(inputs);
+    Predictor<List<Tensor>, List<Tensor>> p = idle.pollFirst();
+    if (p == null) {
+      p = model.newPredictor(translator, settings.device());
+      allPredictors.add(p);
+    }
+    Predictor<List<Tensor>, List<Tensor>> predictor = p;
     try {
-      return predictor.get().predict(inputs);
+      return InferenceThreads.get().call(() -> predictor.predict(inputs));
     } catch (TranslateException e) {
       throw new IllegalStateException("model " + modelId() + " failed on a batch: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while model " + modelId() + " ran a batch", e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("model " + modelId() + " failed on a batch: " + e.getMessage(), e);
+    } finally {
+      idle.addFirst(p);
     }
+  }
+
+  /** How many predictors this model has made: the most calls that ran at the same time (for tests). */
+  public int predictorCount() {
+    return allPredictors.size();
   }
 
   private void checkInputs(List<Tensor> inputs) {

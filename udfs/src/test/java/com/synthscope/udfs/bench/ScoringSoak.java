@@ -83,7 +83,8 @@ public final class ScoringSoak {
     spark.stop();
   }
 
-  private static double rssMb() throws java.io.IOException {
+  /** The process's resident set size (VmRSS), in MiB. */
+  static double rssMb() throws java.io.IOException {
     for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
       if (line.startsWith("VmRSS:")) {
         return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;

@@ -61,7 +61,7 @@ class LoadedModelTest {
   }
 
   @Test
-  void eachThreadPredictsWithItsOwnPredictorAndGetsTheSameAnswer() throws Exception {
+  void concurrentCallersGetTheSameAnswer() throws Exception {
     try (LoadedModel m = load(ModelFixtures.torchScript())) {
       ExecutorService pool = Executors.newFixedThreadPool(3);
       try {
@@ -72,10 +72,40 @@ class LoadedModelTest {
         for (Future<float[]> r : results) {
           assertArrayEquals(ModelFixtures.expectedOutput(), r.get(), 1e-5f);
         }
+        assertTrue(m.predictorCount() >= 1 && m.predictorCount() <= 3, "predictors: " + m.predictorCount());
       } finally {
         pool.shutdown();
       }
     }
+  }
+
+  /**
+   * Spark retires task threads and starts new ones over a long job; engines keep native memory per thread that ran
+   * a model. One caller thread after another must reuse one predictor and one inference thread.
+   */
+  @Test
+  void callerThreadsOneAfterAnotherShareOnePredictorAndOneInferenceThread() throws Exception {
+    try (LoadedModel m = load(ModelFixtures.onnx())) {
+      m.predict(List.of(ModelFixtures.input())); // the first inference thread may start here
+      int threads = InferenceThreads.get().threadCount();
+      for (int i = 0; i < 5; i++) {
+        float[][] out = new float[1][];
+        Thread caller = new Thread(() -> out[0] = m.predict(List.of(ModelFixtures.input())).get(0).data());
+        caller.start();
+        caller.join();
+        assertArrayEquals(ModelFixtures.expectedOutput(), out[0], 1e-5f);
+      }
+      assertEquals(1, m.predictorCount());
+      assertEquals(threads, InferenceThreads.get().threadCount());
+    }
+  }
+
+  @Test
+  void anEngineFailureReachesTheCaller() throws Exception {
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> InferenceThreads.get().call(() -> {
+      throw new IllegalStateException("engine says no");
+    }));
+    assertEquals("engine says no", e.getMessage());
   }
 
   @Test
