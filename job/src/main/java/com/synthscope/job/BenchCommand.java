@@ -72,7 +72,7 @@ public final class BenchCommand extends CommandBase {
   @Option(names = "--batches", split = ",", defaultValue = "1,8,32", paramLabel = "B[,B]", description = "Batch sizes (default: ${DEFAULT-VALUE}).")
   List<Integer> batches;
 
-  @Option(names = "--threads", split = ",", defaultValue = "1,2", paramLabel = "P[xI][,...]", description = "Thread settings: P concurrent threads with I intra-op threads each, e.g. 1,2,1x2 (default: ${DEFAULT-VALUE}); the audit runs those with I = 1.")
+  @Option(names = "--threads", split = ",", defaultValue = "1,2", paramLabel = "P[xI][,...]", description = "Thread settings: P concurrent threads with I intra-op threads each, e.g. 1,2,1x2 (default: ${DEFAULT-VALUE}). Models run on the JVM's shared inference threads, one intra-op thread each, so settings with I > 1 apply to the matrix product only.")
   List<String> threads;
 
   @Option(names = "--seconds", defaultValue = "3", paramLabel = "S", description = "Timed seconds per measurement, after the warm-up; at least one call per thread (default: ${DEFAULT-VALUE}).")
@@ -181,6 +181,10 @@ public final class BenchCommand extends CommandBase {
       for (ImageDetector d : detectors) {
         out().println("models: " + d.name() + " " + d.preflight(hadoop));
       }
+      if (modelThreadings().size() < threadings.size()) {
+        out().println("threads: settings with more than one intra-op thread measure the matrix product only; the"
+            + " models run on the JVM's shared inference threads with one each");
+      }
       Map<String, FlopCount> flops = flops(hadoop);
       flops.forEach((k, v) -> out().printf(Locale.ROOT, "FLOPs:  %-9s %.4f GFLOP per %s (conv %d, linear %d,"
           + " attention %d MACs)%n", k, v.gflop(), k.equals("augment") ? "sample" : "image", v.convMacs(),
@@ -208,7 +212,7 @@ public final class BenchCommand extends CommandBase {
       for (ImageDetector d : detectors) {
         if (selected.contains(d.name())) {
           for (int b : batches) {
-            for (Threading t : threadings) {
+            for (Threading t : modelThreadings()) {
               if (d.name().equals("nsnet") && tooMuchInFlight(d.name(), b, t.threads())) {
                 continue;
               }
@@ -276,7 +280,15 @@ public final class BenchCommand extends CommandBase {
 
   /** Distinct P of the threadings with one intra-op thread (decode and the audit run only those). */
   private List<Integer> concurrent() {
-    return threadings.stream().filter(t -> t.intraOp() == 1).map(Threading::threads).distinct().toList();
+    return modelThreadings().stream().map(Threading::threads).distinct().toList();
+  }
+
+  /**
+   * The threadings the models run at: one intra-op thread. Since models run on the JVM's shared inference threads
+   * ({@code model.InferenceThreads}), a calling thread's intra-op setting does not reach them.
+   */
+  private List<Threading> modelThreadings() {
+    return threadings.stream().filter(t -> t.intraOp() == 1).toList();
   }
 
   private void add(List<Measurement> rows, Measurement m) {
@@ -316,7 +328,7 @@ public final class BenchCommand extends CommandBase {
     FractionSampler fractions = PfDiffSegModel.fractions("empirical", fetched, classes);
     PfDiffSegGenerator.Settings settings = new PfDiffSegGenerator.Settings(sampler, augmentGuidance);
     for (int b : batches) {
-      for (Threading t : threadings) {
+      for (Threading t : modelThreadings()) {
         Throughput.Plan plan = t.plan(0, seconds);
         add(rows, Measurement.of("augment " + sampler, "samples/s", b, t.intraOp(), plan,
             AugmentBench.measure(model, settings, fractions, b, plan, 1), perSample.gflop()));
