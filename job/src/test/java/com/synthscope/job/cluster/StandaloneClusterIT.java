@@ -227,6 +227,8 @@ class StandaloneClusterIT {
     for (String c : floats) {
       Row worst = a.as("a").join(b.as("b"), "path")
           .select(functions.max(functions.abs(functions.col("a." + c).minus(functions.col("b." + c))))).first();
+      System.out.printf("%s vs %s: largest %s difference %s%n", actual.getFileName(), expected.getFileName(), c,
+          worst.get(0));
       assertTrue(worst.isNullAt(0) || worst.getDouble(0) <= SCORE_TOLERANCE, c + " differs by " + worst.get(0));
     }
   }
@@ -245,6 +247,8 @@ class StandaloneClusterIT {
     Map<Long, byte[]> a = images(expected);
     Map<Long, byte[]> b = images(actual);
     assertEquals(a.keySet(), b.keySet());
+    int mostDiffering = 0;
+    int pixels = 0;
     for (long id : a.keySet()) {
       Raster x = ImageIO.read(new ByteArrayInputStream(a.get(id))).getRaster();
       Raster y = ImageIO.read(new ByteArrayInputStream(b.get(id))).getRaster();
@@ -257,7 +261,10 @@ class StandaloneClusterIT {
         }
       }
       assertTrue(differing <= x.getWidth() * x.getHeight() / 100, "sample " + id + ": " + differing + " pixels differ");
+      mostDiffering = Math.max(mostDiffering, differing);
+      pixels = x.getWidth() * x.getHeight();
     }
+    System.out.printf("augment pairs: at most %d of %d grey pixels differ in one sample%n", mostDiffering, pixels);
   }
 
   private static Map<Long, byte[]> images(Dataset<Row> pairs) {

@@ -98,8 +98,8 @@ public final class FractionSamplers {
      *                     number, a negative value, an all-zero line, or a file without vectors
      */
     public static FractionSampler fromFile(Path csv, int classes) throws IOException {
-        List<float[]> vectors = readVectors(csv, classes);
-        return new Listed(vectors.toArray(new float[0][]), "file:" + csv.getFileName());
+        Objects.requireNonNull(csv, "csv");
+        return fromLines(Files.readAllLines(csv, StandardCharsets.UTF_8), csv.toString(), classes);
     }
 
     /**
@@ -114,18 +114,13 @@ public final class FractionSamplers {
     /** The vectors of a fraction CSV, each normalised to sum 1, with the checks of {@link #fromFile}. */
     public static List<float[]> readVectors(Path csv, int classes) throws IOException {
         Objects.requireNonNull(csv, "csv");
-        checkClasses(classes);
         return parseVectors(Files.readAllLines(csv, StandardCharsets.UTF_8), csv.toString(), classes);
     }
 
-    private static void checkClasses(int classes) {
+    private static List<float[]> parseVectors(List<String> lines, String csv, int classes) throws IOException {
         if (classes <= 0) {
             throw new IllegalArgumentException("classes must be positive, got " + classes);
         }
-    }
-
-    private static List<float[]> parseVectors(List<String> lines, String csv, int classes) throws IOException {
-        checkClasses(classes);
         List<float[]> vectors = new ArrayList<>();
         boolean first = true;
         for (int i = 0; i < lines.size(); i++) {

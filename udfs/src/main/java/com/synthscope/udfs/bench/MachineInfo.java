@@ -25,6 +25,15 @@ public record MachineInfo(int cores, String cpuModel, String memory, String load
         instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
   }
 
+  /** This process's resident set size ({@code VmRSS} of {@code /proc/self/status}), in KiB. */
+  public static long residentKb() {
+    String v = field("/proc/self/status", "VmRSS");
+    if (v.isEmpty()) {
+      throw new IllegalStateException("no VmRSS in /proc/self/status (Linux only)");
+    }
+    return Long.parseLong(v.replaceAll("[^0-9]", ""));
+  }
+
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("cores", cores);

@@ -63,7 +63,7 @@ public final class ScoringSoak {
         out.println("seconds,heap_used_mb,rss_mb");
         while (!done.get()) {
           out.printf(Locale.ROOT, "%.1f,%.1f,%.1f%n", (System.nanoTime() - started) / 1e9,
-              memory.getHeapMemoryUsage().getUsed() / 1048576.0, rssMb());
+              memory.getHeapMemoryUsage().getUsed() / 1048576.0, MachineInfo.residentKb() / 1024.0);
           out.flush();
           Thread.sleep(1000);
         }
@@ -81,15 +81,5 @@ public final class ScoringSoak {
     System.out.printf(Locale.ROOT, "scored %d images with %s in %.1f s (%.1f images/s); samples in %s%n", scored,
         args[2], seconds, scored / seconds, csv);
     spark.stop();
-  }
-
-  /** The process's resident set size (VmRSS), in MiB. */
-  static double rssMb() throws java.io.IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-      }
-    }
-    return Double.NaN;
   }
 }

@@ -34,7 +34,7 @@ public final class ThreadChurnSoak {
     }
     ImageDetector detector = args[1].equals("dnf") ? DnfDetector.embedded() : NsNetDetector.embedded();
     int threads = Integer.parseInt(args[2]);
-    System.out.printf("before: RSS %.0f MB%n", ScoringSoak.rssMb());
+    System.out.printf("before: RSS %.0f MB%n", MachineInfo.residentKb() / 1024.0);
     for (int t = 1; t <= threads; t++) {
       Thread caller = new Thread(() -> {
         ImageDetector.Scorer scorer = detector.open(new Configuration(), ExecutionSettings.cpu(1));
@@ -44,7 +44,7 @@ public final class ThreadChurnSoak {
       }, "caller-" + t);
       caller.start();
       caller.join();
-      System.out.printf("after caller thread %d: RSS %.0f MB%n", t, ScoringSoak.rssMb());
+      System.out.printf("after caller thread %d: RSS %.0f MB%n", t, MachineInfo.residentKb() / 1024.0);
     }
   }
 }

@@ -2,8 +2,7 @@ package com.synthscope.udfs.model;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import com.synthscope.udfs.bench.MachineInfo;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -33,16 +32,16 @@ class NativeMemoryTest {
   @TempDir Path tmp;
 
   @Test
-  void torchScriptBatchesKeepResidentMemoryLevel() throws IOException {
+  void torchScriptBatchesKeepResidentMemoryLevel() {
     assertLevel(ModelFixtures.torchScript());
   }
 
   @Test
-  void onnxBatchesKeepResidentMemoryLevel() throws IOException {
+  void onnxBatchesKeepResidentMemoryLevel() {
     assertLevel(ModelFixtures.onnx());
   }
 
-  private void assertLevel(ModelRef ref) throws IOException {
+  private void assertLevel(ModelRef ref) {
     try (LoadedModel model = LoadedModel.load(new ModelFetcher(tmp.resolve("cache")).fetch(ref, new Configuration()),
         ExecutionSettings.cpu(1))) {
       float[] sample = ModelFixtures.input().sample(0);
@@ -72,22 +71,13 @@ class NativeMemoryTest {
     }
   }
 
-  private static long residentAfterCollection() throws IOException {
+  private static long residentAfterCollection() {
     System.gc();
     try {
       Thread.sleep(200); // let the Cleaner thread release the buffers the collection found unreachable
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return residentKb();
-  }
-
-  private static long residentKb() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", ""));
-      }
-    }
-    throw new IllegalStateException("no VmRSS in /proc/self/status");
+    return MachineInfo.residentKb();
   }
 }
