@@ -76,6 +76,10 @@ final class Audit {
     List<String> names = s.detectors().stream().map(ImageDetector::name).toList();
     HadoopConf conf = HadoopConf.of(spark);
 
+    // 0. the output, before any work: not over the input, and writable
+    AuditTable table = new AuditTable(spark, s.output());
+    refuseUnsafeOutput(spark, table);
+
     // 1. models, on the driver, before any Spark stage: a wrong model is exit code 2 with nothing written
     Map<String, String> models = new LinkedHashMap<>();
     for (ImageDetector d : s.detectors()) {
@@ -85,8 +89,6 @@ final class Audit {
     }
     out.flush();
 
-    AuditTable table = new AuditTable(spark, s.output());
-    refuseOutputInsideInput(spark, table);
     table.cleanStale(runId);
 
     // 2. incremental: what earlier runs scored with the same models
@@ -201,15 +203,11 @@ final class Audit {
         .toArray(Column[]::new));
   }
 
-  private void refuseOutputInsideInput(SparkSession spark, AuditTable table) throws IOException {
-    Path in = new Path(s.input().input());
-    String input = in.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(in).toString();
-    String output = table.root().toString();
-    String inDir = input.endsWith("/") ? input : input + "/";
-    if (output.equals(input) || output.startsWith(inDir)) {
-      throw new ConfigurationException("--output " + output + " lies inside --input " + input
-          + ": the next run would scan its own table; write it elsewhere");
-    }
+  /** The table may not be, lie inside or contain the input (it would scan or replace it), and must be writable. */
+  private void refuseUnsafeOutput(SparkSession spark, AuditTable table) {
+    var hadoop = spark.sessionState().newHadoopConf();
+    OutputGuard.refuseOverlap(hadoop, "--output", s.output(), Map.of("--input", s.input().input()));
+    OutputGuard.checkWritable(hadoop, "--output", s.output(), table.root());
   }
 
   static final class Counts {

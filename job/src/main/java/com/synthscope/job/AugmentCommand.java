@@ -16,6 +16,7 @@ import com.synthscope.udfs.spark.ParquetOutput;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -32,8 +33,11 @@ public final class AugmentCommand extends JobCommand {
   @Option(names = "--count", required = true, description = "Pairs to generate.")
   long count;
 
-  @Option(names = "--output", required = true, paramLabel = "URI", description = "Augmentation-set Parquet; replaced atomically if it exists.")
+  @Option(names = "--output", required = true, paramLabel = "URI", description = "Augmentation-set Parquet; an existing non-empty output is refused unless --overwrite.")
   String output;
+
+  @Option(names = "--overwrite", description = "Replace --output atomically when it holds an earlier output of augment (anything else is refused even so).")
+  boolean overwrite;
 
   @Mixin PfDiffSegModel model;
 
@@ -80,6 +84,20 @@ public final class AugmentCommand extends JobCommand {
 
   @Override
   protected int run(SparkSession session) throws Exception {
+    // before any work: never over an input, replace only our own output, and be able to write at all
+    Configuration hadoop = session.sessionState().newHadoopConf();
+    Map<String, String> inputs = new LinkedHashMap<>();
+    inputs.put("--model", model.model);
+    inputs.put("--fractions", fractions.equals("empirical") || fractions.equals("dirichlet") ? null : fractions);
+    OutputGuard.refuseOverlap(hadoop, "--output", output, inputs);
+    OutputGuard.checkReplaceable(hadoop, "--output", output, "augment", overwrite, false);
+    OutputGuard.checkWritableBeside(hadoop, "--output", output);
+    if (exportPng != null) {
+      inputs.put("--output", output);
+      OutputGuard.refuseOverlap(hadoop, "--export-png", exportPng, inputs);
+      OutputGuard.checkWritable(hadoop, "--export-png", exportPng, new org.apache.hadoop.fs.Path(exportPng));
+    }
+
     HadoopConf conf = HadoopConf.of(session);
     FetchedModel fetched = model.preflight(conf.get());
     int classes = ((Number) fetched.manifest().preprocessing().get("classes")).intValue();
@@ -93,7 +111,7 @@ public final class AugmentCommand extends JobCommand {
     if (dropRejected) {
       set = set.filter(col("qc_pass"));
     }
-    ParquetOutput.replace(set, output);
+    ParquetOutput.replace(set, output, "augment");
     double seconds = (System.nanoTime() - started) / 1e9;
 
     Dataset<Row> written = session.read().parquet(output);

@@ -33,7 +33,7 @@ public final class BenchDataMicrographsCommand extends JobCommand {
       new MicrographBenchmark.DiffusionSetting("pfdiffseg-ddim50", SamplerSpec.parse("ddim:50"), 4f),
       new MicrographBenchmark.DiffusionSetting("pfdiffseg-ddim10", SamplerSpec.parse("ddim:10"), 1f));
 
-  @Option(names = "--out", required = true, paramLabel = "URI", description = "Output Parquet; replaced atomically if it exists.")
+  @Option(names = "--out", required = true, paramLabel = "URI", description = "Output Parquet; replaced atomically if it is an earlier output of this command (anything else is refused).")
   String out;
 
   @Option(names = "--data", defaultValue = "../shared/datasets/metaldam", paramLabel = "DIR", description = "The metaldam folder (default: ${DEFAULT-VALUE}).")
@@ -75,6 +75,11 @@ public final class BenchDataMicrographsCommand extends JobCommand {
 
   @Override
   protected int run(SparkSession session) throws Exception {
+    // before any work: not over the data it reads, only over its own earlier table, and writable
+    org.apache.hadoop.conf.Configuration hadoop = session.sessionState().newHadoopConf();
+    OutputGuard.refuseOverlap(hadoop, "--out", out, Map.of("--data", data.toAbsolutePath().toString()));
+    OutputGuard.checkReplaceable(hadoop, "--out", out, "bench-data micrographs", true, false);
+    OutputGuard.checkWritableBeside(hadoop, "--out", out);
     HadoopConf conf = HadoopConf.of(session);
     FetchedModel fetched = model.preflight(conf.get());
     Map<String, Object> pre = fetched.manifest().preprocessing();
@@ -84,7 +89,7 @@ public final class BenchDataMicrographsCommand extends JobCommand {
     long started = System.nanoTime();
     MicrographBenchmark.Settings settings = new MicrographBenchmark.Settings(data, scale, size, counts, SETTINGS,
         model.ref(), fetched.modelId(), batch, seed);
-    ParquetOutput.replace(MicrographBenchmark.build(session, settings, fractions, conf), out);
+    ParquetOutput.replace(MicrographBenchmark.build(session, settings, fractions, conf), out, "bench-data micrographs");
     double seconds = (System.nanoTime() - started) / 1e9;
 
     Map<String, Object> json = new LinkedHashMap<>();

@@ -3,7 +3,10 @@ package com.synthscope.job;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.synthscope.udfs.model.ModelException;
+import com.synthscope.udfs.spark.FileListing;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.AnalysisException;
@@ -11,8 +14,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * A subcommand. Maps failures to the exit codes schedulers rely on: 2 for configuration and model errors (nothing
- * ran), 1 for a job that failed while running.
+ * A subcommand. Maps failures to the exit codes schedulers rely on: 2 for configuration, input and model errors
+ * (nothing ran), 1 for a job that failed while running; every failure, JVM {@link Error}s included, ends with one
+ * line on standard error.
  */
 public abstract class CommandBase implements Callable<Integer> {
 
@@ -37,10 +41,29 @@ public abstract class CommandBase implements Callable<Integer> {
     } catch (AnalysisException e) {
       // e.g. "[PATH_NOT_FOUND] Path does not exist": the input is wrong, not the job.
       return fail(SynthScopeCli.EXIT_USAGE, e.getSimpleMessage());
+    } catch (FileListing.InputException e) {
+      return fail(SynthScopeCli.EXIT_USAGE, e.getMessage());
+    } catch (IOException | UncheckedIOException e) {
+      // the filesystem failed (unreachable, timed out, full): its message says what; a trace would bury it
+      return fail(SynthScopeCli.EXIT_JOB_FAILURE, "job failed: " + e.getMessage());
     } catch (Exception e) {
       e.printStackTrace(err());
       return fail(SynthScopeCli.EXIT_JOB_FAILURE, "job failed: " + e);
+    } catch (Error e) {
+      // StackOverflowError, OutOfMemoryError, Hadoop's FSError ...: still one line and an exit code
+      return fail(SynthScopeCli.EXIT_JOB_FAILURE, "job failed: " + describe(e));
     }
+  }
+
+  /** A one-line account of a JVM error, with what to do where there is something to do. */
+  static String describe(Error e) {
+    if (e instanceof StackOverflowError) {
+      return "stack overflow (" + e + "); rerun with a larger stack, e.g. --driver-java-options -Xss64m";
+    }
+    if (e instanceof OutOfMemoryError) {
+      return "out of memory (" + e + "); give the driver more memory, e.g. --driver-memory 8g";
+    }
+    return e.toString();
   }
 
   private int fail(int code, String message) {

@@ -94,6 +94,12 @@ public final class DemoCommand extends JobCommand {
       throw new ConfigurationException("--real " + real + " is not a folder");
     }
     detectors = AuditCommand.detectors(catalog, detectorNames, models);
+    // the demo deletes its output folder: never one holding or inside the real images it reads
+    Path realDir = realImages();
+    if (realDir != null) {
+      OutputGuard.refuseOverlap(new org.apache.hadoop.conf.Configuration(), "--output",
+          output.toAbsolutePath().toString(), Map.of("--real", realDir.toAbsolutePath().toString()));
+    }
     if (Files.exists(output) && !Files.exists(output.resolve(MARKER)) && !isEmptyDir(output)) {
       throw new ConfigurationException("--output " + output + " exists and was not made by the demo; give another"
           + " folder");

@@ -5,11 +5,12 @@ import com.synthscope.udfs.image.DecodeLimits;
 import com.synthscope.udfs.spark.ImageIngestion;
 import com.synthscope.udfs.spark.IngestOptions;
 import com.synthscope.udfs.spark.InventoryStats;
+import com.synthscope.udfs.spark.ParquetOutput;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,13 +27,13 @@ public final class IngestCommand extends JobCommand {
   @Option(names = "--output", required = true, paramLabel = "URI", description = "Where to write the inventory Parquet.")
   String output;
 
-  @Option(names = "--glob", paramLabel = "PATTERN", description = "Only files whose name matches, e.g. '*.{jpg,png}'.")
+  @Option(names = "--glob", paramLabel = "PATTERN", description = "Only files whose name matches, e.g. '*.{jpg,png}' (--input itself is always taken literally).")
   String glob;
 
   @Option(names = "--recursive", description = "Descend into sub-folders.")
   boolean recursive;
 
-  @Option(names = "--overwrite", description = "Replace the output if it exists (default: refuse).")
+  @Option(names = "--overwrite", description = "Replace the output if it is an earlier output of ingest (default: refuse any existing output).")
   boolean overwrite;
 
   @Option(names = "--max-file-bytes", paramLabel = "N", defaultValue = "268435456", description = "Larger files become 'too_large' error rows without being read (default: ${DEFAULT-VALUE}).")
@@ -56,10 +57,17 @@ public final class IngestCommand extends JobCommand {
   }
 
   @Override
-  protected int run(SparkSession session) {
+  protected int run(SparkSession session) throws Exception {
+    // before any work: never write over the input, replace only our own output, and be able to write at all
+    Configuration hadoop = session.sessionState().newHadoopConf();
+    OutputGuard.refuseOverlap(hadoop, "--output", output, Map.of("--input", input));
+    OutputGuard.checkReplaceable(hadoop, "--output", output, "ingest", overwrite, true);
+    OutputGuard.checkWritableBeside(hadoop, "--output", output);
+
     long start = System.nanoTime();
     Dataset<Row> inventory = ImageIngestion.inventory(session, new IngestOptions(input, glob, recursive, limits));
-    inventory.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists).parquet(output);
+    // staged beside the output and swapped in: a failed run leaves the previous inventory as it was
+    ParquetOutput.replace(inventory, output, "ingest");
     double seconds = (System.nanoTime() - start) / 1e9;
 
     InventoryStats stats = InventoryStats.of(session.read().parquet(output));

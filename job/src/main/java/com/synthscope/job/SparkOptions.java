@@ -58,11 +58,24 @@ public final class SparkOptions {
     return session(appName, defaults, null);
   }
 
+  /**
+   * Hadoop RPC bounds every session gets unless the user sets them: a namenode that accepts connections and never
+   * answers fails a call after {@code rpc-timeout} instead of hanging the job (Hadoop's own client pings such a
+   * server forever when no RPC timeout applies), and an absent one after a few connection retries.
+   */
+  static final Map<String, String> HADOOP_RPC_BOUNDS = Map.of(
+      "spark.hadoop.ipc.client.rpc-timeout.ms", "30000",
+      "spark.hadoop.ipc.client.connect.timeout", "10000",
+      "spark.hadoop.ipc.client.connect.max.retries", "3",
+      "spark.hadoop.ipc.client.connect.max.retries.on.timeouts", "3");
+
   /** As {@link #session(String, Map)}; a non-null {@code master} replaces every other master setting. */
   SparkSession session(String appName, Map<String, String> defaults, String master) {
     SparkSession.Builder b = SparkSession.builder().appName("synthscope " + appName);
     Map<String, String> s = new LinkedHashMap<>();
-    defaults.forEach((k, v) -> {
+    Map<String, String> all = new LinkedHashMap<>(HADOOP_RPC_BOUNDS);
+    all.putAll(defaults);
+    all.forEach((k, v) -> {
       if (System.getProperty(k) == null) {
         s.put(k, v);
       }

@@ -35,18 +35,30 @@ public final class SynthScopeCli implements Runnable {
 
   /** Runs the CLI without exiting the JVM. */
   public static int run(String... args) {
-    return new CommandLine(new SynthScopeCli()).execute(args);
+    return guarded(new CommandLine(new SynthScopeCli()), args);
   }
 
   /** Runs the CLI with commands made by {@code factory} (e.g. with another {@link DetectorCatalog}). */
   public static int run(CommandLine.IFactory factory, java.io.PrintWriter out, java.io.PrintWriter err,
       String... args) {
-    return new CommandLine(new SynthScopeCli(), factory).setOut(out).setErr(err).execute(args);
+    return guarded(new CommandLine(new SynthScopeCli(), factory).setOut(out).setErr(err), args);
   }
 
   /** Runs the CLI with its output captured, for tests and embedding. */
   public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
-    return new CommandLine(new SynthScopeCli()).setOut(out).setErr(err).execute(args);
+    return guarded(new CommandLine(new SynthScopeCli()).setOut(out).setErr(err), args);
+  }
+
+  /** Runs; whatever escapes the commands' own handler (see {@link CommandBase}) still ends with one line and 1. */
+  private static int guarded(CommandLine cli, String... args) {
+    try {
+      return cli.execute(args);
+    } catch (Throwable t) {
+      String m = t instanceof Error e ? CommandBase.describe(e) : t.toString();
+      cli.getErr().println("synthscope: error: " + m.strip().replace('\n', ' '));
+      cli.getErr().flush();
+      return EXIT_JOB_FAILURE;
+    }
   }
 
   @Override

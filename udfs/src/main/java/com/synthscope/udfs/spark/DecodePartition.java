@@ -1,6 +1,5 @@
 package com.synthscope.udfs.spark;
 
-import com.synthscope.udfs.image.DecodeFailure;
 import com.synthscope.udfs.image.DecodeLimits;
 import com.synthscope.udfs.image.DecodeResult;
 import com.synthscope.udfs.image.ImageDecoder;
@@ -62,15 +61,6 @@ final class DecodePartition implements MapPartitionsFunction<Row, Row> {
     return RowFactory.create(path, length, modified, sha, i == null ? null : i.format(),
         i == null ? null : i.width(), i == null ? null : i.height(), i == null ? null : i.channels(),
         i == null ? null : i.bitDepth(), InventorySchema.STATUS_ERROR, f.message());
-  }
-
-  /** The row of a file the size guard kept from being read at all. */
-  static Row tooLarge(Row file, DecodeLimits limits) {
-    long length = file.getAs("length");
-    String message = DecodeFailure.TOO_LARGE.code() + ": " + length + " bytes exceeds the limit of "
-        + limits.maxFileBytes();
-    return RowFactory.create(file.getAs("path"), length, file.getAs("modificationTime"), null, null, null, null,
-        null, null, InventorySchema.STATUS_ERROR, message);
   }
 
   static String sha256(byte[] bytes) {

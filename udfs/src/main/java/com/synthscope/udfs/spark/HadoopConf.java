@@ -21,8 +21,13 @@ public final class HadoopConf implements Serializable {
   }
 
   public static HadoopConf of(SparkSession spark) {
+    return of(spark.sparkContext().hadoopConfiguration());
+  }
+
+  /** A copy of {@code conf} (e.g. a session's {@code sessionState().newHadoopConf()}). */
+  public static HadoopConf of(Configuration conf) {
     HashMap<String, String> entries = new HashMap<>();
-    for (Map.Entry<String, String> e : spark.sparkContext().hadoopConfiguration()) {
+    for (Map.Entry<String, String> e : conf) {
       entries.put(e.getKey(), e.getValue());
     }
     return new HadoopConf(entries);

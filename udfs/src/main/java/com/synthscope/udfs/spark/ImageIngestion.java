@@ -1,104 +1,210 @@
 package com.synthscope.udfs.spark;
 
-import static org.apache.spark.sql.functions.col;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.function.MapFunction;
+import java.util.NoSuchElementException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Files on any Hadoop filesystem to the inventory table: Spark's {@code binaryFile} source lists and reads them,
- * partitions decode them. The audit job starts from this DataFrame too.
+ * Files on any Hadoop filesystem to the inventory table: {@link FileListing} lists them on the driver (path,
+ * length, modification time: no content), each partition reads its files' bytes ({@link FileContent}) and decodes
+ * them. A file that cannot be listed, read or decoded becomes an error row; nothing here fails the job for one
+ * file. The audit job starts from this too.
  */
 public final class ImageIngestion {
 
+  /** The listing as a table, for jobs that join it against earlier results: no content is read. */
+  public static final StructType LISTING_SCHEMA = new StructType()
+      .add(InventorySchema.PATH, DataTypes.StringType, false)
+      .add(InventorySchema.LENGTH, DataTypes.LongType, false)
+      .add(InventorySchema.MODIFICATION_TIME, DataTypes.TimestampType, true)
+      .add(InventorySchema.ERROR, DataTypes.StringType, true);
+
+  /** The rows a decode function gets: those of Spark's {@code binaryFile} source, which it replaces. */
+  static final StructType FILE_SCHEMA = new StructType()
+      .add("path", DataTypes.StringType, false)
+      .add("modificationTime", DataTypes.TimestampType, true)
+      .add("length", DataTypes.LongType, false)
+      .add("content", DataTypes.BinaryType, true);
+
   private ImageIngestion() {}
 
-  /** The inventory of the input, lazily: nothing runs until the caller writes or counts it. */
+  /** The entries under the input (see {@link FileListing} for the rules), listed now on the driver. */
+  public static List<FileListing.Entry> list(SparkSession spark, IngestOptions options) {
+    return FileListing.list(hadoopConf(spark), options.input(), options.glob(), options.recursive());
+  }
+
+  /** {@link #list} as a DataFrame of {@link #LISTING_SCHEMA}. */
+  public static Dataset<Row> listing(SparkSession spark, IngestOptions options) {
+    boolean java8 = java8Time(spark);
+    List<Row> rows = new ArrayList<>();
+    for (FileListing.Entry e : list(spark, options)) {
+      rows.add(RowFactory.create(e.path(), e.length(), time(e.modificationTime(), java8), e.error()));
+    }
+    return spark.createDataFrame(rows, LISTING_SCHEMA);
+  }
+
+  /** The inventory of the input, lazily: nothing is read until the caller writes or counts it. */
   public static Dataset<Row> inventory(SparkSession spark, IngestOptions options) {
     return perFile(spark, options, new DecodePartition(options.limits()), InventorySchema.SCHEMA);
   }
 
   /**
-   * One row per input file, for jobs that do more with each file than the inventory (the audit decodes and scores
-   * in one pass, so every file is read once). {@code decode} gets the readable files' {@code binaryFile} rows
-   * ({@code path}, {@code modificationTime}, {@code length}, {@code content}) and must return rows of
-   * {@code schema}; files the guards refuse without reading (too large, zero bytes) come as inventory error rows,
-   * their other columns null. {@code schema} must start with the inventory columns.
+   * One row per listed entry, for jobs that do more with each file than the inventory (the audit decodes and scores
+   * in one pass, so every file is read once). The input is listed now, on the driver; {@code decode} gets the
+   * files that could be read as {@code binaryFile}-like rows ({@code path}, {@code modificationTime},
+   * {@code length}, {@code content}) and must return rows of {@code schema}. Entries that could not be listed or
+   * read (too large, unreadable, vanished, dangling links ...) come as inventory error rows, their other columns
+   * null. {@code schema} must start with the inventory columns.
    */
   public static Dataset<Row> perFile(SparkSession spark, IngestOptions options, MapPartitionsFunction<Row, Row> decode,
       StructType schema) {
     int extra = schema.size() - InventorySchema.SCHEMA.size();
-    if (extra < 0 || !java.util.Arrays.asList(schema.fieldNames()).subList(0, InventorySchema.SCHEMA.size())
-        .equals(java.util.Arrays.asList(InventorySchema.SCHEMA.fieldNames()))) {
+    if (extra < 0 || !Arrays.asList(schema.fieldNames()).subList(0, InventorySchema.SCHEMA.size())
+        .equals(Arrays.asList(InventorySchema.SCHEMA.fieldNames()))) {
       throw new IllegalArgumentException("schema must start with the inventory columns: " + schema.simpleString());
     }
-    Dataset<Row> files = listing(spark, options);
-    List<Row> emptyRows = EmptyFiles.rows(files).stream().map(r -> pad(r, extra)).toList();
-    Dataset<Row> empty = spark.createDataFrame(emptyRows, schema);
-    long maxBytes = options.limits().maxFileBytes();
-    // binaryFile applies length filters before it reads a file, so an oversized file is never loaded.
-    Dataset<Row> readable = files.filter(col("length").leq(maxBytes));
-    Dataset<Row> oversized = files.filter(col("length").gt(maxBytes))
-        .select("path", "length", "modificationTime");
-    Dataset<Row> decoded = readable.mapPartitions(decode, Encoders.row(schema));
-    var limits = options.limits();
-    Dataset<Row> refused = oversized.map((MapFunction<Row, Row>) r -> pad(DecodePartition.tooLarge(r, limits), extra),
-        Encoders.row(schema));
-    Dataset<Row> all = decoded.union(refused).union(empty);
-    if (options.recursive()) {
-      return all;
+    Configuration hadoop = hadoopConf(spark);
+    List<FileListing.Entry> entries = FileListing.list(hadoop, options.input(), options.glob(), options.recursive());
+    List<Row> rows = new ArrayList<>(entries.size());
+    long bytes = 0;
+    for (FileListing.Entry e : entries) {
+      // plain rows, not records: Spark's serializers handle rows everywhere
+      rows.add(RowFactory.create(e.path(), e.uri(), e.length(), e.modificationTime(), e.error()));
+      bytes += e.length();
     }
-    String top = qualifiedDirectory(spark, options.input());
-    return top == null ? all
-        : all.filter(functions.regexp_replace(col("path"), "/[^/]*$", "").equalTo(functions.lit(top)));
+    int partitions = partitions(spark, rows.size(), bytes);
+    JavaRDD<Row> listed = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, partitions);
+    HadoopConf conf = HadoopConf.of(hadoop);
+    boolean java8 = java8Time(spark);
+    long maxFileBytes = options.limits().maxFileBytes();
+    FlatMapFunction<Iterator<Row>, Row> read = files -> new ReadPartition(files, conf, maxFileBytes, java8, extra)
+        .decodeWith(decode);
+    return spark.createDataFrame(listed.mapPartitions(read), schema);
   }
 
-  private static Row pad(Row r, int extra) {
-    if (extra == 0) {
-      return r;
-    }
-    Object[] values = new Object[r.size() + extra];
-    for (int i = 0; i < r.size(); i++) {
-      values[i] = r.get(i);
-    }
-    return RowFactory.create(values);
+  /** As many partitions as cores, more when the bytes call for it (Spark's 128 MiB per partition), never empty. */
+  private static int partitions(SparkSession spark, int files, long bytes) {
+    long perPartition = Math.max(1, spark.sessionState().conf().filesMaxPartitionBytes());
+    long byBytes = (bytes + perPartition - 1) / perPartition;
+    long n = Math.max(spark.sparkContext().defaultParallelism(), byBytes);
+    return (int) Math.max(1, Math.min(files, Math.min(n, 100_000)));
   }
 
-  private static Dataset<Row> listing(SparkSession spark, IngestOptions options) {
-    // Always list recursively: Spark's non-recursive listing still walks sub-folders for partition discovery,
-    // and trips over folder names that look like partitions. Without --recursive, inventory() keeps the top level.
-    DataFrameReader reader = spark.read().format("binaryFile").option("recursiveFileLookup", "true");
-    if (options.glob() != null && !options.glob().isBlank()) {
-      reader = reader.option("pathGlobFilter", options.glob());
-    }
-    return reader.load(options.input());
+  private static Configuration hadoopConf(SparkSession spark) {
+    // the session's spark.hadoop.* settings too, as Spark's own file sources see them
+    return spark.sessionState().newHadoopConf();
   }
 
-  /** The input as Spark writes paths ({@code file:/a/b}), when it is a folder; null for a single file. */
-  private static String qualifiedDirectory(SparkSession spark, String input) {
-    try {
-      Path p = new Path(input);
-      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (!fs.getFileStatus(p).isDirectory()) {
-        return null;
-      }
-      String q = fs.makeQualified(p).toString();
-      return q.endsWith("/") ? q.substring(0, q.length() - 1) : q;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read input " + input + ": " + e.getMessage(), e);
+  private static boolean java8Time(SparkSession spark) {
+    return Boolean.parseBoolean(spark.conf().get("spark.sql.datetime.java8API.enabled", "false"));
+  }
+
+  private static Object time(long millis, boolean java8) {
+    return java8 ? Instant.ofEpochMilli(millis) : new Timestamp(millis);
+  }
+
+  /**
+   * One partition: reads its files lazily, as the decode function asks for them, hands the readable ones on and
+   * keeps error rows for the others, which follow the decoded rows.
+   */
+  private static final class ReadPartition {
+    private final Iterator<Row> listed;
+    private final HadoopConf conf;
+    private final long maxFileBytes;
+    private final boolean java8;
+    private final int extra;
+    private final List<Row> errors = new ArrayList<>();
+
+    ReadPartition(Iterator<Row> listed, HadoopConf conf, long maxFileBytes, boolean java8, int extra) {
+      this.listed = listed;
+      this.conf = conf;
+      this.maxFileBytes = maxFileBytes;
+      this.java8 = java8;
+      this.extra = extra;
+    }
+
+    Iterator<Row> decodeWith(MapPartitionsFunction<Row, Row> decode) throws Exception {
+      Iterator<Row> decoded = decode.call(readable());
+      return new Iterator<>() {
+        private int nextError;
+
+        @Override
+        public boolean hasNext() {
+          // the errors are all known once the decoder has taken every readable file
+          return decoded.hasNext() || nextError < errors.size();
+        }
+
+        @Override
+        public Row next() {
+          if (decoded.hasNext()) {
+            return decoded.next();
+          }
+          if (nextError < errors.size()) {
+            return errors.get(nextError++);
+          }
+          throw new NoSuchElementException();
+        }
+      };
+    }
+
+    private Iterator<Row> readable() {
+      return new Iterator<>() {
+        private Row next;
+
+        @Override
+        public boolean hasNext() {
+          while (next == null && listed.hasNext()) {
+            Row r = listed.next();
+            FileListing.Entry e = new FileListing.Entry(r.getString(0), r.getString(1), r.getLong(2), r.getLong(3),
+                r.isNullAt(4) ? null : r.getString(4));
+            FileContent.Read read = FileContent.read(conf.get(), e, maxFileBytes);
+            Object modified = time(e.modificationTime(), java8);
+            if (read.error() != null) {
+              errors.add(errorRow(e, modified, read.error()));
+            } else {
+              next = new GenericRowWithSchema(new Object[] {e.path(), modified, (long) read.content().length,
+                  read.content()}, FILE_SCHEMA);
+            }
+          }
+          return next != null;
+        }
+
+        @Override
+        public Row next() {
+          if (!hasNext()) {
+            throw new NoSuchElementException();
+          }
+          Row r = next;
+          next = null;
+          return r;
+        }
+      };
+    }
+
+    private Row errorRow(FileListing.Entry e, Object modified, String error) {
+      Object[] values = new Object[InventorySchema.SCHEMA.size() + extra];
+      values[0] = e.path();
+      values[1] = e.length();
+      values[2] = modified;
+      values[InventorySchema.SCHEMA.fieldIndex(InventorySchema.STATUS)] = InventorySchema.STATUS_ERROR;
+      values[InventorySchema.SCHEMA.fieldIndex(InventorySchema.ERROR)] = error;
+      return RowFactory.create(values);
     }
   }
 }
