@@ -20,14 +20,17 @@ final class DecodePartition implements MapPartitionsFunction<Row, Row> {
 
   private static final long serialVersionUID = 1L;
   private final DecodeLimits limits;
+  private final InjectedTaskFailure fault;
 
-  DecodePartition(DecodeLimits limits) {
+  DecodePartition(DecodeLimits limits, InjectedTaskFailure fault) {
     this.limits = limits;
+    this.fault = fault;
   }
 
   @Override
-  public Iterator<Row> call(Iterator<Row> files) {
+  public Iterator<Row> call(Iterator<Row> input) {
     ImageDecoder decoder = new ImageDecoder(limits);
+    Iterator<Row> files = InjectedTaskFailure.apply(fault, input);
     return new Iterator<>() {
       @Override
       public boolean hasNext() {

@@ -281,7 +281,8 @@ public final class FileListing {
       List<Node> out = new ArrayList<>();
       try (DirectoryStream<java.nio.file.Path> s = Files.newDirectoryStream(dir)) {
         for (java.nio.file.Path c : s) {
-          out.add(node(c, new Path(c.toUri())));
+          // not c.toUri(): that ends a folder's URI in '/'; Hadoop's Path quotes '%', ':' and spaces itself
+          out.add(node(c, new Path("file", null, c.toAbsolutePath().toString())));
         }
       }
       return out;

@@ -61,7 +61,8 @@ public final class ImageIngestion {
 
   /** The inventory of the input, lazily: nothing is read until the caller writes or counts it. */
   public static Dataset<Row> inventory(SparkSession spark, IngestOptions options) {
-    return perFile(spark, options, new DecodePartition(options.limits()), InventorySchema.SCHEMA);
+    return perFile(spark, options, new DecodePartition(options.limits(), InjectedTaskFailure.from(spark)),
+        InventorySchema.SCHEMA);
   }
 
   /**
