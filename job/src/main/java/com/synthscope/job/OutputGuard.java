@@ -76,19 +76,24 @@ final class OutputGuard {
   }
 
   /**
-   * Makes sure files can be created in {@code folder} (created if missing) by writing and deleting a probe there,
-   * so that an unwritable output fails before the work instead of after it.
+   * Makes sure {@code folder} can be written, so that an unwritable output fails before the work instead of after
+   * it: a probe file is created and deleted in the folder or, when it does not exist yet, in its nearest existing
+   * parent (which must be a folder). Nothing is left behind.
    */
   static void checkWritable(Configuration conf, String outputOption, String output, Path folder) {
     try {
       FileSystem fs = folder.getFileSystem(conf);
-      if (!fs.exists(folder) && !fs.mkdirs(folder)) {
-        throw new IOException("cannot create " + folder);
+      Path existing = fs.makeQualified(folder);
+      while (existing != null && !fs.exists(existing)) {
+        existing = existing.getParent();
       }
-      if (!fs.getFileStatus(folder).isDirectory()) {
-        throw new IOException(folder + " is not a folder");
+      if (existing == null) {
+        throw new IOException("no part of " + folder + " exists");
       }
-      Path probe = new Path(folder, "._synthscope-probe-" + UUID.randomUUID());
+      if (!fs.getFileStatus(existing).isDirectory()) {
+        throw new IOException(existing + " is a file, not a folder");
+      }
+      Path probe = new Path(existing, "._synthscope-probe-" + UUID.randomUUID());
       fs.create(probe, false).close();
       fs.delete(probe, false);
     } catch (IOException e) {

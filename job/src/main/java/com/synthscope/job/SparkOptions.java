@@ -89,6 +89,15 @@ public final class SparkOptions {
     if (!masterGiven) {
       b.master("local[*]");
     }
-    return b.getOrCreate();
+    SparkSession session = b.getOrCreate();
+    // An existing session (spark-shell, tests) ignores builder settings: put the RPC bounds the user did not set
+    // into its Hadoop configuration directly.
+    var hadoop = session.sparkContext().hadoopConfiguration();
+    HADOOP_RPC_BOUNDS.forEach((k, v) -> {
+      if (!s.containsKey(k) || s.get(k).equals(v)) {
+        hadoop.set(k.substring("spark.hadoop.".length()), System.getProperty(k, v));
+      }
+    });
+    return session;
   }
 }

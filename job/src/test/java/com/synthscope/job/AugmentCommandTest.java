@@ -40,7 +40,9 @@ class AugmentCommandTest {
     IngestCommandTest.Result first = IngestCommandTest.cli(args);
     assertEquals(0, first.code(), first.err());
     List<byte[]> before = pngs(tmp.resolve("png"));
-    IngestCommandTest.Result second = IngestCommandTest.cli(args);
+    IngestCommandTest.Result refused = IngestCommandTest.cli(args);
+    assertEquals(2, refused.code(), "an existing output needs --overwrite: " + refused.err());
+    IngestCommandTest.Result second = IngestCommandTest.cli(concat(args, "--overwrite"));
     assertEquals(0, second.code(), second.err());
     List<byte[]> after = pngs(tmp.resolve("png"));
     assertEquals(10, before.size(), "5 images + 5 masks");
@@ -51,6 +53,31 @@ class AugmentCommandTest {
     assertEquals(5, json.get("rows").getAsLong());
     assertEquals(5, SharedSpark.session().read().parquet(tmp.resolve("aug").toString()).count(),
         "the rerun replaced the table instead of appending");
+  }
+
+  // issue 14 item 2: a folder augment did not write is never replaced, --overwrite or not
+  @Test
+  void anExistingFolderOfOtherFilesIsRefusedEvenWithOverwrite() throws Exception {
+    Path photos = Files.createDirectories(tmp.resolve("photos"));
+    Files.write(photos.resolve("a.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2});
+    Files.writeString(photos.resolve("labels.csv"), "a.jpg,1\n");
+    String[] args = {"augment", "--count", "2", "--output", photos.toString(), "--model", model, "--sampler",
+        "ddim:2", "--batch", "2"};
+    for (String[] a : List.of(args, concat(args, "--overwrite"))) {
+      IngestCommandTest.Result r = IngestCommandTest.cli(a);
+      assertEquals(2, r.code(), r.err());
+      assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+    try (Stream<Path> left = Files.list(photos)) {
+      assertEquals(List.of("a.jpg", "labels.csv"), left.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+    assertEquals("a.jpg,1\n", Files.readString(photos.resolve("labels.csv")));
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
   }
 
   @Test

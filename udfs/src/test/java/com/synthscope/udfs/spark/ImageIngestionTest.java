@@ -102,6 +102,83 @@ class ImageIngestionTest {
     assertEquals(2, count(new IngestOptions(dir.toString(), "*.png", true, DecodeLimits.defaults())));
   }
 
+  /** Hidden names, links that loop, a dangling link, a colon in a name: every file a row, each once, no hang. */
+  @Test
+  void everyFileUnderTheInputGetsExactlyOneRowWhateverItsNameOrLinks() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("camera"));
+    Path image = Files.createDirectories(tmp.resolve("one"));
+    Path png = image.resolve(okPng(ImageCorpus.write(image)));
+    Files.copy(png, dir.resolve("_DSC0001.png"));
+    Files.copy(png, dir.resolve(".hidden.png"));
+    Files.copy(png, dir.resolve("12:30:00.png"));
+    Files.copy(png, Files.createDirectories(dir.resolve("_raw")).resolve("deep.png"));
+    Files.writeString(dir.resolve("late.png._COPYING_"), "half");
+    Files.createSymbolicLink(dir.resolve("latest"), Path.of("."));
+    Files.createSymbolicLink(dir.resolve("current"), Path.of("."));
+    Files.createSymbolicLink(dir.resolve("_raw").resolve("loop"), Path.of(".."));
+    Files.createSymbolicLink(dir.resolve("gone.png"), Path.of("nowhere.png"));
+
+    Map<String, Row> rows = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+        java.time.Duration.ofMinutes(3), () -> byRelativePath(dir, ImageIngestion.inventory(SharedSpark.session(),
+            new IngestOptions(dir.toString(), null, true, DecodeLimits.defaults()))));
+
+    assertEquals(List.of(".hidden.png", "12:30:00.png", "_DSC0001.png", "_raw/deep.png", "_raw/loop", "current",
+        "gone.png", "late.png._COPYING_", "latest"), List.copyOf(new java.util.TreeSet<>(rows.keySet())));
+    for (String ok : List.of(".hidden.png", "12:30:00.png", "_DSC0001.png", "_raw/deep.png")) {
+      assertEquals(InventorySchema.STATUS_OK, rows.get(ok).getAs(InventorySchema.STATUS), ok);
+      assertEquals(sha256(png), rows.get(ok).getAs(InventorySchema.SHA256), ok);
+    }
+    Map<String, String> reasons = Map.of("_raw/loop", "symlink_cycle", "current", "symlink_cycle", "latest",
+        "symlink_cycle", "gone.png", "dangling_link", "late.png._COPYING_", "incomplete");
+    reasons.forEach((name, reason) -> assertEquals(reason,
+        InventorySchema.reasonOf(rows.get(name).getAs(InventorySchema.ERROR)), name));
+  }
+
+  @Test
+  void aFileDeletedBetweenListingAndReadingIsAVanishedRow() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("vanishing"));
+    List<ImageCorpus.Case> cases = ImageCorpus.write(dir);
+    String victim = okPng(cases);
+    Dataset<Row> inventory = ImageIngestion.inventory(SharedSpark.session(), new IngestOptions(dir.toString(), null,
+        false, DecodeLimits.defaults())); // listed now, read when collected
+    Files.delete(dir.resolve(victim));
+
+    Map<String, Row> rows = byFileName(inventory);
+
+    assertEquals(cases.size(), rows.size());
+    assertEquals("vanished", InventorySchema.reasonOf(rows.get(victim).getAs(InventorySchema.ERROR)));
+  }
+
+  @Test
+  void aFileOverTwoGibibytesIsATooLargeRowEvenWhenTheLimitIsRaised() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("huge"));
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(dir.resolve("huge.tif").toFile(), "rw")) {
+      f.setLength(2_200_000_000L); // sparse: takes no disk space
+    }
+    Path image = Files.createDirectories(tmp.resolve("small"));
+    Files.copy(image.resolve(okPng(ImageCorpus.write(image))), dir.resolve("small.png"));
+
+    Map<String, Row> rows = byFileName(ImageIngestion.inventory(SharedSpark.session(), new IngestOptions(
+        dir.toString(), null, false, new DecodeLimits(4_000_000_000L, DecodeLimits.DEFAULT_MAX_PIXELS,
+            DecodeLimits.DEFAULT_MIN_SIDE))));
+
+    String error = rows.get("huge.tif").getAs(InventorySchema.ERROR);
+    assertEquals("too_large", InventorySchema.reasonOf(error), error);
+    assertTrue(error.contains("in memory"), error);
+    assertEquals(InventorySchema.STATUS_OK, rows.get("small.png").getAs(InventorySchema.STATUS));
+  }
+
+  private static Map<String, Row> byRelativePath(Path dir, Dataset<Row> inventory) {
+    String root = new org.apache.hadoop.fs.Path("file", null, dir.toString()).toString() + "/";
+    Map<String, Row> rows = new HashMap<>();
+    for (Row r : inventory.collectAsList()) {
+      String path = r.getAs(InventorySchema.PATH);
+      assertTrue(path.startsWith(root), path);
+      assertNull(rows.put(path.substring(root.length()), r), "two rows for " + path);
+    }
+    return rows;
+  }
+
   private static String okPng(List<ImageCorpus.Case> cases) {
     return cases.stream().filter(c -> c.expectedReason() == null && c.fileName().endsWith(".png")).findFirst()
         .orElseThrow().fileName();
