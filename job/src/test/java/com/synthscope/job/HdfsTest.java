@@ -190,7 +190,7 @@ class HdfsTest {
     assertEquals(3, hdfs.listStatus(new Path(png + "/masks")).length);
     assertEquals(4, read(new Path(png + "/manifest.csv")).strip().lines().count(), "header + 3 pairs");
 
-    IngestCommandTest.Result again = IngestCommandTest.cli(args);
+    IngestCommandTest.Result again = IngestCommandTest.cli(concat(args, "--overwrite"));
     assertEquals(0, again.code(), again.err());
     assertEquals(3, SharedSpark.session().read().parquet(out).count(), "replaced on HDFS, not appended");
     assertArrayEquals(firstImage, readBytes(new Path(png + "/images/000000.png")), "same seed, same bytes");
