@@ -231,7 +231,7 @@ final class Audit {
       long n = r.getLong(4);
       c.scanned += n;
       if (r.isNullAt(0)) {
-        c.refusedUnread += n; // too large or zero bytes: refused before reading
+        c.refusedUnread += n; // too large, unlisted or unreadable (see FileListing, FileContent): no bytes hashed
       }
       if (!r.isNullAt(0) && r.getBoolean(0)) {
         c.skipped += n;

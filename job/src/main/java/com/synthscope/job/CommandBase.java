@@ -45,7 +45,7 @@ public abstract class CommandBase implements Callable<Integer> {
       return fail(SynthScopeCli.EXIT_USAGE, e.getMessage());
     } catch (IOException | UncheckedIOException e) {
       // the filesystem failed (unreachable, timed out, full): its message says what; a trace would bury it
-      return fail(SynthScopeCli.EXIT_JOB_FAILURE, "job failed: " + e.getMessage());
+      return fail(SynthScopeCli.EXIT_JOB_FAILURE, "job failed: " + (e.getMessage() != null ? e.getMessage() : e));
     } catch (Exception e) {
       e.printStackTrace(err());
       return fail(SynthScopeCli.EXIT_JOB_FAILURE, "job failed: " + e);

@@ -168,6 +168,30 @@ class ImageIngestionTest {
     assertEquals(InventorySchema.STATUS_OK, rows.get("small.png").getAs(InventorySchema.STATUS));
   }
 
+  /** The listing alone, as a nightly increment joins it against the scores table: no content is read. */
+  @Test
+  void theListingGivesPathLengthAndModificationTimeWithoutReading() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("listing"));
+    List<ImageCorpus.Case> cases = ImageCorpus.write(dir);
+    Files.createSymbolicLink(dir.resolve("gone.png"), Path.of("nowhere.png"));
+
+    Dataset<Row> listing = ImageIngestion.listing(SharedSpark.session(), new IngestOptions(dir.toString(), null,
+        false, DecodeLimits.defaults()));
+
+    assertEquals(java.util.Arrays.asList(ImageIngestion.LISTING_SCHEMA.fieldNames()),
+        java.util.Arrays.asList(listing.schema().fieldNames()));
+    Map<String, Row> rows = byFileName(listing);
+    assertEquals(cases.size() + 1, rows.size());
+    for (ImageCorpus.Case c : cases) {
+      Row r = rows.get(c.fileName());
+      assertEquals(Files.size(dir.resolve(c.fileName())), (long) r.getAs(InventorySchema.LENGTH), c.fileName());
+      assertEquals(Files.getLastModifiedTime(dir.resolve(c.fileName())).toMillis(),
+          r.<java.sql.Timestamp>getAs(InventorySchema.MODIFICATION_TIME).getTime(), c.fileName());
+      assertNull(r.getAs(InventorySchema.ERROR), c.fileName());
+    }
+    assertEquals("dangling_link", InventorySchema.reasonOf(rows.get("gone.png").getAs(InventorySchema.ERROR)));
+  }
+
   private static Map<String, Row> byRelativePath(Path dir, Dataset<Row> inventory) {
     String root = new org.apache.hadoop.fs.Path("file", null, dir.toString()).toString() + "/";
     Map<String, Row> rows = new HashMap<>();
