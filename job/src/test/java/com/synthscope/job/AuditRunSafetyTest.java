@@ -143,6 +143,18 @@ class AuditRunSafetyTest {
   }
 
   @Test
+  void aReportFolderThatCannotBeWrittenLeavesNoRowsVisible() throws Exception {
+    // no test hook: a file where the runs folder goes (before: exit 1 with the 3 rows visible and no report)
+    Path in = images(3);
+    Path out = tmp.resolve("audit");
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("runs"), "a file where the report folder goes");
+    IngestCommandTest.Result r = audit("audit", "--input", in.toString(), "--output", out.toString(), "--run-id", "x");
+    assertTrue(r.code() == 1 || r.code() == 2, r.err());
+    assertEquals(0, rows(out, "x"), "no rows visible without their report");
+  }
+
+  @Test
   void theReportIsVisibleBeforeTheRowsAndNamesTheirAttempt() throws Exception {
     Path in = images(2);
     Path out = tmp.resolve("audit");
