@@ -173,8 +173,9 @@ final class Audit {
       // reader can tell a summary from the rows it describes even after a kill between the two renames
       String attempt = staging.getName();
       table.writeText(new Path(staging, AuditTable.ATTEMPT), attempt + "\n");
-      Path reportStaging = table.reportStaging(runId);
+      Path reportStaging = null;
       try {
+        reportStaging = table.reportStaging(runId);
         Map<String, Object> json = summary.toJson();
         json.put("attempt", attempt);
         table.writeText(new Path(reportStaging, AuditTable.SUMMARY),
@@ -184,7 +185,9 @@ final class Audit {
         AuditTable.injectReportFault();
         table.commitReport(reportStaging, runId);
       } catch (IOException | RuntimeException e) {
-        table.discard(reportStaging);
+        if (reportStaging != null) {
+          table.discard(reportStaging);
+        }
         throw new IOException("cannot write the report under " + table.reportFolder(runId) + " (" + e
             + "); the run's rows were not made visible", e);
       }
