@@ -46,6 +46,9 @@ class S3Test {
   static {
     System.setProperty("javax.xml.stream.XMLInputFactory", "com.ctc.wstx.stax.WstxInputFactory");
     System.setProperty("javax.xml.stream.XMLOutputFactory", "com.ctc.wstx.stax.WstxOutputFactory");
+    // the JVM takes one URL stream handler factory: Spark's session already set its own (FsUrlStreamHandlerFactory)
+    // when another test class ran first, and Tomcat's attempt to set one would then fail the server's start
+    org.apache.catalina.webresources.TomcatURLStreamHandlerFactory.disable();
   }
 
   @RegisterExtension
