@@ -89,6 +89,13 @@ final class Audit {
     }
     out.flush();
 
+    try (RunLock lock = table.lock(runId, out)) {
+      return run(spark, table, runId, runDate, started, t0, names, conf, models);
+    }
+  }
+
+  private Result run(SparkSession spark, AuditTable table, String runId, LocalDate runDate, Instant started, long t0,
+      List<String> names, HadoopConf conf, Map<String, String> models) throws IOException {
     table.cleanStale(runId);
 
     // 2. incremental: what earlier runs scored with the same models
@@ -160,16 +167,34 @@ final class Audit {
       out.printf("stage      %-46s %6d images %8.2f s %8.1f images/s (wall clock)%n", "report",
           counts.ok, secondsSince(t), counts.ok / Math.max(secondsSince(t), 1e-9));
 
-      // 5. visible: the rows first (one rename), then the report
+      // 5. visible: the report first, then the rows (one rename). Readers of the table never see rows without
+      // their run's summary; a failure while writing the report leaves nothing visible (the staged rows go).
+      summary = withSeconds(summary, secondsSince(t0));
+      AuditTable.simulateCrashBeforeCommit();
+      // the attempt's id in both places: summary.json's "attempt" equals the row folder's _attempt file, so a
+      // reader can tell a summary from the rows it describes even after a kill between the two renames
+      String attempt = staging.getName();
+      table.writeText(new Path(staging, AuditTable.ATTEMPT), attempt + "\n");
+      Path reportStaging = null;
+      try {
+        reportStaging = table.reportStaging(runId);
+        Map<String, Object> json = summary.toJson();
+        json.put("attempt", attempt);
+        table.writeText(new Path(reportStaging, AuditTable.SUMMARY),
+            new GsonBuilder().disableHtmlEscaping().setPrettyPrinting().serializeNulls().create()
+                .toJson(json) + "\n");
+        table.writeText(new Path(reportStaging, AuditTable.REPORT), AuditReport.html(summary));
+        AuditTable.injectReportFault();
+        table.commitReport(reportStaging, runId);
+      } catch (IOException | RuntimeException e) {
+        if (reportStaging != null) {
+          table.discard(reportStaging);
+        }
+        throw new IOException("cannot write the report under " + table.reportFolder(runId) + " (" + e
+            + "); the run's rows were not made visible", e);
+      }
       table.commit(staging, runDate, runId);
       staging = null;
-      summary = withSeconds(summary, secondsSince(t0));
-      Path reportStaging = table.reportStaging(runId);
-      table.writeText(new Path(reportStaging, AuditTable.SUMMARY),
-          new GsonBuilder().disableHtmlEscaping().setPrettyPrinting().serializeNulls().create()
-              .toJson(summary.toJson()) + "\n");
-      table.writeText(new Path(reportStaging, AuditTable.REPORT), AuditReport.html(summary));
-      table.commitReport(reportStaging, runId);
       Path folder = table.reportFolder(runId);
       return new Result(summary, new Path(folder, AuditTable.REPORT).toString(),
           new Path(folder, AuditTable.SUMMARY).toString());

@@ -146,6 +146,7 @@ public final class AuditCommand extends JobCommand {
   @Override
   protected int run(SparkSession session) throws Exception {
     int batchSize = batch != null ? batch : detectors.stream().mapToInt(ImageDetector::batchSize).max().orElse(8);
+    batchSize = BatchSizing.fit(batchSize, detectors, BatchSizing.room(session), out());
     Audit.Settings settings = new Audit.Settings(new IngestOptions(input, glob, recursive, limits), output, detectors,
         threshold, full, runId, batchSize, top);
     Audit.Result result = new Audit(settings, out()).run(session);

@@ -30,13 +30,15 @@ import org.apache.spark.sql.SparkSession;
  * OUTPUT/scores/_staging/ID-UUID/                              a run's rows while it writes them
  * OUTPUT/scores/_trash/                                        a replaced run's old folder, briefly
  * OUTPUT/runs/ID/{summary.json,report.html}                    per run
+ * OUTPUT/runs/_locks/ID.lock                                   while a run with that id runs
  * </pre>
  *
  * A run writes its rows into {@code _staging} (Spark readers skip names starting with {@code _}), then renames
  * that folder to {@code run_date=.../run_id=...}: readers see all of a run's rows or none. The same run id again
  * moves the old folder to {@code _trash} and the new one in, so its rows are replaced, never duplicated; between
- * those two renames the run's rows are briefly absent. Two runs with the same id at the same time are not
- * supported. A run id names one run whatever its date: committing it again also removes its rows under other
+ * those two renames the run's rows are briefly absent. Two runs with the same id at the same time: the second is
+ * refused ({@link RunLock}, {@code OUTPUT/runs/_locks/ID.lock}). The report ({@code runs/ID}) is made visible
+ * before the rows, so rows never appear without their summary. A run id names one run whatever its date: committing it again also removes its rows under other
  * {@code run_date} folders.
  */
 final class AuditTable {
@@ -47,12 +49,20 @@ final class AuditTable {
   static final String TRASH = "_trash";
   static final String SUMMARY = "summary.json";
   static final String REPORT = "report.html";
+  /** In a run's row folder: the id of the attempt that wrote it, as its summary.json's {@code attempt} says. */
+  static final String ATTEMPT = "_attempt";
 
   /**
    * Test-only: when this system property is {@code true}, a run stops like a killed process right after its data
    * files are written and before they are made visible: no clean-up, no commit.
    */
   static final String CRASH_BEFORE_COMMIT = "synthscope.audit.crash-before-commit";
+
+  /**
+   * Test-only: when this system property is {@code true}, writing the report fails after its files are written
+   * and before it is made visible, as a full disk would.
+   */
+  static final String FAIL_REPORT = "synthscope.audit.fail-report";
 
   private static final long STALE_MILLIS = 24L * 3600 * 1000;
 
@@ -114,6 +124,24 @@ final class AuditTable {
     return Sha256Set.of(shas);
   }
 
+  /** Takes the run id's lock in this output ({@link RunLock}). */
+  RunLock lock(String runId, java.io.PrintWriter log) throws IOException {
+    return RunLock.acquire(fs, runs, runId, log);
+  }
+
+  /** Test-only: see {@link #CRASH_BEFORE_COMMIT}. */
+  static void simulateCrashBeforeCommit() {
+    if (Boolean.getBoolean(CRASH_BEFORE_COMMIT)) {
+      throw new SimulatedCrash("simulated crash after the data files were written (" + CRASH_BEFORE_COMMIT + ")");
+    }
+  }
+
+  static void injectReportFault() throws IOException {
+    if (Boolean.getBoolean(FAIL_REPORT)) {
+      throw new IOException("No space left on device (simulated: " + FAIL_REPORT + ")");
+    }
+  }
+
   /** Removes what killed runs left: this run id's staging folders, and any staging or trash older than a day. */
   void cleanStale(String runId) throws IOException {
     long now = System.currentTimeMillis();
@@ -152,9 +180,6 @@ final class AuditTable {
 
   /** Makes the staged rows the run's rows: atomically visible, replacing an earlier attempt of the same run id. */
   void commit(Path staging, LocalDate runDate, String runId) throws IOException {
-    if (Boolean.getBoolean(CRASH_BEFORE_COMMIT)) {
-      throw new SimulatedCrash("simulated crash after the data files were written (" + CRASH_BEFORE_COMMIT + ")");
-    }
     Path target = runFolder(runDate, runId);
     // the same id committed on another day is the same run too: its rows go as well
     FileStatus[] sameId = fs.globStatus(new Path(scores, AuditSchema.RUN_DATE + "=*/" + AuditSchema.RUN_ID + "="

@@ -311,7 +311,9 @@ class StandaloneClusterIT {
         }
         if (Files.isRegularFile(p) && rel.startsWith("scores") && !p.getFileName().toString().startsWith(".")) {
           String name = p.getFileName().toString();
-          assertTrue(name.equals("_SUCCESS") || name.matches("part-\\d{5}-.*\\.parquet"), "unexpected file " + rel);
+          // _attempt: the id of the attempt that wrote the rows, as the run's summary.json says (AuditTable.ATTEMPT)
+          assertTrue(name.equals("_SUCCESS") || name.equals("_attempt") || name.matches("part-\\d{5}-.*\\.parquet"),
+              "unexpected file " + rel);
         }
       }
     }

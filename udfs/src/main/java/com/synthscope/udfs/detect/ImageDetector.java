@@ -26,6 +26,14 @@ public interface ImageDetector extends Serializable {
   int batchSize();
 
   /**
+   * Native memory (bytes) one image in a model batch costs while the batch runs: the intermediates of its models
+   * at the input contract's shapes, measured. Jobs size batches with it; 0 when unknown (no cap).
+   */
+  default long batchImageBytes() {
+    return 0;
+  }
+
+  /**
    * On the driver, before any task: fetches, verifies and dry-runs every model, and checks that they belong
    * together. Throws {@code model.ModelException} with what to fix.
    *

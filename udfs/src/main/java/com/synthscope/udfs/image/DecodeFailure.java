@@ -12,8 +12,13 @@ public enum DecodeFailure {
     TOO_MANY_PIXELS("too_many_pixels"),
     /** The shorter side is below {@link DecodeLimits#minSide()}. */
     TOO_SMALL("too_small"),
-    /** Reading failed, or the reader warned (e.g. truncated data). */
-    CORRUPT("corrupt");
+    /**
+     * Reading failed, or the reader warned (e.g. truncated data), or the file holds far too few bytes for the size
+     * its header claims (see {@link ImageDecoder#MAX_PIXELS_PER_BYTE}).
+     */
+    CORRUPT("corrupt"),
+    /** Decoding ran over {@link DecodeLimits#maxDecodeMillis()}, or a JPEG has more scans than allowed. */
+    TOO_SLOW("too_slow");
 
     private final String code;
 

@@ -9,11 +9,24 @@ public sealed interface DecodeResult permits DecodeResult.Decoded, DecodeResult.
     /** Longest {@link Failed#message()} returned. */
     int MAX_MESSAGE_LENGTH = 200;
 
-    /** A successfully decoded image with what its header said. */
-    record Decoded(ImageInfo info, BufferedImage image) implements DecodeResult {
+    /**
+     * A successfully decoded image with what its header said.
+     *
+     * @param subsampling 1 when {@code image} holds every pixel; k when the image was larger than the decode budget
+     *                    and holds every k-th pixel of every k-th row ({@link DecodeLimits#maxDecodePixels()})
+     */
+    record Decoded(ImageInfo info, BufferedImage image, int subsampling) implements DecodeResult {
         public Decoded {
             Objects.requireNonNull(info, "info");
             Objects.requireNonNull(image, "image");
+            if (subsampling < 1) {
+                throw new IllegalArgumentException("subsampling must be >= 1, got " + subsampling);
+            }
+        }
+
+        /** An image decoded whole. */
+        public Decoded(ImageInfo info, BufferedImage image) {
+            this(info, image, 1);
         }
     }
 

@@ -17,8 +17,10 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.event.IIOReadProgressListener;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.spi.IIORegistry;
 import javax.imageio.spi.ImageReaderSpi;
@@ -39,6 +41,21 @@ import javax.imageio.stream.ImageInputStream;
 public final class ImageDecoder {
 
     private static final String TWELVEMONKEYS = "com.twelvemonkeys.";
+
+    /**
+     * The formats of the inventory contract (README, DESIGN.md): only readers of these are ever asked to decode, so
+     * lenient readers of other formats (WBMP accepts almost any bytes starting {@code 00 00}, ICO, PNM, ...) never
+     * turn junk into an image.
+     */
+    public static final List<String> ACCEPTED_FORMATS = List.of("png", "jpeg", "tiff", "bmp", "webp", "gif");
+
+    /**
+     * The most pixels a file may claim per byte it holds. Real encoders stay far below it on real content (deflate
+     * compresses at most about 1 000:1, so a 1-bit PNG holds at most about 8 000 pixels per byte; GIF's LZW at most
+     * about 2 700; JPEG about 500); a file above it (a 62-byte GIF claiming 9 999 x 9 999) carries almost no image
+     * and is {@link DecodeFailure#CORRUPT}.
+     */
+    public static final long MAX_PIXELS_PER_BYTE = 20_000;
     private static final Object PLUGIN_LOCK = new Object();
     private static volatile boolean pluginsRegistered;
 
@@ -94,6 +111,11 @@ public final class ImageDecoder {
 
     /**
      * Decodes the first image in {@code bytes}. Never throws for bad data.
+     *
+     * <p>An image with more pixels than {@link DecodeLimits#maxDecodePixels()} is decoded subsampled (see {@link
+     * DecodeResult.Decoded#subsampling()}); decoding stops at the first reader warning that is not a colour notice
+     * (the file is {@link DecodeFailure#CORRUPT}) and when it runs over {@link DecodeLimits#maxDecodeMillis()}
+     * ({@link DecodeFailure#TOO_SLOW}).
      */
     public DecodeResult decode(byte[] bytes) {
         if (bytes == null || bytes.length == 0) {
@@ -110,17 +132,13 @@ public final class ImageDecoder {
             stream = new ByteArrayImageInputStream(bytes);
             reader = findReader(stream);
             if (reader == null) {
-                return new DecodeResult.Failed(DecodeFailure.UNKNOWN_FORMAT,
-                        "no image reader recognises the content (starts " + hexPrefix(bytes, 8) + ")", null);
+                return new DecodeResult.Failed(DecodeFailure.UNKNOWN_FORMAT, "no image reader recognises the content as one"
+                        + " of " + String.join(", ", ACCEPTED_FORMATS) + " (starts " + hexPrefix(bytes, 8) + ")", null);
             }
             reader.setInput(stream, true, true);
-            List<String> warnings = new ArrayList<>();
-            IIOReadWarningListener listener = (source, warning) -> {
-                if (!isColourNotice(warning)) {
-                    warnings.add(warning);
-                }
-            };
-            reader.addIIOReadWarningListener(listener);
+            ReadGuard guard = new ReadGuard(limits.maxDecodeMillis());
+            reader.addIIOReadWarningListener(guard);
+            reader.addIIOReadProgressListener(guard);
 
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
@@ -137,26 +155,125 @@ public final class ImageDecoder {
                 return new DecodeResult.Failed(DecodeFailure.TOO_SMALL,
                         width + "x" + height + " is below the minimum side " + limits.minSide(), info);
             }
+            if (info.pixels() > MAX_PIXELS_PER_BYTE * bytes.length) {
+                return new DecodeResult.Failed(DecodeFailure.CORRUPT, width + "x" + height + " from only "
+                        + bytes.length + " bytes: fewer than 1 byte per " + MAX_PIXELS_PER_BYTE
+                        + " pixels, more than any encoder stores for real content", info);
+            }
+            if ("jpeg".equals(info.format())) {
+                int scans = JpegScans.count(bytes);
+                if (scans > limits.maxJpegScans()) {
+                    return new DecodeResult.Failed(DecodeFailure.TOO_SLOW, "JPEG with " + scans
+                            + " scans exceeds the limit of " + limits.maxJpegScans()
+                            + " (each scan is a pass over the whole image)", info);
+                }
+            }
 
-            BufferedImage image = reader.read(0, reader.getDefaultReadParam());
-            if (!warnings.isEmpty()) {
-                String detail = warnings.get(0) + (warnings.size() > 1 ? " (+" + (warnings.size() - 1) + " more warnings)" : "");
+            int k = limits.subsampling(width, height);
+            ImageReadParam param = reader.getDefaultReadParam();
+            if (k > 1) {
+                param.setSourceSubsampling(k, k, 0, 0);
+            }
+            guard.start();
+            BufferedImage image = reader.read(0, param);
+            if (guard.warning != null) {
+                String detail = guard.warning + (guard.warnings > 1 ? " (+" + (guard.warnings - 1)
+                        + " more warnings)" : "");
                 return new DecodeResult.Failed(DecodeFailure.CORRUPT, detail, info);
+            }
+            if (guard.overBudget) {
+                return new DecodeResult.Failed(DecodeFailure.TOO_SLOW, "decoding ran over the budget of "
+                        + limits.maxDecodeMillis() + " ms and was stopped", info);
             }
             if (image == null) {
                 return new DecodeResult.Failed(DecodeFailure.CORRUPT, "reader returned no image", info);
             }
-            if (image.getWidth() != width || image.getHeight() != height) {
+            int expectedWidth = (width + k - 1) / k;
+            int expectedHeight = (height + k - 1) / k;
+            if (image.getWidth() != expectedWidth || image.getHeight() != expectedHeight) {
                 return new DecodeResult.Failed(DecodeFailure.CORRUPT, "decoded " + image.getWidth() + "x"
-                        + image.getHeight() + " but header gives " + width + "x" + height, info);
+                        + image.getHeight() + " but header gives " + width + "x" + height
+                        + (k > 1 ? " (subsampled by " + k + ")" : ""), info);
             }
-            return new DecodeResult.Decoded(info, image);
+            return new DecodeResult.Decoded(info, image, k);
         } catch (Exception | OutOfMemoryError | StackOverflowError | InternalError | AssertionError e) {
             // InternalError and AssertionError: thrown by colour management and some codecs on malformed data.
             return new DecodeResult.Failed(DecodeFailure.CORRUPT, describe(e), info);
         } finally {
             dispose(reader, stream);
         }
+    }
+
+    /**
+     * Watches one read: the first reader warning that is not a colour notice, and the time budget. Either aborts
+     * the read; readers check for an abort between rows, tiles or passes, and return what they had.
+     */
+    private static final class ReadGuard implements IIOReadWarningListener, IIOReadProgressListener {
+        private final long budgetNanos;
+        private long startNanos;
+        String warning;
+        int warnings;
+        boolean overBudget;
+
+        ReadGuard(long budgetMillis) {
+            this.budgetNanos = budgetMillis * 1_000_000L;
+        }
+
+        void start() {
+            startNanos = System.nanoTime();
+        }
+
+        @Override
+        public void warningOccurred(ImageReader source, String message) {
+            if (isColourNotice(message)) {
+                return;
+            }
+            warnings++;
+            if (warning == null) {
+                warning = message;
+                source.abort(); // the file is corrupt: decoding the rest is wasted time
+            }
+        }
+
+        private void check(ImageReader source) {
+            if (!overBudget && System.nanoTime() - startNanos > budgetNanos) {
+                overBudget = true;
+                source.abort();
+            }
+        }
+
+        @Override
+        public void imageProgress(ImageReader source, float percentageDone) {
+            check(source);
+        }
+
+        @Override
+        public void imageStarted(ImageReader source, int imageIndex) {
+            check(source);
+        }
+
+        @Override
+        public void imageComplete(ImageReader source) {
+            check(source);
+        }
+
+        @Override
+        public void sequenceStarted(ImageReader source, int minIndex) {}
+
+        @Override
+        public void sequenceComplete(ImageReader source) {}
+
+        @Override
+        public void thumbnailStarted(ImageReader source, int imageIndex, int thumbnailIndex) {}
+
+        @Override
+        public void thumbnailProgress(ImageReader source, float percentageDone) {}
+
+        @Override
+        public void thumbnailComplete(ImageReader source) {}
+
+        @Override
+        public void readAborted(ImageReader source) {}
     }
 
     /**
@@ -209,6 +326,9 @@ public final class ImageDecoder {
         // stable sort: keeps the registry's own ordering within each group
         providers.sort(Comparator.comparingInt(p -> p.getClass().getName().startsWith(TWELVEMONKEYS) ? 0 : 1));
         for (ImageReaderSpi provider : providers) {
+            if (!accepted(provider)) {
+                continue;
+            }
             boolean matches;
             try {
                 stream.seek(0);
@@ -222,6 +342,21 @@ public final class ImageDecoder {
             }
         }
         return null;
+    }
+
+    /** Whether a provider reads one of {@link #ACCEPTED_FORMATS} (by its declared format names). */
+    private static boolean accepted(ImageReaderSpi provider) {
+        String[] names = provider.getFormatNames();
+        if (names == null) {
+            return false;
+        }
+        for (String n : names) {
+            String name = n.toLowerCase(Locale.ROOT);
+            if (name.equals("jpg") || name.equals("tif") || ACCEPTED_FORMATS.contains(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ImageInfo describe(ImageReader reader, int width, int height) {

@@ -130,14 +130,26 @@ public final class AuditScan {
         .withColumn(AuditSchema.LABEL, label.apply(functions.col(InventorySchema.PATH)));
   }
 
+  /**
+   * Decoded pixels a task holds at once before it scores them: twice the largest picture one file may decode to.
+   * A batch whose pictures hold more is scored in several model calls, so a batch of large images never holds more
+   * than this (plus one picture) in memory, whatever {@code --batch} says.
+   */
+  static long heldPixels(DecodeLimits limits) {
+    return 2 * limits.maxDecodePixels();
+  }
+
   private static List<Row> scoreBatch(List<Row> batch, ImageDecoder decoder, Sha256Set skip,
       List<ImageDetector> detectors, double threshold, List<List<ImageDetector.Scorer>> scorers, HadoopConf conf, int[] scoreSlot, int scoreColumns, int width,
       Metrics metrics, long[] nanos) {
     int n = batch.size();
     Row[] inventory = new Row[n];
     boolean[] skipped = new boolean[n];
-    int[] slot = new int[n];
+    double[][] rowScores = new double[n][];
+    long budget = heldPixels(decoder.limits());
     List<BufferedImage> images = new ArrayList<>(n);
+    List<Integer> imageRows = new ArrayList<>(n);
+    long heldPixels = 0;
     for (int i = 0; i < n; i++) {
       Row file = batch.get(i);
       long t0 = System.nanoTime();
@@ -145,7 +157,6 @@ public final class AuditScan {
       String sha = DecodePartition.sha256(content);
       long t1 = System.nanoTime();
       metrics.readNanos.add(t1 - t0);
-      slot[i] = -1;
       if (skip.contains(sha)) {
         skipped[i] = true;
         inventory[i] = RowFactory.create(file.getAs("path"), file.getAs("length"), file.getAs("modificationTime"),
@@ -157,18 +168,17 @@ public final class AuditScan {
       metrics.decoded.add(1);
       inventory[i] = DecodePartition.inventoryRow(file, sha, result);
       if (result instanceof DecodeResult.Decoded d) {
-        slot[i] = images.size();
-        images.add(d.image());
+        BufferedImage img = d.image();
+        if (!images.isEmpty() && heldPixels + (long) img.getWidth() * img.getHeight() > budget) {
+          score(images, imageRows, rowScores, detectors, scorers, conf, metrics, nanos);
+          heldPixels = 0;
+        }
+        images.add(img);
+        imageRows.add(i);
+        heldPixels += (long) img.getWidth() * img.getHeight();
       }
     }
-    double[][] scores = new double[detectors.size()][0];
-    if (!images.isEmpty()) {
-      if (scorers.isEmpty()) {
-        scorers.add(ImageScoring.open(detectors, conf));
-      }
-      scores = ImageScoring.scoreDecoded(images, scorers.get(0), nanos);
-      metrics.scored.add(images.size());
-    }
+    score(images, imageRows, rowScores, detectors, scorers, conf, metrics, nanos);
     int inventoryWidth = InventorySchema.SCHEMA.size();
     List<Row> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -177,10 +187,10 @@ public final class AuditScan {
         values[c] = inventory[i].get(c);
       }
       Double fused = null;
-      if (slot[i] >= 0) {
-        Double[] own = new Double[scores.length];
-        for (int k = 0; k < scores.length; k++) {
-          own[k] = scores[k][slot[i]];
+      if (rowScores[i] != null) {
+        Double[] own = new Double[rowScores[i].length];
+        for (int k = 0; k < own.length; k++) {
+          own[k] = rowScores[i][k];
           values[inventoryWidth + scoreSlot[k]] = own[k];
         }
         fused = ScoreFusion.fuse(own);
@@ -193,5 +203,28 @@ public final class AuditScan {
       out.add(RowFactory.create(values));
     }
     return out;
+  }
+
+  /** Scores the pending pictures, files their scores by row, and empties the pending lists. */
+  private static void score(List<BufferedImage> images, List<Integer> imageRows, double[][] rowScores,
+      List<ImageDetector> detectors, List<List<ImageDetector.Scorer>> scorers, HadoopConf conf, Metrics metrics,
+      long[] nanos) {
+    if (images.isEmpty()) {
+      return;
+    }
+    if (scorers.isEmpty()) {
+      scorers.add(ImageScoring.open(detectors, conf));
+    }
+    double[][] scores = ImageScoring.scoreDecoded(images, scorers.get(0), nanos);
+    metrics.scored.add(images.size());
+    for (int j = 0; j < images.size(); j++) {
+      double[] own = new double[scores.length];
+      for (int k = 0; k < scores.length; k++) {
+        own[k] = scores[k][j];
+      }
+      rowScores[imageRows.get(j)] = own;
+    }
+    images.clear();
+    imageRows.clear();
   }
 }

@@ -63,6 +63,18 @@ public final class DnfDetector implements ImageDetector {
     return batchSize;
   }
 
+  /**
+   * Native memory per image in a model batch: measured with the embedded backbone and classifier (32 px), VmHWM
+   * over batches of 1, 8 and 32 on one thread: +147 MB at 8, +698 MB at 32, about 23 MB per image (README,
+   * Reliability). A backbone at a larger resolution costs more; give such runs their own --batch.
+   */
+  public static final long BATCH_IMAGE_BYTES = 24_000_000L;
+
+  @Override
+  public long batchImageBytes() {
+    return BATCH_IMAGE_BYTES;
+  }
+
   @Override
   public String preflight(Configuration hadoopConf) {
     FetchedModel c = ModelPreflight.check(classifier, hadoopConf, null);

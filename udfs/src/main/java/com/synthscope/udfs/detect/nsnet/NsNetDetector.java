@@ -60,6 +60,18 @@ public final class NsNetDetector implements ImageDetector {
     return batchSize;
   }
 
+  /**
+   * Native memory per image in a model batch: the encoder's intermediates at the fixed 224 px canvas, measured with
+   * the embedded encoder (VmHWM: +705 MB at batch 4, +1 490 MB at 8, 8.0 GB at 32 in docs/bench.md: about 0.2 GB
+   * per image; 0.23 GB taken). A larger encoder (CLIP ViT-L/14) costs more; give such runs their own --batch.
+   */
+  public static final long BATCH_IMAGE_BYTES = 230_000_000L;
+
+  @Override
+  public long batchImageBytes() {
+    return BATCH_IMAGE_BYTES;
+  }
+
   @Override
   public String preflight(Configuration hadoopConf) {
     FetchedModel e = ModelPreflight.check(encoder, hadoopConf, null);

@@ -45,9 +45,14 @@ public final class NsNetEncoder {
   public List<float[]> encode(List<FloatImage> images) {
     List<float[]> canvases = new ArrayList<>(images.size());
     for (FloatImage img : images) {
-      canvases.add(normalise(patches.canvas(img)));
+      canvases.add(canvas(img));
     }
     return run(canvases);
+  }
+
+  /** The normalised inference canvas of one RGB image with values in [0, 1]: what {@link #encode} feeds the model. */
+  public float[] canvas(FloatImage image) {
+    return normalise(patches.canvas(image));
   }
 
   /** Features of canvases already selected and normalised (training draws its own shuffled canvases). */

@@ -36,17 +36,13 @@ public record NsNetFeatureSource(ModelRef encoder, boolean shuffled) implements 
 
   /** The features of one batch of pictures. */
   static List<float[]> features(NsNetEncoder encoder, List<BufferedImage> images, boolean shuffled) {
-    List<FloatImage> rgb = new ArrayList<>(images.size());
+    // one picture's float copy at a time (12 bytes per pixel): only the 224 px canvases of the batch are kept
+    PatchSelection patches = shuffled ? new PatchSelection() : null;
+    List<float[]> canvases = new ArrayList<>(images.size());
     for (BufferedImage img : images) {
-      rgb.add(ImageTensors.toFloat(img, ColorMode.RGB));
-    }
-    if (!shuffled) {
-      return encoder.encode(rgb);
-    }
-    PatchSelection patches = new PatchSelection();
-    List<float[]> canvases = new ArrayList<>(rgb.size());
-    for (FloatImage f : rgb) {
-      canvases.add(encoder.normalise(patches.trainingCanvas(f, new Random(Arrays.hashCode(f.data())))));
+      FloatImage f = ImageTensors.toFloat(img, ColorMode.RGB);
+      canvases.add(shuffled ? encoder.normalise(patches.trainingCanvas(f, new Random(Arrays.hashCode(f.data()))))
+          : encoder.canvas(f));
     }
     return encoder.run(canvases);
   }
