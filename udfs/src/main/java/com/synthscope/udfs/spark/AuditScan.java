@@ -1,6 +1,8 @@
 package com.synthscope.udfs.spark;
 
 import com.synthscope.udfs.detect.ImageDetector;
+import com.synthscope.udfs.detect.ImageScore;
+import com.synthscope.udfs.detect.LogisticFusion;
 import com.synthscope.udfs.detect.ScoreFusion;
 import com.synthscope.udfs.image.DecodeLimits;
 import com.synthscope.udfs.image.DecodeResult;
@@ -43,8 +45,14 @@ public final class AuditScan {
    * @param detectors the selected detectors, in order
    * @param threshold {@code flagged = score >= threshold}
    * @param batchSize images per model batch
+   * @param fusion the fitted fusion of the detectors' logits; null: the mean of their probabilities
    */
-  public record Settings(IngestOptions input, List<ImageDetector> detectors, double threshold, int batchSize) {
+  public record Settings(IngestOptions input, List<ImageDetector> detectors, double threshold, int batchSize,
+      LogisticFusion fusion) {
+    public Settings(IngestOptions input, List<ImageDetector> detectors, double threshold, int batchSize) {
+      this(input, detectors, threshold, batchSize, null);
+    }
+
     public Settings {
       detectors = List.copyOf(detectors);
       if (detectors.isEmpty()) {
@@ -108,6 +116,8 @@ public final class AuditScan {
     DecodeLimits limits = settings.input().limits();
     List<ImageDetector> detectors = settings.detectors();
     double threshold = settings.threshold();
+    LogisticFusion fusion = settings.fusion();
+    List<String> names = settings.names();
     int batchSize = settings.batchSize();
     InjectedTaskFailure fault = InjectedTaskFailure.from(spark);
     MapPartitionsFunction<Row, Row> decodeAndScore = files -> {
@@ -116,7 +126,7 @@ public final class AuditScan {
       List<List<ImageDetector.Scorer>> scorers = new ArrayList<>(1);
       return Batches.map(InjectedTaskFailure.apply(fault, files), batchSize, batch -> {
         long[] nanos = new long[detectors.size()];
-        List<Row> out = scoreBatch(batch, decoder, skip.value(), detectors, threshold, scorers, conf, scoreSlot,
+        List<Row> out = scoreBatch(batch, decoder, skip.value(), detectors, names, fusion, threshold, scorers, conf, scoreSlot,
             all.size(), width, metrics, nanos);
         for (int k = 0; k < nanos.length; k++) {
           metrics.detectorNanos.get(k).add(nanos[k]);
@@ -131,7 +141,7 @@ public final class AuditScan {
   }
 
   private static List<Row> scoreBatch(List<Row> batch, ImageDecoder decoder, Sha256Set skip,
-      List<ImageDetector> detectors, double threshold, List<List<ImageDetector.Scorer>> scorers, HadoopConf conf, int[] scoreSlot, int scoreColumns, int width,
+      List<ImageDetector> detectors, List<String> names, LogisticFusion fusion, double threshold, List<List<ImageDetector.Scorer>> scorers, HadoopConf conf, int[] scoreSlot, int scoreColumns, int width,
       Metrics metrics, long[] nanos) {
     int n = batch.size();
     Row[] inventory = new Row[n];
@@ -161,12 +171,12 @@ public final class AuditScan {
         images.add(d.image());
       }
     }
-    double[][] scores = new double[detectors.size()][0];
+    List<List<ImageScore>> scores = List.of();
     if (!images.isEmpty()) {
       if (scorers.isEmpty()) {
         scorers.add(ImageScoring.open(detectors, conf));
       }
-      scores = ImageScoring.scoreDecoded(images, scorers.get(0), nanos);
+      scores = ImageScoring.scoreDecodedImages(images, scorers.get(0), nanos);
       metrics.scored.add(images.size());
     }
     int inventoryWidth = InventorySchema.SCHEMA.size();
@@ -177,18 +187,31 @@ public final class AuditScan {
         values[c] = inventory[i].get(c);
       }
       Double fused = null;
+      List<ImageScore> own = new ArrayList<>(detectors.size());
       if (slot[i] >= 0) {
-        Double[] own = new Double[scores.length];
-        for (int k = 0; k < scores.length; k++) {
-          own[k] = scores[k][slot[i]];
-          values[inventoryWidth + scoreSlot[k]] = own[k];
+        for (int k = 0; k < scores.size(); k++) {
+          own.add(scores.get(k).get(slot[i]));
+          values[inventoryWidth + scoreSlot[k]] = own.get(k).probability();
         }
-        fused = ScoreFusion.fuse(own);
+        fused = ScoreFusion.fuse(fusion, names, own);
       }
       int c = inventoryWidth + scoreColumns;
       values[c++] = fused;
       values[c++] = ScoreFusion.flagged(fused, threshold);
       values[c++] = null; // label: scan() sets it from the path for every row
+      if (own.isEmpty()) {
+        c += AuditSchema.scoringFields().size();
+      } else {
+        values[c++] = own.stream().mapToInt(ImageScore::tiles).max().orElseThrow();
+        values[c++] = own.stream().map(ImageScore::maxTile).filter(java.util.Objects::nonNull)
+            .max(Double::compare).orElse(null);
+        values[c++] = own.stream().mapToInt(ImageScore::tilesLeftOut).max().orElseThrow();
+        values[c++] = own.stream().anyMatch(ImageScore::wholeImage);
+        List<Boolean> ood = own.stream().map(ImageScore::outOfDomain).filter(java.util.Objects::nonNull).toList();
+        values[c++] = ood.isEmpty() ? null : ood.contains(Boolean.TRUE);
+        values[c++] = own.stream().map(ImageScore::tileMap).filter(java.util.Objects::nonNull).findFirst()
+            .orElse(null);
+      }
       values[c] = skipped[i];
       out.add(RowFactory.create(values));
     }
