@@ -22,8 +22,8 @@ public record LogisticFusion(double bias, Map<String, Double> weights, Map<Strin
       .serializeSpecialFloatingPointValues().create();
 
   public LogisticFusion {
-    weights = Map.copyOf(weights);
-    models = Map.copyOf(models);
+    weights = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(weights));
+    models = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
     if (!weights.keySet().equals(models.keySet())) {
       throw new IllegalArgumentException("fusion weights and models must name the same detectors");
     }

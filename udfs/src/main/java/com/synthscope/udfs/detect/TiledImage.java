@@ -58,10 +58,14 @@ public record TiledImage(SpecimenRegion region, FloatImage specimen, List<FloatI
     // tile-sized picture (a crop at the detector's scale) is all specimen, and its flat rows are texture
     boolean large = Math.min(rgb.height(), rgb.width()) * contract.scale() >= 2 * s;
     SpecimenRegion region = large ? SpecimenRegion.detect(rgb) : SpecimenRegion.whole(rgb.height(), rgb.width());
-    FloatImage cropped = colour(Crops.crop(rgb, region.top(), region.left(), region.specimenHeight(),
-        region.specimenWidth()), contract.colour());
-    int h = Math.max(1, (int) Math.round(region.specimenHeight() * contract.scale()));
-    int w = Math.max(1, (int) Math.round(region.specimenWidth() * contract.scale()));
+    // the region is trimmed at its bottom and right to a whole number of output pixels, so the resampling runs at
+    // exactly the contract's scale from the region's top-left corner: cutting rows off the bottom (a band) moves no
+    // other pixel, and the noise features, which are sensitive to the sampling phase, stay put
+    int h = Math.max(1, (int) Math.floor(region.specimenHeight() * contract.scale() + 1e-9));
+    int w = Math.max(1, (int) Math.floor(region.specimenWidth() * contract.scale() + 1e-9));
+    int srcH = Math.max(1, Math.min(region.specimenHeight(), (int) Math.round(h / contract.scale())));
+    int srcW = Math.max(1, Math.min(region.specimenWidth(), (int) Math.round(w / contract.scale())));
+    FloatImage cropped = colour(Crops.crop(rgb, region.top(), region.left(), srcH, srcW), contract.colour());
     double cutTiles = ((double) region.height() * region.width() - (double) region.specimenHeight()
         * region.specimenWidth()) * contract.scale() * contract.scale() / ((double) s * s);
     int nonSpecimen = (int) Math.round(cutTiles);

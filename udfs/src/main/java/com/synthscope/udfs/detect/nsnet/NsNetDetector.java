@@ -128,7 +128,7 @@ public final class NsNetDetector implements ImageDetector {
   }
 
   /** One canvas per image from its specimen region at the contract's scale. */
-  static final class SpecimenScorer implements Scorer {
+  public static final class SpecimenScorer implements Scorer {
     private final NsNetEncoder encoder;
     private final LoadedModel head;
     private final DetectorContract contract;
@@ -152,6 +152,11 @@ public final class NsNetDetector implements ImageDetector {
 
     @Override
     public List<ImageScore> scoreImages(List<BufferedImage> images) {
+      return scoreWithFeatures(images, null);
+    }
+
+    /** Scores, and adds each image's encoder features to {@code features} when not null (calibration). */
+    public List<ImageScore> scoreWithFeatures(List<BufferedImage> images, List<float[]> features) {
       List<float[]> canvases = new ArrayList<>(images.size());
       List<TiledImage> tiled = new ArrayList<>(images.size());
       int[] patchCounts = new int[images.size()];
@@ -163,6 +168,9 @@ public final class NsNetDetector implements ImageDetector {
         canvases.add(encoder.normalise(c.canvas()));
       }
       List<float[]> f = encoder.run(canvases);
+      if (features != null) {
+        features.addAll(f);
+      }
       float[] logits = head.predict(List.of(Tensor.stack(f, encoder.dimension()))).get(0).data();
       List<ImageScore> out = new ArrayList<>(images.size());
       for (int i = 0; i < images.size(); i++) {
