@@ -85,6 +85,9 @@ public final class CalibrateCommand extends JobCommand {
   @Option(names = "--aggregate", defaultValue = "mean-logit", paramLabel = "RULE", description = "mean-logit, max or top-quarter-mean (default: ${DEFAULT-VALUE}).")
   String aggregate;
 
+  @Option(names = "--dump", paramLabel = "FILE", description = "Also write every image's scores as CSV (id, generator, label, detector, p, logit, tiles, tile probabilities).")
+  Path dump;
+
   private List<ImageDetector> detectors;
 
   @Override
@@ -124,6 +127,9 @@ public final class CalibrateCommand extends JobCommand {
         scored.stream().filter(s -> s.label() == 0).count(), seconds);
     if (scored.stream().noneMatch(s -> s.label() == 0)) {
       throw new ConfigurationException(data + " has no decodable real images (0_real): nothing to calibrate on");
+    }
+    if (dump != null) {
+      writeDump(scored);
     }
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("command", "calibrate");
@@ -319,6 +325,23 @@ public final class CalibrateCommand extends JobCommand {
       json.put(c, perColumn);
     }
     return json;
+  }
+
+  private void writeDump(List<Scored> scored) throws IOException {
+    StringBuilder b = new StringBuilder("id,generator,label,detector,p,logit,tiles,tile_logits\n");
+    for (Scored s : scored) {
+      for (int k = 0; k < detectors.size(); k++) {
+        ImageScore x = s.scores().get(k);
+        b.append(s.id().replace(',', '_')).append(',').append(s.generator()).append(',').append(s.label()).append(',')
+            .append(detectors.get(k).name()).append(',').append(x.probability()).append(',').append(x.logit())
+            .append(',').append(x.tiles()).append(',');
+        for (double t : x.tileLogits()) {
+          b.append(String.format(Locale.ROOT, "%.4f ", t));
+        }
+        b.append('\n');
+      }
+    }
+    Files.writeString(dump, b.toString(), StandardCharsets.UTF_8);
   }
 
   /** The data and the scoring options the operating points hold for. */

@@ -18,21 +18,23 @@ import java.util.Locale;
  * @param outOfDomain true when {@code domainDistance} exceeds the detector's limit; null when unknown
  * @param tileBoxes per scored tile {@code {top, left, bottom, right, p * 1000}} in source pixels (heat map);
  *     empty when the detector does not score tiles
+ * @param tileLogits the scored tiles' logits, in the order of {@code tileBoxes}; empty without tiles
  */
 public record ImageScore(double probability, double logit, int tiles, Double maxTile, int tilesLeftOut,
-    boolean wholeImage, Double domainDistance, Boolean outOfDomain, List<int[]> tileBoxes) {
+    boolean wholeImage, Double domainDistance, Boolean outOfDomain, List<int[]> tileBoxes, double[] tileLogits) {
 
   public ImageScore {
     if (!(probability >= 0 && probability <= 1)) {
       throw new IllegalArgumentException("a detector probability must lie in [0, 1], got " + probability);
     }
     tileBoxes = tileBoxes == null ? List.of() : List.copyOf(tileBoxes);
+    tileLogits = tileLogits == null ? new double[0] : tileLogits;
   }
 
   /** A plain whole-image probability (detectors without tiles). */
   public static ImageScore whole(double probability) {
     double p = Math.min(1, Math.max(0, probability));
-    return new ImageScore(probability, Math.log(p / (1 - p)), 1, null, 0, true, null, null, List.of());
+    return new ImageScore(probability, Math.log(p / (1 - p)), 1, null, 0, true, null, null, List.of(), null);
   }
 
   /**

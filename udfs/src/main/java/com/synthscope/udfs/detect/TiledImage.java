@@ -8,7 +8,9 @@ import com.synthscope.udfs.image.ResizeFilter;
 import com.synthscope.udfs.image.Resampler;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A picture as a detector of a given contract sees it (METHODS.md section 4): its specimen region
@@ -39,10 +41,29 @@ public record TiledImage(SpecimenRegion region, FloatImage specimen, List<FloatI
 
   static final float BLANK_STD = 2f / 255;
 
+  /** Pictures prepared lately by this thread: the detectors of one batch share a contract, so each picture is
+   * converted, searched for its band and resampled once, not once per detector. */
+  private static final ThreadLocal<Map<Key, TiledImage>> RECENT = ThreadLocal.withInitial(() ->
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Key, TiledImage> eldest) {
+          return size() > 16; // a batch of 16 pictures: a few hundred MB at most for full-size micrographs
+        }
+      });
+
+  /** Identity of the picture object (not its pixels), contract and cap. */
+  private record Key(BufferedImage picture, DetectorContract contract, int maxTiles) {}
+
   /** The picture as the contract's detector sees it. */
   public static TiledImage of(BufferedImage picture, DetectorContract contract, int maxTiles) {
-    FloatImage rgb = ImageTensors.toFloat(picture, ColorMode.RGB);
-    return of(rgb, contract, maxTiles);
+    Key key = new Key(picture, contract, maxTiles);
+    Map<Key, TiledImage> recent = RECENT.get();
+    TiledImage t = recent.get(key);
+    if (t == null) {
+      t = of(ImageTensors.toFloat(picture, ColorMode.RGB), contract, maxTiles);
+      recent.put(key, t);
+    }
+    return t;
   }
 
   /** The same, from the picture as RGB floats in [0, 1]. */

@@ -190,7 +190,7 @@ public final class DnfDetector implements ImageDetector {
           boxes.add(new int[] {b[0], b[1], b[2], b[3], (int) Math.round(1000 * sigmoid(own[i]))});
         }
         out.add(new ImageScore(sigmoid(logit), logit, n, sigmoid(max), t.leftOut(), t.wholeImage(), null, null,
-            boxes));
+            boxes, own));
       }
       return out;
     }

@@ -178,7 +178,7 @@ public final class NsNetDetector implements ImageDetector {
         Boolean outside = domain == null ? null : domain.outside(distance);
         TiledImage t = tiled.get(i);
         out.add(new ImageScore(1 / (1 + Math.exp(-logits[i])), logits[i], patchCounts[i], null, t.leftOut(),
-            t.wholeImage(), distance, outside, List.of()));
+            t.wholeImage(), distance, outside, List.of(), null));
       }
       return out;
     }
