@@ -11,7 +11,9 @@ import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.substring_index;
 
 import com.google.gson.GsonBuilder;
+import com.synthscope.udfs.detect.DetectorInfo;
 import com.synthscope.udfs.detect.ImageDetector;
+import com.synthscope.udfs.detect.LogisticFusion;
 import com.synthscope.udfs.spark.AuditScan;
 import com.synthscope.udfs.spark.AuditSchema;
 import com.synthscope.udfs.spark.HadoopConf;
@@ -54,8 +56,16 @@ final class Audit {
    * @param runId null: the start time, {@code yyyyMMdd'T'HHmmss'Z'} (UTC)
    * @param topFlagged thumbnails in the report
    */
-  record Settings(IngestOptions input, String output, List<ImageDetector> detectors, double threshold, boolean full,
-      String runId, int batchSize, int topFlagged) {}
+  record Settings(IngestOptions input, String output, List<ImageDetector> detectors, Double threshold, boolean full,
+      String runId, int batchSize, int topFlagged, String fusion) {
+    Settings(IngestOptions input, String output, List<ImageDetector> detectors, Double threshold, boolean full,
+        String runId, int batchSize, int topFlagged) {
+      this(input, output, detectors, threshold, full, runId, batchSize, topFlagged, null);
+    }
+  }
+
+  /** The embedded fusion of the embedded detectors (used only when the run's models are the ones it was fitted on). */
+  static final String EMBEDDED_FUSION = "/synthscope/models/fusion/" + LogisticFusion.FILE_NAME;
 
   /** What the run did. */
   record Result(AuditReport.Summary summary, String reportPath, String summaryPath) {}
@@ -82,20 +92,29 @@ final class Audit {
 
     // 1. models, on the driver, before any Spark stage: a wrong model is exit code 2 with nothing written
     Map<String, String> models = new LinkedHashMap<>();
+    Map<String, DetectorInfo> infos = new LinkedHashMap<>();
     for (ImageDetector d : s.detectors()) {
       long t = System.nanoTime();
-      models.put(d.name(), d.preflight(conf.get()));
+      DetectorInfo info = d.describe(conf.get());
+      infos.put(d.name(), info);
+      models.put(d.name(), info.models());
       out.printf("preflight  %-6s %s (%.1f s)%n", d.name(), models.get(d.name()), secondsSince(t));
+      if (info.contract() != null) {
+        out.printf("contract   %-6s %s%n", d.name(), info.contract().describe());
+      }
     }
+    OperatingPoint op = OperatingPoint.choose(s.threshold(), infos, models, loadFusion(spark));
+    out.printf("threshold  %s%n", op.describe());
     out.flush();
 
     try (RunLock lock = table.lock(runId, out)) {
-      return run(spark, table, runId, runDate, started, t0, names, conf, models);
+      return run(spark, table, runId, runDate, started, t0, names, conf, models, infos, op);
     }
   }
 
   private Result run(SparkSession spark, AuditTable table, String runId, LocalDate runDate, Instant started, long t0,
-      List<String> names, HadoopConf conf, Map<String, String> models) throws IOException {
+      List<String> names, HadoopConf conf, Map<String, String> models, Map<String, DetectorInfo> infos,
+      OperatingPoint op) throws IOException {
     table.cleanStale(runId);
 
     // 2. incremental: what earlier runs scored with the same models
@@ -108,7 +127,8 @@ final class Audit {
     // 3. the scan: list, read, hash, decode, score, in one pass; rows staged where readers do not look
     t = System.nanoTime();
     AuditScan.Metrics metrics = new AuditScan.Metrics(spark, names);
-    AuditScan.Settings scanSettings = new AuditScan.Settings(s.input(), s.detectors(), s.threshold(), s.batchSize());
+    AuditScan.Settings scanSettings = new AuditScan.Settings(s.input(), s.detectors(), op.threshold(), s.batchSize(),
+        op.fusion());
     Dataset<Row> scan = AuditScan.scan(spark, scanSettings, before, conf, metrics)
         .persist(StorageLevel.MEMORY_AND_DISK());
     Path staging = null;
@@ -160,9 +180,12 @@ final class Audit {
       String runFolder = table.runFolder(runDate, runId).toString();
       AuditReport.Summary summary = new AuditReport.Summary(runId, runDate.toString(), started.toString(), 0,
           s.input().input(), table.root().toString(), table.scores().toString(), runFolder,
-          table.reportFolder(runId).toString(), s.threshold(), names, models, s.full(), counts.scanned,
+          table.reportFolder(runId).toString(), op.threshold(), names, models, s.full(), counts.scanned,
           counts.ok, counts.skipped, counts.errors(), counts.errorsByReason, counts.flagged, stages, histograms, roc,
-          labelled, top);
+          labelled, top, scoring(staged, op, infos));
+      for (String w : summary.scoring().warnings()) {
+        out.println("WARNING    " + w);
+      }
       stages.add(new AuditReport.Stage("report (summaries, thumbnails)", counts.ok, secondsSince(t), "wall"));
       out.printf("stage      %-46s %6d images %8.2f s %8.1f images/s (wall clock)%n", "report",
           counts.ok, secondsSince(t), counts.ok / Math.max(secondsSince(t), 1e-9));
@@ -213,7 +236,67 @@ final class Audit {
     return new AuditReport.Summary(x.runId(), x.runDate(), x.started(), seconds, x.input(), x.output(), x.table(),
         x.runFolder(), x.reportFolder(), x.threshold(), x.detectors(), x.models(), x.full(), x.scanned(),
         x.newlyScored(), x.skipped(), x.errors(), x.errorsByReason(), x.flagged(), x.stages(), x.histograms(),
-        x.roc(), x.labelled(), x.topFlagged());
+        x.roc(), x.labelled(), x.topFlagged(), x.scoring());
+  }
+
+  /** The fitted fusion: {@code --fusion URI}, none, or the embedded one. */
+  private LogisticFusion loadFusion(SparkSession spark) throws IOException {
+    if (s.detectors().size() < 2 || "none".equals(s.fusion())) {
+      return null;
+    }
+    String json;
+    if (s.fusion() == null) {
+      try (var in = Audit.class.getResourceAsStream(EMBEDDED_FUSION)) {
+        if (in == null) {
+          return null;
+        }
+        json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      }
+    } else {
+      Path p = new Path(s.fusion());
+      try (var in = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(p)) {
+        json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new ConfigurationException("--fusion " + s.fusion() + ": " + e.getMessage(), e);
+      }
+    }
+    try {
+      return LogisticFusion.fromJson(json);
+    } catch (RuntimeException e) {
+      throw new ConfigurationException("fusion " + (s.fusion() == null ? "(embedded)" : s.fusion())
+          + " is malformed: " + e.getMessage(), e);
+    }
+  }
+
+  /** How the run scored, with the warnings the console and the report's banner show. */
+  private static AuditReport.Scoring scoring(Dataset<Row> staged, OperatingPoint op, Map<String, DetectorInfo> infos) {
+    Row r = staged.filter(col(AuditSchema.SCORE).isNotNull()).agg(
+        functions.sum(functions.when(col(AuditSchema.OUT_OF_DOMAIN), 1).otherwise(0)),
+        functions.sum(functions.when(col(AuditSchema.SCORED_WHOLE), 1).otherwise(0)),
+        functions.sum(functions.when(col(AuditSchema.TILES_LEFT_OUT).gt(0), 1).otherwise(0)),
+        functions.sum(col(AuditSchema.TILES))).first();
+    long ood = r.isNullAt(0) ? 0 : r.getLong(0);
+    long whole = r.isNullAt(1) ? 0 : r.getLong(1);
+    long cut = r.isNullAt(2) ? 0 : r.getLong(2);
+    long tiles = r.isNullAt(3) ? 0 : r.getLong(3);
+    Map<String, String> contracts = new LinkedHashMap<>();
+    infos.forEach((d, i) -> contracts.put(d, i.contract() == null ? "none (whole image as the model takes it)"
+        : i.contract().describe()));
+    List<String> warnings = new ArrayList<>();
+    if (ood > 0) {
+      warnings.add(ood + " images lie outside the detectors' domain (their encoder features are far from the"
+          + " images the detectors were calibrated on; column out_of_domain): their scores are not reliable");
+    }
+    if (whole > 0) {
+      warnings.add(whole + " images were smaller than one tile at the detectors' scale and were scored once at"
+          + " their own size (column scored_whole); if the archive was imaged at another magnification, pass"
+          + " --scale");
+    }
+    if (op.uncalibrated()) {
+      warnings.add("no calibrated operating point for this detector selection: flagged at " + op.threshold()
+          + ", false-positive rate unknown");
+    }
+    return new AuditReport.Scoring(op.describe(), op.fusionRule(), contracts, ood, whole, cut, tiles, warnings);
   }
 
   /** The scan's rows in the table's file layout, with the run's models map. */
@@ -299,9 +382,13 @@ final class Audit {
     }
     List<Column> cols = new ArrayList<>(List.of(col(InventorySchema.PATH), col(AuditSchema.SCORE)));
     names.forEach(n -> cols.add(col(AuditSchema.scoreColumn(n))));
+    cols.add(col(AuditSchema.LABEL));
+    cols.add(col(InventorySchema.WIDTH));
+    cols.add(col(InventorySchema.HEIGHT));
+    cols.add(col(AuditSchema.TILE_MAP));
     List<Row> top = staged.filter(col(AuditSchema.FLAGGED)).orderBy(desc(AuditSchema.SCORE), col(InventorySchema.PATH))
         .select(cols.toArray(new Column[0])).limit(s.topFlagged()).collectAsList();
-    Map<String, String> thumbs = Thumbnails.dataUris(spark, top.stream().map(r -> r.getString(0)).toList(), 160,
+    Map<String, String> thumbs = Thumbnails.dataUris(spark, top.stream().map(r -> r.getString(0)).toList(), 256,
         s.input().limits(), conf);
     List<AuditReport.Flagged> out = new ArrayList<>();
     for (Row r : top) {
@@ -309,7 +396,10 @@ final class Audit {
       for (int k = 0; k < names.size(); k++) {
         per.put(names.get(k), r.isNullAt(2 + k) ? null : r.getDouble(2 + k));
       }
-      out.add(new AuditReport.Flagged(r.getString(0), r.getDouble(1), per, thumbs.get(r.getString(0))));
+      int k = 2 + names.size();
+      out.add(new AuditReport.Flagged(r.getString(0), r.getDouble(1), per, thumbs.get(r.getString(0)),
+          r.isNullAt(k) ? null : r.getInt(k), r.isNullAt(k + 1) ? null : r.getInt(k + 1),
+          r.isNullAt(k + 2) ? null : r.getInt(k + 2), r.isNullAt(k + 3) ? null : r.getString(k + 3)));
     }
     return out;
   }

@@ -1,6 +1,8 @@
 package com.synthscope.job;
 
 import com.synthscope.udfs.detect.ImageDetector;
+import com.synthscope.udfs.detect.ScoringOptions;
+import com.synthscope.udfs.detect.TileAggregation;
 import com.synthscope.udfs.image.DecodeLimits;
 import com.synthscope.udfs.spark.IngestOptions;
 import java.util.ArrayList;
@@ -28,8 +30,20 @@ public final class AuditCommand extends JobCommand {
   @Option(names = "--detectors", split = ",", defaultValue = "dnf,nsnet", paramLabel = "NAME[,NAME]", description = "Detectors to run (default: ${DEFAULT-VALUE}).")
   List<String> detectorNames;
 
-  @Option(names = "--threshold", defaultValue = "0.5", paramLabel = "P", description = "flagged = score >= P (default: ${DEFAULT-VALUE}).")
-  double threshold;
+  @Option(names = "--threshold", paramLabel = "P", description = "flagged = score >= P (default: the calibrated threshold of the models, see 'synthscope calibrate'; 0.5 where there is none).")
+  Double threshold;
+
+  @Option(names = "--scale", paramLabel = "F", description = "Pixel scale of the detectors instead of their contract's (e.g. 0.5 for an archive imaged at half the training magnification).")
+  Double scale;
+
+  @Option(names = "--max-tiles", defaultValue = "64", paramLabel = "N", description = "Tiles scored per image at most; more are thinned evenly over the image (default: ${DEFAULT-VALUE}).")
+  int maxTiles;
+
+  @Option(names = "--aggregate", defaultValue = "mean-logit", paramLabel = "RULE", description = "Tile logits to the image logit: mean-logit, max or top-quarter-mean (default: ${DEFAULT-VALUE}).")
+  String aggregate;
+
+  @Option(names = "--fusion", paramLabel = "URI|none", description = "Fitted fusion of the detectors' logits (synthscope-fusion.json from 'synthscope calibrate'); default: the embedded one when the models are the embedded ones; none: the mean of the probabilities.")
+  String fusion;
 
   @Option(names = "--full", description = "Rescore everything, also images scored before with the same models.")
   boolean full;
@@ -78,7 +92,7 @@ public final class AuditCommand extends JobCommand {
 
   @Override
   protected void validate() {
-    if (!(threshold >= 0 && threshold <= 1)) {
+    if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
       throw new ConfigurationException("--threshold must lie in [0, 1], got " + threshold);
     }
     if (runId != null && !Audit.RUN_ID.matcher(runId).matches()) {
@@ -96,7 +110,20 @@ public final class AuditCommand extends JobCommand {
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage(), e);
     }
-    detectors = detectors(catalog, detectorNames, models);
+    detectors = withOptions(detectors(catalog, detectorNames, models), scoringOptions(scale, maxTiles, aggregate));
+  }
+
+  /** {@code --scale}, {@code --max-tiles} and {@code --aggregate} as options; exit 2 when out of range. */
+  static ScoringOptions scoringOptions(Double scale, int maxTiles, String aggregate) {
+    try {
+      return new ScoringOptions(scale, maxTiles, TileAggregation.parse(aggregate));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException("--scale, --max-tiles or --aggregate: " + e.getMessage(), e);
+    }
+  }
+
+  static List<ImageDetector> withOptions(List<ImageDetector> detectors, ScoringOptions options) {
+    return detectors.stream().map(d -> d.with(options)).toList();
   }
 
   /** The detectors named, each once, in order; {@code DETECTOR.ROLE=URI} model options go to their detector. */
@@ -148,7 +175,7 @@ public final class AuditCommand extends JobCommand {
     int batchSize = batch != null ? batch : detectors.stream().mapToInt(ImageDetector::batchSize).max().orElse(8);
     batchSize = BatchSizing.fit(batchSize, detectors, BatchSizing.room(session), out());
     Audit.Settings settings = new Audit.Settings(new IngestOptions(input, glob, recursive, limits), output, detectors,
-        threshold, full, runId, batchSize, top);
+        threshold, full, runId, batchSize, top, fusion);
     Audit.Result result = new Audit(settings, out()).run(session);
     return finish(this, result, failOnFlagged, null);
   }

@@ -23,13 +23,43 @@ final class AuditReport {
   record Histogram(String column, long[] counts) {}
 
   /** A top flagged image. */
-  record Flagged(String path, double score, Map<String, Double> detectorScores, String thumbnail) {}
+  record Flagged(String path, double score, Map<String, Double> detectorScores, String thumbnail, Integer label,
+      Integer width, Integer height, String tileMap) {}
+
+  /**
+   * How the run scored.
+   *
+   * @param operatingPoint threshold and where it came from
+   * @param fusion the fused score's rule
+   * @param contracts per detector, its input contract in words
+   * @param outOfDomain images a domain check put outside what the detectors learned
+   * @param scoredWhole images smaller than one tile at the detectors' scale, scored once at their own size
+   * @param withCuts images with non-specimen area (information band, borders, blank tiles) left out
+   * @param tiles tiles scored in all
+   * @param warnings lines for the console and the report's banner
+   */
+  record Scoring(String operatingPoint, String fusion, Map<String, String> contracts, long outOfDomain,
+      long scoredWhole, long withCuts, long tiles, List<String> warnings) {
+
+    Map<String, Object> toJson() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("operating_point", operatingPoint);
+      m.put("fusion", fusion);
+      m.put("contracts", contracts);
+      m.put("out_of_domain", outOfDomain);
+      m.put("scored_whole", scoredWhole);
+      m.put("with_non_specimen_left_out", withCuts);
+      m.put("tiles", tiles);
+      m.put("warnings", warnings);
+      return m;
+    }
+  }
 
   record Summary(String runId, String runDate, String started, double seconds, String input, String output,
       String table, String runFolder, String reportFolder, double threshold, List<String> detectors,
       Map<String, String> models, boolean full, long scanned, long newlyScored, long skipped, long errors,
       Map<String, Long> errorsByReason, long flagged, List<Stage> stages, List<Histogram> histograms,
-      Map<String, AuditCurves.Roc> roc, long labelled, List<Flagged> topFlagged) {
+      Map<String, AuditCurves.Roc> roc, long labelled, List<Flagged> topFlagged, Scoring scoring) {
 
     Map<String, Object> counts() {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -54,7 +84,8 @@ final class AuditReport {
       m.put("table", table);
       m.put("run_folder", runFolder);
       m.put("threshold", threshold);
-      m.put("fusion", com.synthscope.udfs.detect.ScoreFusion.RULE);
+      m.put("fusion", scoring.fusion());
+      m.put("scoring", scoring.toJson());
       m.put("detectors", detectors);
       m.put("models", models);
       m.put("full", full);
@@ -101,6 +132,7 @@ final class AuditReport {
         x.put("path", f.path());
         x.put("score", round(f.score(), 5));
         f.detectorScores().forEach((k, v) -> x.put(k, v == null ? null : round(v, 5)));
+        x.put("label", f.label());
         top.add(x);
       }
       m.put("top_flagged", top);
@@ -126,10 +158,16 @@ final class AuditReport {
         .append("table{border-collapse:collapse}td,th{padding:3px 10px;border-bottom:1px solid #eee;text-align:left}")
         .append("td.n{text-align:right;font-variant-numeric:tabular-nums}")
         .append(".plots{display:flex;flex-wrap:wrap;gap:18px}figure{margin:0}figcaption{font-size:12px;color:#555}")
-        .append(".thumbs{display:flex;flex-wrap:wrap;gap:12px}.thumb{width:180px;font-size:11px;word-break:break-all}")
-        .append(".thumb img{width:160px;height:160px;object-fit:contain;display:block;border:1px solid #ccc;image-rendering:pixelated;background:#f4f4f4}")
+        .append(".thumbs{display:flex;flex-wrap:wrap;gap:14px}.thumb{width:260px;font-size:12px}")
+        .append(".thumb svg,.thumb img{width:256px;height:256px;display:block;border:1px solid #ccc;background:#f4f4f4}")
+        .append(".thumb img{object-fit:contain;image-rendering:pixelated}")
+        .append(".thumb .path{overflow-wrap:anywhere;color:#555}.thumb .scores{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}")
+        .append(".banner{background:#fff3cd;border:1px solid #e0b000;padding:8px 12px;font-weight:600}")
         .append("code{font-size:12px}</style></head><body>\n");
     b.append("<h1>SynthScope audit <code>").append(esc(s.runId())).append("</code></h1>\n");
+    for (String w : s.scoring().warnings()) {
+      b.append("<p class=\"banner\" role=\"alert\">").append(esc(w)).append("</p>\n");
+    }
     b.append("<section id=\"overview\"><h2>Run</h2><table>");
     row(b, "run date", s.runDate());
     row(b, "started (UTC)", s.started());
@@ -137,9 +175,12 @@ final class AuditReport {
     row(b, "input", s.input());
     row(b, "table", s.table());
     row(b, "this run's rows", s.runFolder());
-    row(b, "threshold", "flagged = score \u2265 " + s.threshold());
-    row(b, "score", "fused: " + com.synthscope.udfs.detect.ScoreFusion.RULE + " (" + String.join(", ", s.detectors())
-        + ")");
+    row(b, "operating point", s.scoring().operatingPoint());
+    row(b, "score", "fused: " + s.scoring().fusion() + " (" + String.join(", ", s.detectors()) + ")");
+    s.scoring().contracts().forEach((d, c) -> row(b, "contract " + d, c));
+    row(b, "scoring", s.scoring().tiles() + " tiles; " + s.scoring().withCuts() + " images with information band,"
+        + " border or blank area left out; " + s.scoring().scoredWhole() + " scored whole (smaller than one tile); "
+        + s.scoring().outOfDomain() + " outside the detectors' domain");
     row(b, "mode", s.full() ? "full (everything rescored)" : "incremental (images scored before with the same models are skipped)");
     b.append("</table></section>\n");
 
@@ -201,19 +242,49 @@ final class AuditReport {
       for (Flagged f : s.topFlagged()) {
         b.append("<div class=\"thumb\">");
         if (f.thumbnail() != null) {
-          b.append("<img alt=\"thumbnail\" src=\"").append(esc(f.thumbnail())).append("\">");
+          b.append(heatMap(f));
         } else {
           b.append("<div>(no preview)</div>");
         }
-        b.append("<div><b>").append(String.format(Locale.ROOT, "%.4f", f.score())).append("</b>");
-        f.detectorScores().forEach((d, v) -> b.append(" \u00b7 ").append(esc(d)).append(' ')
+        b.append("<div class=\"scores\"><b>").append(String.format(Locale.ROOT, "%.4f", f.score())).append("</b>");
+        f.detectorScores().forEach((d, v) -> b.append(" \u00b7 ").append(esc(d)).append('\u00a0')
             .append(v == null ? "\u2013" : String.format(Locale.ROOT, "%.3f", v)));
+        if (f.label() != null) {
+          b.append(" \u00b7 label\u00a0").append(f.label() == 1 ? "generated" : "real");
+        }
         b.append("</div><div class=\"path\">").append(esc(f.path())).append("</div></div>");
       }
       b.append("</div>");
     }
     b.append("</section>\n</body></html>\n");
     return b.toString();
+  }
+
+  /**
+   * The thumbnail with the tiled detector's tiles drawn over it: red with opacity by tile probability (the tiles
+   * that scored high stand out); outlines only below 0.5. Plain thumbnail when there are no tiles.
+   */
+  static String heatMap(Flagged f) {
+    List<int[]> tiles = com.synthscope.udfs.detect.ImageScore.parseTileMap(f.tileMap());
+    if (tiles.isEmpty() || f.width() == null || f.height() == null) {
+      return "<img alt=\"thumbnail\" src=\"" + esc(f.thumbnail()) + "\">";
+    }
+    int w = f.width();
+    int h = f.height();
+    StringBuilder b = new StringBuilder();
+    b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"heat\" viewBox=\"0 0 ").append(w).append(' ')
+        .append(h).append("\" preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-label=\"tile heat map\">")
+        .append("<image href=\"").append(esc(f.thumbnail())).append("\" width=\"").append(w).append("\" height=\"")
+        .append(h).append("\"/>");
+    for (int[] t : tiles) {
+      double p = t[4] / 1000.0;
+      b.append(String.format(Locale.ROOT,
+          "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#e15759\" fill-opacity=\"%.2f\" "
+              + "stroke=\"#e15759\" stroke-opacity=\"0.35\" stroke-width=\"%.1f\"><title>tile p %.3f</title></rect>",
+          t[1], t[0], t[3] - t[1], t[2] - t[0], p >= 0.5 ? 0.15 + 0.5 * (p - 0.5) * 2 : 0, Math.max(1, w / 256.0),
+          p));
+    }
+    return b.append("</svg>").toString();
   }
 
   private static void row(StringBuilder b, String k, String v) {

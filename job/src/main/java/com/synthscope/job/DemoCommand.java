@@ -62,8 +62,8 @@ public final class DemoCommand extends JobCommand {
   @Option(names = "--model", paramLabel = "DETECTOR.ROLE=URI", description = "A detector's model artifact instead of the embedded one, as for audit (repeatable).")
   Map<String, String> models = new java.util.LinkedHashMap<>();
 
-  @Option(names = "--threshold", defaultValue = "0.5", paramLabel = "P", description = "flagged = score >= P (default: ${DEFAULT-VALUE}).")
-  double threshold;
+  @Option(names = "--threshold", paramLabel = "P", description = "flagged = score >= P (default: the models' calibrated threshold, as for audit).")
+  Double threshold;
 
   private final DetectorCatalog catalog;
   private SamplerSpec samplerSpec;
@@ -82,7 +82,7 @@ public final class DemoCommand extends JobCommand {
     if (count < 1 || count > 10_000) {
       throw new ConfigurationException("--count must lie in 1..10000");
     }
-    if (!(threshold >= 0 && threshold <= 1)) {
+    if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
       throw new ConfigurationException("--threshold must lie in [0, 1]");
     }
     try {
@@ -179,7 +179,8 @@ public final class DemoCommand extends JobCommand {
     }
     int realCount = nReal;
     return AuditCommand.finish(this, result, null, () -> {
-      out().printf("demo: flagged at score >= %s: %d of %d generated, %d of %d real%s%n", threshold, byLabel[1][1],
+      out().printf("demo: flagged at score >= %.4f: %d of %d generated, %d of %d real%s%n",
+          result.summary().threshold(), byLabel[1][1],
           byLabel[1][0] + byLabel[1][1], byLabel[0][1], byLabel[0][0] + byLabel[0][1],
           realCount == 0 ? " (no real images)" : "");
       out().println("demo: open " + result.reportPath() + " in a browser; query the table with"

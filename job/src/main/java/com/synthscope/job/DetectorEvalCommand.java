@@ -21,6 +21,15 @@ abstract class DetectorEvalCommand extends JobCommand {
   @Option(names = "--batch", defaultValue = "16", description = "Images per model batch (default: ${DEFAULT-VALUE}).")
   int batch;
 
+  @Option(names = "--scale", paramLabel = "F", description = "Pixel scale instead of the detector's contract's (e.g. 1 for crops already at the detectors' scale given as the contract's source).")
+  Double scale;
+
+  @Option(names = "--max-tiles", defaultValue = "64", paramLabel = "N", description = "Tiles per image at most (default: ${DEFAULT-VALUE}).")
+  int maxTiles;
+
+  @Option(names = "--aggregate", defaultValue = "mean-logit", paramLabel = "RULE", description = "Tile logits to the image logit: mean-logit, max or top-quarter-mean (default: ${DEFAULT-VALUE}).")
+  String aggregate;
+
   /** The detector to evaluate, from the command's model options. */
   abstract ImageDetector detector(int batchSize);
 
@@ -33,7 +42,7 @@ abstract class DetectorEvalCommand extends JobCommand {
 
   @Override
   protected int run(SparkSession session) throws Exception {
-    ImageDetector detector = detector(batch);
+    ImageDetector detector = detector(batch).with(AuditCommand.scoringOptions(scale, maxTiles, aggregate));
     String modelIds = detector.preflight(HadoopConf.of(session).get());
     long started = System.nanoTime();
     List<DetectorEvaluation.Scored> scored = DetectorEvaluation.score(session, detector, data, split, batch);

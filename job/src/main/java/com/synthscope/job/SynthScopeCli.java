@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SynthScopeCli.Version.class,
     description = "Spark jobs that audit image archives for AI-generated images and augment micrograph training sets.",
-    subcommands = {CommandLine.HelpCommand.class, IngestCommand.class, AuditCommand.class, DemoCommand.class,
+    subcommands = {CommandLine.HelpCommand.class, IngestCommand.class, AuditCommand.class, DemoCommand.class, CalibrateCommand.class,
         AugmentCommand.class, TrainCommand.class, EvalCommand.class, BenchDataCommand.class, BenchCommand.class})
 public final class SynthScopeCli implements Runnable {
 

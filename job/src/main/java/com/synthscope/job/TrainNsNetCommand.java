@@ -50,6 +50,9 @@ public final class TrainNsNetCommand extends JobCommand {
   @Option(names = "--lr", defaultValue = "2e-4", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
   float learningRate;
 
+  @Option(names = "--contract-scale", defaultValue = "0.25", paramLabel = "F", description = "The input contract written into the artifact: the pixel scale of the training images relative to the source images audits will see (bench-data micrographs: 0.25 of MetalDAM); 0: a whole-image contract (default: ${DEFAULT-VALUE}).")
+  double contractScale;
+
   @Option(names = "--max-epochs", defaultValue = "60", description = "Epoch limit (default: ${DEFAULT-VALUE}).")
   int maxEpochs;
 
@@ -104,6 +107,10 @@ public final class TrainNsNetCommand extends JobCommand {
     info.put("canvases", "shuffled patch selection, one per image, seeded by its pixels");
     Path artifact = NsNetHeadTraining.run(sets.train(), sets.validation(), meanScale, projection, encoder.modelId(),
         recipe, tau, lambda, training.out, training.resume, info, TrainingOutput.of(out()));
+    ArtifactContract.stamp(artifact, contractScale == 0
+        ? com.synthscope.udfs.detect.DetectorContract.whole(com.synthscope.udfs.detect.nsnet.PatchSelection.PATCH, com.synthscope.udfs.image.ColorMode.GREY)
+        : new com.synthscope.udfs.detect.DetectorContract(com.synthscope.udfs.detect.DetectorContract.Kind.TILES,
+            com.synthscope.udfs.detect.nsnet.PatchSelection.PATCH, contractScale, com.synthscope.udfs.image.ColorMode.GREY));
     out().println("model artifact: " + artifact);
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("command", "train nsnet");

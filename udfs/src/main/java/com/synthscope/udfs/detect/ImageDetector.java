@@ -44,11 +44,37 @@ public interface ImageDetector extends Serializable {
   /** In a task: the detector's models (loaded once per JVM and device) behind a scorer for this thread. */
   Scorer open(Configuration hadoopConf, ExecutionSettings settings);
 
+  /**
+   * The same detector scoring whole images by other options (scale override, tile cap, aggregation). Detectors
+   * without a contract ignore them.
+   */
+  default ImageDetector with(ScoringOptions options) {
+    return this;
+  }
+
+  /**
+   * On the driver: {@link #preflight} and what the models say about their use: the input contract, the calibrated
+   * operating point and the domain summary. Detectors without such records return only their ids.
+   */
+  default DetectorInfo describe(Configuration hadoopConf) {
+    return new DetectorInfo(preflight(hadoopConf), null, null, false);
+  }
+
   /** Scores batches for one task thread. */
   @FunctionalInterface
   interface Scorer {
 
     /** p(generated) in [0, 1] per image, in order. */
     double[] score(List<BufferedImage> images);
+
+    /** Each image's score with how it was made; by default {@link #score} as whole-image probabilities. */
+    default List<ImageScore> scoreImages(List<BufferedImage> images) {
+      double[] p = score(images);
+      List<ImageScore> out = new java.util.ArrayList<>(p.length);
+      for (double v : p) {
+        out.add(ImageScore.whole(v));
+      }
+      return out;
+    }
   }
 }

@@ -1,5 +1,8 @@
 package com.synthscope.udfs.detect;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * How the detectors' probabilities become the one {@code score} of the audit table: <b>the mean of the available
  * detector probabilities</b>. One detector gives its own probability; a detector that gave nothing for an image
@@ -35,6 +38,25 @@ public final class ScoreFusion {
       n++;
     }
     return n == 0 ? null : sum / n;
+  }
+
+  /**
+   * The fused score of one image's detector scores: the logistic fusion when one is given (fitted on these
+   * detectors and models), else the mean of the probabilities.
+   */
+  public static Double fuse(LogisticFusion fusion, List<String> detectors, List<ImageScore> scores) {
+    if (fusion != null) {
+      Map<String, Double> logits = new java.util.HashMap<>();
+      for (int k = 0; k < detectors.size(); k++) {
+        logits.put(detectors.get(k), scores.get(k).logit());
+      }
+      return fusion.fuse(logits);
+    }
+    Double[] p = new Double[scores.size()];
+    for (int k = 0; k < p.length; k++) {
+      p[k] = scores.get(k).probability();
+    }
+    return fuse(p);
   }
 
   /** {@code score >= threshold}; null when there is no score. */

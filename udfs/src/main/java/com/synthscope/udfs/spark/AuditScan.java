@@ -1,6 +1,8 @@
 package com.synthscope.udfs.spark;
 
 import com.synthscope.udfs.detect.ImageDetector;
+import com.synthscope.udfs.detect.ImageScore;
+import com.synthscope.udfs.detect.LogisticFusion;
 import com.synthscope.udfs.detect.ScoreFusion;
 import com.synthscope.udfs.image.DecodeLimits;
 import com.synthscope.udfs.image.DecodeResult;
@@ -43,8 +45,14 @@ public final class AuditScan {
    * @param detectors the selected detectors, in order
    * @param threshold {@code flagged = score >= threshold}
    * @param batchSize images per model batch
+   * @param fusion the fitted fusion of the detectors' logits; null: the mean of their probabilities
    */
-  public record Settings(IngestOptions input, List<ImageDetector> detectors, double threshold, int batchSize) {
+  public record Settings(IngestOptions input, List<ImageDetector> detectors, double threshold, int batchSize,
+      LogisticFusion fusion) {
+    public Settings(IngestOptions input, List<ImageDetector> detectors, double threshold, int batchSize) {
+      this(input, detectors, threshold, batchSize, null);
+    }
+
     public Settings {
       detectors = List.copyOf(detectors);
       if (detectors.isEmpty()) {
@@ -108,6 +116,8 @@ public final class AuditScan {
     DecodeLimits limits = settings.input().limits();
     List<ImageDetector> detectors = settings.detectors();
     double threshold = settings.threshold();
+    LogisticFusion fusion = settings.fusion();
+    List<String> names = settings.names();
     int batchSize = settings.batchSize();
     InjectedTaskFailure fault = InjectedTaskFailure.from(spark);
     MapPartitionsFunction<Row, Row> decodeAndScore = files -> {
@@ -116,7 +126,7 @@ public final class AuditScan {
       List<List<ImageDetector.Scorer>> scorers = new ArrayList<>(1);
       return Batches.map(InjectedTaskFailure.apply(fault, files), batchSize, batch -> {
         long[] nanos = new long[detectors.size()];
-        List<Row> out = scoreBatch(batch, decoder, skip.value(), detectors, threshold, scorers, conf, scoreSlot,
+        List<Row> out = scoreBatch(batch, decoder, skip.value(), detectors, names, fusion, threshold, scorers, conf, scoreSlot,
             all.size(), width, metrics, nanos);
         for (int k = 0; k < nanos.length; k++) {
           metrics.detectorNanos.get(k).add(nanos[k]);
@@ -140,12 +150,12 @@ public final class AuditScan {
   }
 
   private static List<Row> scoreBatch(List<Row> batch, ImageDecoder decoder, Sha256Set skip,
-      List<ImageDetector> detectors, double threshold, List<List<ImageDetector.Scorer>> scorers, HadoopConf conf, int[] scoreSlot, int scoreColumns, int width,
+      List<ImageDetector> detectors, List<String> names, LogisticFusion fusion, double threshold, List<List<ImageDetector.Scorer>> scorers, HadoopConf conf, int[] scoreSlot, int scoreColumns, int width,
       Metrics metrics, long[] nanos) {
     int n = batch.size();
     Row[] inventory = new Row[n];
     boolean[] skipped = new boolean[n];
-    double[][] rowScores = new double[n][];
+    ImageScore[][] rowScores = new ImageScore[n][];
     long budget = heldPixels(decoder.limits());
     List<BufferedImage> images = new ArrayList<>(n);
     List<Integer> imageRows = new ArrayList<>(n);
@@ -187,18 +197,31 @@ public final class AuditScan {
         values[c] = inventory[i].get(c);
       }
       Double fused = null;
+      List<ImageScore> own = new ArrayList<>(detectors.size());
       if (rowScores[i] != null) {
-        Double[] own = new Double[rowScores[i].length];
-        for (int k = 0; k < own.length; k++) {
-          own[k] = rowScores[i][k];
-          values[inventoryWidth + scoreSlot[k]] = own[k];
+        for (int k = 0; k < rowScores[i].length; k++) {
+          own.add(rowScores[i][k]);
+          values[inventoryWidth + scoreSlot[k]] = rowScores[i][k].probability();
         }
-        fused = ScoreFusion.fuse(own);
+        fused = ScoreFusion.fuse(fusion, names, own);
       }
       int c = inventoryWidth + scoreColumns;
       values[c++] = fused;
       values[c++] = ScoreFusion.flagged(fused, threshold);
       values[c++] = null; // label: scan() sets it from the path for every row
+      if (own.isEmpty()) {
+        c += AuditSchema.scoringFields().size();
+      } else {
+        values[c++] = own.stream().mapToInt(ImageScore::tiles).max().orElseThrow();
+        values[c++] = own.stream().map(ImageScore::maxTile).filter(java.util.Objects::nonNull)
+            .max(Double::compare).orElse(null);
+        values[c++] = own.stream().mapToInt(ImageScore::tilesLeftOut).max().orElseThrow();
+        values[c++] = own.stream().anyMatch(ImageScore::wholeImage);
+        List<Boolean> ood = own.stream().map(ImageScore::outOfDomain).filter(java.util.Objects::nonNull).toList();
+        values[c++] = ood.isEmpty() ? null : ood.contains(Boolean.TRUE);
+        values[c++] = own.stream().map(ImageScore::tileMap).filter(java.util.Objects::nonNull).findFirst()
+            .orElse(null);
+      }
       values[c] = skipped[i];
       out.add(RowFactory.create(values));
     }
@@ -206,7 +229,7 @@ public final class AuditScan {
   }
 
   /** Scores the pending pictures, files their scores by row, and empties the pending lists. */
-  private static void score(List<BufferedImage> images, List<Integer> imageRows, double[][] rowScores,
+  private static void score(List<BufferedImage> images, List<Integer> imageRows, ImageScore[][] rowScores,
       List<ImageDetector> detectors, List<List<ImageDetector.Scorer>> scorers, HadoopConf conf, Metrics metrics,
       long[] nanos) {
     if (images.isEmpty()) {
@@ -215,12 +238,12 @@ public final class AuditScan {
     if (scorers.isEmpty()) {
       scorers.add(ImageScoring.open(detectors, conf));
     }
-    double[][] scores = ImageScoring.scoreDecoded(images, scorers.get(0), nanos);
+    List<List<ImageScore>> scores = ImageScoring.scoreDecodedImages(images, scorers.get(0), nanos);
     metrics.scored.add(images.size());
     for (int j = 0; j < images.size(); j++) {
-      double[] own = new double[scores.length];
-      for (int k = 0; k < scores.length; k++) {
-        own[k] = scores[k][j];
+      ImageScore[] own = new ImageScore[scores.size()];
+      for (int k = 0; k < own.length; k++) {
+        own[k] = scores.get(k).get(j);
       }
       rowScores[imageRows.get(j)] = own;
     }

@@ -10,7 +10,9 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The audit-scores table of DESIGN.md: the inventory columns, one {@code <detector>_score} per detector, the fused
- * {@code score}, {@code flagged}, {@code models}, {@code label}, and the partition columns {@code run_date} and
+ * {@code score}, {@code flagged}, {@code models}, {@code label}, how each image was scored ({@code tiles},
+ * {@code max_tile_score}, {@code tiles_left_out}, {@code scored_whole}, {@code out_of_domain}, {@code tile_map}),
+ * and the partition columns {@code run_date} and
  * {@code run_id}. {@code dnf_score} and {@code nsnet_score} are always present (null where a detector did not run),
  * so runs with different detector selections read as one table.
  */
@@ -22,6 +24,19 @@ public final class AuditSchema {
   public static final String LABEL = "label";
   public static final String RUN_ID = "run_id";
   public static final String RUN_DATE = "run_date";
+  /** Tiles the image was scored from (NS-Net alone: patches selection chose from); 1 for a whole-image score. */
+  public static final String TILES = "tiles";
+  /** The highest tile probability of the tiled detectors. */
+  public static final String MAX_TILE_SCORE = "max_tile_score";
+  /** Non-specimen (information band, borders) and blank area left out, in tiles. */
+  public static final String TILES_LEFT_OUT = "tiles_left_out";
+  /** True when the image was smaller than one tile at the detectors' scale and scored once at its own size. */
+  public static final String SCORED_WHOLE = "scored_whole";
+  /** True when a detector's domain check put the image outside what it learned; null without a check. */
+  public static final String OUT_OF_DOMAIN = "out_of_domain";
+  /** The tiled detector's tile heat map ({@code detect.ImageScore#tileMap}). */
+  public static final String TILE_MAP = "tile_map";
+
   /** Scan-only column: the image was scored by an earlier run with the same models (never written). */
   public static final String SKIPPED = "skipped";
 
@@ -57,7 +72,18 @@ public final class AuditSchema {
     fields.add(DataTypes.createStructField(MODELS,
         DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), true));
     fields.add(DataTypes.createStructField(LABEL, DataTypes.IntegerType, true));
+    fields.addAll(scoringFields());
     return DataTypes.createStructType(fields);
+  }
+
+  /** How each image was scored: after {@code label}, in this order. */
+  public static List<StructField> scoringFields() {
+    return List.of(DataTypes.createStructField(TILES, DataTypes.IntegerType, true),
+        DataTypes.createStructField(MAX_TILE_SCORE, DataTypes.DoubleType, true),
+        DataTypes.createStructField(TILES_LEFT_OUT, DataTypes.IntegerType, true),
+        DataTypes.createStructField(SCORED_WHOLE, DataTypes.BooleanType, true),
+        DataTypes.createStructField(OUT_OF_DOMAIN, DataTypes.BooleanType, true),
+        DataTypes.createStructField(TILE_MAP, DataTypes.StringType, true));
   }
 
   /** The table as readers see it: the file columns plus {@code run_id} and {@code run_date}. */

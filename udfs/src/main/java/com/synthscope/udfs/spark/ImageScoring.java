@@ -1,6 +1,7 @@
 package com.synthscope.udfs.spark;
 
 import com.synthscope.udfs.detect.ImageDetector;
+import com.synthscope.udfs.detect.ImageScore;
 import com.synthscope.udfs.image.DecodeLimits;
 import com.synthscope.udfs.image.ImageDecoder;
 import com.synthscope.udfs.model.Batches;
@@ -82,6 +83,28 @@ public final class ImageScoring {
       scorers.add(d.open(conf.get(), TaskResources.current(d.engine())));
     }
     return scorers;
+  }
+
+  /**
+   * Scores decoded images with every scorer, with how each score was made: {@code [detector]} lists in image order.
+   *
+   * @param nanos when not null, each detector's time is added to {@code nanos[detector]}
+   */
+  public static List<List<ImageScore>> scoreDecodedImages(List<BufferedImage> images,
+      List<ImageDetector.Scorer> scorers, long[] nanos) {
+    List<List<ImageScore>> out = new ArrayList<>(scorers.size());
+    for (int k = 0; k < scorers.size(); k++) {
+      long t0 = System.nanoTime();
+      List<ImageScore> s = images.isEmpty() ? List.of() : scorers.get(k).scoreImages(images);
+      if (nanos != null) {
+        nanos[k] += System.nanoTime() - t0;
+      }
+      if (s.size() != images.size()) {
+        throw new IllegalStateException("a detector gave " + s.size() + " scores for " + images.size() + " images");
+      }
+      out.add(s);
+    }
+    return out;
   }
 
   /**

@@ -1,6 +1,14 @@
 package com.synthscope.udfs.detect.dnf;
 
+import com.synthscope.udfs.detect.Calibration;
+import com.synthscope.udfs.detect.DetectorContract;
+import com.synthscope.udfs.detect.DetectorInfo;
 import com.synthscope.udfs.detect.ImageDetector;
+import com.synthscope.udfs.detect.ImageScore;
+import com.synthscope.udfs.detect.ScoringOptions;
+import com.synthscope.udfs.detect.TiledImage;
+import com.synthscope.udfs.image.ColorMode;
+import com.synthscope.udfs.image.FloatImage;
 import com.synthscope.udfs.model.EmbeddedModels;
 import com.synthscope.udfs.model.ExecutionSettings;
 import com.synthscope.udfs.model.FetchedModel;
@@ -12,7 +20,9 @@ import com.synthscope.udfs.model.ModelRef;
 import com.synthscope.udfs.model.ModelRegistry;
 import com.synthscope.udfs.model.Tensor;
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.hadoop.conf.Configuration;
 
@@ -20,6 +30,12 @@ import org.apache.hadoop.conf.Configuration;
  * The DNF detector (METHODS.md section 1): the diffusion backbone's noise feature of each picture, then the
  * classifier's logit, as p(generated) = sigmoid(logit). The classifier artifact names the feature it was trained
  * on (kind, size, mode, post-processing, backbone id); the backbone given must be that one.
+ *
+ * <p>Whole images are scored by the classifier's {@link DetectorContract}: with a {@code tiles} contract each image
+ * is resampled to the contract's scale and covered by tiles ({@link TiledImage}), the noise feature is computed per
+ * tile, tiles go through the models in batches of {@value #TILES_PER_BATCH}, and the image logit is the
+ * aggregate of its tiles' logits ({@link ScoringOptions#aggregation()}). A classifier without a contract is scored
+ * as before contracts existed: the whole image resized to the feature's size.
  */
 public final class DnfDetector implements ImageDetector {
 
@@ -28,6 +44,10 @@ public final class DnfDetector implements ImageDetector {
   private final ModelRef classifier;
   private final ModelRef backbone;
   private final int batchSize;
+  private final ScoringOptions options;
+
+  /** Tiles per model batch (32 px tiles: a few MB of activations). */
+  public static final int TILES_PER_BATCH = 64;
 
   /**
    * @param classifier a {@value DnfFeature#CLASSIFIER_KIND} artifact
@@ -35,6 +55,11 @@ public final class DnfDetector implements ImageDetector {
    *     trained on pixels; may then be null)
    */
   public DnfDetector(ModelRef classifier, ModelRef backbone, int batchSize) {
+    this(classifier, backbone, batchSize, ScoringOptions.DEFAULTS);
+  }
+
+  public DnfDetector(ModelRef classifier, ModelRef backbone, int batchSize, ScoringOptions options) {
+    this.options = Objects.requireNonNull(options, "options");
     this.classifier = Objects.requireNonNull(classifier, "classifier");
     this.backbone = backbone;
     if (batchSize < 1) {
@@ -76,15 +101,31 @@ public final class DnfDetector implements ImageDetector {
   }
 
   @Override
+  public ImageDetector with(ScoringOptions o) {
+    return new DnfDetector(classifier, backbone, batchSize, o);
+  }
+
+  public ScoringOptions options() {
+    return options;
+  }
+
+  @Override
   public String preflight(Configuration hadoopConf) {
+    return describe(hadoopConf).models();
+  }
+
+  @Override
+  public DetectorInfo describe(Configuration hadoopConf) {
     FetchedModel c = ModelPreflight.check(classifier, hadoopConf, null);
     DnfFeature feature = feature(c);
+    DetectorContract contract = contract(c, feature);
+    Calibration calibration = calibration(c.manifest().preprocessing(), classifier.displayName());
     if (!feature.isDnf()) {
-      return c.modelId();
+      return new DetectorInfo(c.modelId(), contract, calibration, false);
     }
     FetchedModel b = ModelPreflight.check(requireBackbone(), hadoopConf, List.of(feature.sampleShape(), new long[0]));
     checkPair(feature, b);
-    return c.modelId() + "+" + b.modelId();
+    return new DetectorInfo(c.modelId() + "+" + b.modelId(), contract, calibration, false);
   }
 
   @Override
@@ -96,10 +137,15 @@ public final class DnfDetector implements ImageDetector {
       b = ModelRegistry.get().model(requireBackbone(), hadoopConf, settings);
       checkPair(feature, b.fetched());
     }
-    return scorer(new DnfFeaturizer(feature, b), c);
+    DetectorContract contract = contract(c.fetched(), feature);
+    DnfFeaturizer featurizer = new DnfFeaturizer(feature, b);
+    if (!c.fetched().manifest().preprocessing().containsKey(DetectorContract.KEY)) {
+      return scorer(featurizer, c);
+    }
+    return new TiledScorer(featurizer, c, contract, options);
   }
 
-  /** Classifier logits to probabilities over a featurizer. */
+  /** Classifier logits to probabilities over a featurizer: whole images resized to the feature's size. */
   static Scorer scorer(DnfFeaturizer featurizer, LoadedModel classifier) {
     return images -> {
       List<float[]> features = featurizer.features(images);
@@ -111,6 +157,104 @@ public final class DnfDetector implements ImageDetector {
       }
       return p;
     };
+  }
+
+  /** Whole images by their tiles. */
+  static final class TiledScorer implements Scorer {
+    private final DnfFeaturizer featurizer;
+    private final LoadedModel classifier;
+    private final DetectorContract contract;
+    private final ScoringOptions options;
+
+    TiledScorer(DnfFeaturizer featurizer, LoadedModel classifier, DetectorContract contract, ScoringOptions options) {
+      this.featurizer = featurizer;
+      this.classifier = classifier;
+      this.contract = options.apply(contract);
+      this.options = options;
+    }
+
+    @Override
+    public double[] score(List<java.awt.image.BufferedImage> images) {
+      return scoreImages(images).stream().mapToDouble(ImageScore::probability).toArray();
+    }
+
+    @Override
+    public List<ImageScore> scoreImages(List<java.awt.image.BufferedImage> images) {
+      List<TiledImage> tiled = new ArrayList<>(images.size());
+      List<FloatImage> tiles = new ArrayList<>();
+      for (java.awt.image.BufferedImage img : images) {
+        TiledImage t = TiledImage.of(img, contract, options.maxTiles());
+        tiled.add(t);
+        tiles.addAll(t.tiles());
+      }
+      double[] logits = logits(tiles);
+      List<ImageScore> out = new ArrayList<>(images.size());
+      int at = 0;
+      for (TiledImage t : tiled) {
+        int n = t.tileCount();
+        double[] own = java.util.Arrays.copyOfRange(logits, at, at + n);
+        at += n;
+        double logit = options.aggregation().aggregate(own);
+        double max = java.util.Arrays.stream(own).max().orElseThrow();
+        List<int[]> boxes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          int[] b = t.boxes().get(i);
+          boxes.add(new int[] {b[0], b[1], b[2], b[3], (int) Math.round(1000 * sigmoid(own[i]))});
+        }
+        out.add(new ImageScore(sigmoid(logit), logit, n, sigmoid(max), t.leftOut(), t.wholeImage(), null, null,
+            boxes, own));
+      }
+      return out;
+    }
+
+    /** Tile logits, the tiles through the models in batches of {@value #TILES_PER_BATCH}. */
+    double[] logits(List<FloatImage> tiles) {
+      double[] out = new double[tiles.size()];
+      for (int from = 0; from < tiles.size(); from += TILES_PER_BATCH) {
+        List<FloatImage> chunk = tiles.subList(from, Math.min(tiles.size(), from + TILES_PER_BATCH));
+        List<float[]> features = featurizer.featuresOfTiles(chunk);
+        float[] l = classifier.predict(List.of(Tensor.stack(features, featurizer.feature().sampleShape()))).get(0)
+            .data();
+        for (int i = 0; i < chunk.size(); i++) {
+          out[from + i] = l[i];
+        }
+      }
+      return out;
+    }
+  }
+
+  static double sigmoid(double x) {
+    return 1 / (1 + Math.exp(-x));
+  }
+
+  private DetectorContract contract(FetchedModel c, DnfFeature feature) {
+    DetectorContract contract;
+    try {
+      contract = options.apply(DetectorContract.of(c.manifest(),
+          DetectorContract.whole(feature.size(), feature.channels() == 1 ? ColorMode.GREY : ColorMode.RGB)));
+    } catch (RuntimeException e) {
+      throw new ModelException(classifier.displayName(), "its input contract is malformed: " + e.getMessage(),
+          "fix preprocessing.contract in the manifest (kind tiles|whole, size, scale, colour grey|rgb)", e);
+    }
+    if (contract.colour().channels() != feature.channels()) {
+      throw new ModelException(classifier.displayName(), "its contract says " + contract.describe() + " but its"
+          + " feature has " + feature.channels() + " channels", "fix preprocessing.contract in the manifest");
+    }
+    return contract;
+  }
+
+  /** The calibration a manifest's preprocessing carries, or null. */
+  public static Calibration calibration(Map<String, Object> preprocessing, String model) {
+    Object o = preprocessing.get(Calibration.KEY);
+    if (o == null) {
+      return null;
+    }
+    try {
+      return Calibration.fromMap((Map<?, ?>) o);
+    } catch (RuntimeException e) {
+      throw new ModelException(model, "its calibration is malformed: " + e.getMessage(),
+          "recalibrate it with 'synthscope calibrate'", e);
+    }
   }
 
   private ModelRef requireBackbone() {

@@ -45,14 +45,40 @@ public final class DnfFeaturizer {
 
   /** The features of a batch, one flat {@code [channels, size, size]} array per picture. */
   public List<float[]> features(List<BufferedImage> images) {
-    int per = feature.channels() * feature.size() * feature.size();
-    float[] x = new float[images.size() * per];
-    for (int i = 0; i < images.size(); i++) {
-      System.arraycopy(input(images.get(i), feature.channels(), feature.size()), 0, x, i * per, per);
+    List<float[]> inputs = new ArrayList<>(images.size());
+    for (BufferedImage image : images) {
+      inputs.add(input(image, feature.channels(), feature.size()));
     }
-    float[] f = feature.isDnf() ? extractor.extract(backbone, x, images.size()) : x;
-    List<float[]> out = new ArrayList<>(images.size());
-    for (int i = 0; i < images.size(); i++) {
+    return featuresOfInputs(inputs);
+  }
+
+  /**
+   * The features of tiles already in the feature's channels with values in [0, 1] (a {@code TiledImage}'s tiles):
+   * resized (bicubic) to the feature's size when they are not that size, scaled to [-1, 1].
+   */
+  public List<float[]> featuresOfTiles(List<FloatImage> tiles) {
+    List<float[]> inputs = new ArrayList<>(tiles.size());
+    for (FloatImage t : tiles) {
+      if (t.channels() != feature.channels()) {
+        throw new IllegalArgumentException("tile has " + t.channels() + " channels, the feature takes "
+            + feature.channels());
+      }
+      FloatImage sized = t.height() == feature.size() && t.width() == feature.size() ? t
+          : Resampler.resize(t, feature.size(), feature.size(), ResizeFilter.BICUBIC);
+      inputs.add(ImageTensors.toSignedUnit(sized).data());
+    }
+    return featuresOfInputs(inputs);
+  }
+
+  private List<float[]> featuresOfInputs(List<float[]> inputs) {
+    int per = feature.channels() * feature.size() * feature.size();
+    float[] x = new float[inputs.size() * per];
+    for (int i = 0; i < inputs.size(); i++) {
+      System.arraycopy(inputs.get(i), 0, x, i * per, per);
+    }
+    float[] f = feature.isDnf() ? extractor.extract(backbone, x, inputs.size()) : x;
+    List<float[]> out = new ArrayList<>(inputs.size());
+    for (int i = 0; i < inputs.size(); i++) {
       float[] one = new float[per];
       System.arraycopy(f, i * per, one, 0, per);
       out.add(one);

@@ -1,6 +1,18 @@
 package com.synthscope.udfs.detect.nsnet;
 
+import com.synthscope.udfs.detect.Calibration;
+import com.synthscope.udfs.detect.DetectorContract;
+import com.synthscope.udfs.detect.DetectorInfo;
+import com.synthscope.udfs.detect.DomainCheck;
 import com.synthscope.udfs.detect.ImageDetector;
+import com.synthscope.udfs.detect.ImageScore;
+import com.synthscope.udfs.detect.ScoringOptions;
+import com.synthscope.udfs.detect.TiledImage;
+import com.synthscope.udfs.detect.dnf.DnfDetector;
+import com.synthscope.udfs.image.ColorMode;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Map;
 import com.synthscope.udfs.model.EmbeddedModels;
 import com.synthscope.udfs.model.ExecutionSettings;
 import com.synthscope.udfs.model.FetchedModel;
@@ -19,6 +31,11 @@ import org.apache.hadoop.conf.Configuration;
  * The NS-Net detector (METHODS.md section 2): patch-selection canvas, frozen encoder, then the head (standardise,
  * null-space projection, MLP, classifier) as p(generated) = sigmoid(logit). The head artifact records the encoder
  * it was trained on; the encoder given must be that one.
+ *
+ * <p>With a {@code tiles} contract in the head's manifest, patch selection runs on the image's specimen region
+ * resampled to the contract's scale ({@link TiledImage#specimen()}; information band, borders and blank patches left
+ * out), one canvas per image. With a domain summary ({@link DomainCheck}) each score says whether the encoder's
+ * features lie far from the calibration images'.
  */
 public final class NsNetDetector implements ImageDetector {
 
@@ -30,8 +47,14 @@ public final class NsNetDetector implements ImageDetector {
   private final ModelRef encoder;
   private final ModelRef head;
   private final int batchSize;
+  private final ScoringOptions options;
 
   public NsNetDetector(ModelRef encoder, ModelRef head, int batchSize) {
+    this(encoder, head, batchSize, ScoringOptions.DEFAULTS);
+  }
+
+  public NsNetDetector(ModelRef encoder, ModelRef head, int batchSize, ScoringOptions options) {
+    this.options = java.util.Objects.requireNonNull(options, "options");
     this.encoder = Objects.requireNonNull(encoder, "encoder");
     this.head = Objects.requireNonNull(head, "head");
     if (batchSize < 1) {
@@ -73,11 +96,24 @@ public final class NsNetDetector implements ImageDetector {
   }
 
   @Override
+  public ImageDetector with(ScoringOptions o) {
+    return new NsNetDetector(encoder, head, batchSize, o);
+  }
+
+  @Override
   public String preflight(Configuration hadoopConf) {
+    return describe(hadoopConf).models();
+  }
+
+  @Override
+  public DetectorInfo describe(Configuration hadoopConf) {
     FetchedModel e = ModelPreflight.check(encoder, hadoopConf, null);
     FetchedModel h = ModelPreflight.check(head, hadoopConf, null);
     checkPair(e, h);
-    return h.modelId() + "+" + e.modelId();
+    DetectorContract contract = contract(h);
+    DomainCheck domain = domain(h);
+    return new DetectorInfo(h.modelId() + "+" + e.modelId(), contract,
+        DnfDetector.calibration(h.manifest().preprocessing(), head.displayName()), domain != null);
   }
 
   @Override
@@ -87,6 +123,11 @@ public final class NsNetDetector implements ImageDetector {
     checkPair(e.fetched(), h.fetched());
     NsNetEncoder enc = new NsNetEncoder(e);
     int d = enc.dimension();
+    DetectorContract contract = contract(h.fetched());
+    DomainCheck domain = domain(h.fetched());
+    if (contract != null) {
+      return new SpecimenScorer(enc, h, options.apply(contract), domain, options.maxTiles());
+    }
     return images -> {
       List<float[]> f = NsNetFeatureSource.features(enc, images, false);
       float[] logits = h.predict(List.of(Tensor.stack(f, d))).get(0).data();
@@ -96,6 +137,86 @@ public final class NsNetDetector implements ImageDetector {
       }
       return p;
     };
+  }
+
+  /** One canvas per image from its specimen region at the contract's scale. */
+  public static final class SpecimenScorer implements Scorer {
+    private final NsNetEncoder encoder;
+    private final LoadedModel head;
+    private final DetectorContract contract;
+    private final DomainCheck domain;
+    private final int maxTiles;
+    private final PatchSelection patches = new PatchSelection();
+
+    SpecimenScorer(NsNetEncoder encoder, LoadedModel head, DetectorContract contract, DomainCheck domain,
+        int maxTiles) {
+      this.encoder = encoder;
+      this.head = head;
+      this.contract = contract;
+      this.domain = domain;
+      this.maxTiles = maxTiles;
+    }
+
+    @Override
+    public double[] score(List<BufferedImage> images) {
+      return scoreImages(images).stream().mapToDouble(ImageScore::probability).toArray();
+    }
+
+    @Override
+    public List<ImageScore> scoreImages(List<BufferedImage> images) {
+      return scoreWithFeatures(images, null);
+    }
+
+    /** Scores, and adds each image's encoder features to {@code features} when not null (calibration). */
+    public List<ImageScore> scoreWithFeatures(List<BufferedImage> images, List<float[]> features) {
+      List<float[]> canvases = new ArrayList<>(images.size());
+      List<TiledImage> tiled = new ArrayList<>(images.size());
+      int[] patchCounts = new int[images.size()];
+      for (int i = 0; i < images.size(); i++) {
+        TiledImage t = TiledImage.of(images.get(i), contract, maxTiles);
+        tiled.add(t);
+        PatchSelection.SpecimenCanvas c = patches.specimenCanvas(t.specimen());
+        patchCounts[i] = c.patches();
+        canvases.add(encoder.normalise(c.canvas()));
+      }
+      List<float[]> f = encoder.run(canvases);
+      if (features != null) {
+        features.addAll(f);
+      }
+      float[] logits = head.predict(List.of(Tensor.stack(f, encoder.dimension()))).get(0).data();
+      List<ImageScore> out = new ArrayList<>(images.size());
+      for (int i = 0; i < images.size(); i++) {
+        Double distance = domain == null ? null : domain.distance(f.get(i));
+        Boolean outside = domain == null ? null : domain.outside(distance);
+        TiledImage t = tiled.get(i);
+        out.add(new ImageScore(1 / (1 + Math.exp(-logits[i])), logits[i], patchCounts[i], null, t.leftOut(),
+            t.wholeImage(), distance, outside, List.of(), null));
+      }
+      return out;
+    }
+  }
+
+  private DetectorContract contract(FetchedModel h) {
+    try {
+      return h.manifest().preprocessing().containsKey(DetectorContract.KEY)
+          ? options.apply(DetectorContract.of(h.manifest(), null)) : null;
+    } catch (RuntimeException ex) {
+      throw new ModelException(head.displayName(), "its input contract is malformed: " + ex.getMessage(),
+          "fix preprocessing.contract in the manifest (kind tiles|whole, size, scale, colour grey|rgb)", ex);
+    }
+  }
+
+  private DomainCheck domain(FetchedModel h) {
+    Object o = h.manifest().preprocessing().get(DomainCheck.KEY);
+    if (o == null) {
+      return null;
+    }
+    try {
+      return DomainCheck.fromMap((Map<?, ?>) o);
+    } catch (RuntimeException ex) {
+      throw new ModelException(head.displayName(), "its domain summary is malformed: " + ex.getMessage(),
+          "recalibrate it with 'synthscope calibrate'", ex);
+    }
   }
 
   private void checkPair(FetchedModel e, FetchedModel h) {

@@ -78,7 +78,69 @@ public final class PatchSelection {
 
   /** The inference canvas: fixed order. */
   public FloatImage canvas(FloatImage image) {
-    List<List<Scored>> hl = select(score(image));
+    return canvasOf(image, select(score(image)));
+  }
+
+  /**
+   * The inference canvas of a specimen region at the detector's scale (METHODS.md section 4): patches on a grid
+   * whose last row and column are aligned to the image's edges (no zero padding where the image holds a whole
+   * patch), and blank patches (grey standard deviation below 2/255: empty or saturated areas, which are no
+   * specimen) left out unless nothing else is left.
+   *
+   * @return the canvas and the number of patches selection chose from
+   */
+  public SpecimenCanvas specimenCanvas(FloatImage image) {
+    List<Scored> all = new ArrayList<>();
+    List<Scored> kept = new ArrayList<>();
+    for (int top : edgeAligned(image.height())) {
+      for (int left : edgeAligned(image.width())) {
+        float[] g = greyBlock(image, top, left);
+        Scored sc = new Scored(top, left, entropy(g));
+        all.add(sc);
+        if (std(g, Math.min(PATCH, image.height() - top), Math.min(PATCH, image.width() - left)) >= 2f / 255) {
+          kept.add(sc);
+        }
+      }
+    }
+    List<Scored> pool = kept.isEmpty() ? all : kept;
+    return new SpecimenCanvas(canvasOf(image, select(pool)), pool.size());
+  }
+
+  /** A canvas and how many patches it was selected from. */
+  public record SpecimenCanvas(FloatImage canvas, int patches) {}
+
+  private static int[] edgeAligned(int n) {
+    if (n <= PATCH) {
+      return new int[] {0};
+    }
+    int full = n / PATCH;
+    boolean edge = n % PATCH != 0;
+    int[] p = new int[full + (edge ? 1 : 0)];
+    for (int i = 0; i < full; i++) {
+      p[i] = i * PATCH;
+    }
+    if (edge) {
+      p[full] = n - PATCH;
+    }
+    return p;
+  }
+
+  private static float std(float[] g, int h, int w) {
+    double s = 0;
+    double s2 = 0;
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        float v = g[y * PATCH + x];
+        s += v;
+        s2 += v * v;
+      }
+    }
+    int n = h * w;
+    double m = s / n;
+    return (float) Math.sqrt(Math.max(0, s2 / n - m * m));
+  }
+
+  private FloatImage canvasOf(FloatImage image, List<List<Scored>> hl) {
     List<Scored> order = new ArrayList<>();
     int i = 0;
     while (i < hl.get(0).size() || i < hl.get(1).size()) {

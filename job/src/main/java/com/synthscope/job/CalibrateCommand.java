@@ -1,0 +1,388 @@
+package com.synthscope.job;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.synthscope.udfs.detect.Calibration;
+import com.synthscope.udfs.detect.DetectorInfo;
+import com.synthscope.udfs.detect.DomainCheck;
+import com.synthscope.udfs.detect.ImageDetector;
+import com.synthscope.udfs.detect.ImageScore;
+import com.synthscope.udfs.detect.LogisticFusion;
+import com.synthscope.udfs.detect.ScoringOptions;
+import com.synthscope.udfs.detect.nsnet.NsNetDetector;
+import com.synthscope.udfs.image.DecodeLimits;
+import com.synthscope.udfs.image.DecodeResult;
+import com.synthscope.udfs.image.ImageDecoder;
+import com.synthscope.udfs.model.ExecutionSettings;
+import com.synthscope.udfs.model.ModelFetcher;
+import com.synthscope.udfs.model.ModelManifest;
+import com.synthscope.udfs.model.ModelPreflight;
+import com.synthscope.udfs.model.ModelRef;
+import com.synthscope.udfs.spark.HadoopConf;
+import com.synthscope.udfs.spark.LabelledImages;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code synthscope calibrate}: fits each detector's operating point on held-out images (the threshold for a
+ * target false-positive rate on the real ones, METHODS.md section 4), NS-Net's domain summary, and the logistic
+ * fusion of the detectors' logits; writes calibrated copies of the classifier/head artifacts and
+ * {@code synthscope-fusion.json}. With {@code --evaluate} it writes nothing and reports, per generator, the rates
+ * the stored operating points give on the data (the test split).
+ *
+ * <p>Images are scored on the driver through the detectors' own scorers (the same whole-image path the audit's
+ * executors run); held-out sets are hundreds of images.
+ */
+@Command(name = "calibrate", mixinStandardHelpOptions = true,
+    description = {"Fit the detectors' thresholds for a target false-positive rate on held-out real images, the",
+        "domain summary and the fused score, and write calibrated artifacts; or (--evaluate) report the",
+        "operating points' rates on a labelled set. Last line: one JSON object."})
+public final class CalibrateCommand extends JobCommand {
+
+  @Option(names = "--data", required = true, paramLabel = "URI", description = "Labelled images: folders [<split>/]<generator>/{0_real,1_fake}/ or Parquet (as for eval).")
+  String data;
+
+  @Option(names = "--split", paramLabel = "NAME", description = "Only rows of this split (rows without a split are always used).")
+  String split;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Local folder for the calibrated artifacts (dnf-classifier/, nsnet-head/) and synthscope-fusion.json; required unless --evaluate.")
+  Path outDir;
+
+  @Option(names = "--evaluate", description = "Write nothing: report the stored operating points' rates per generator.")
+  boolean evaluate;
+
+  @Option(names = "--detectors", split = ",", defaultValue = "dnf,nsnet", paramLabel = "NAME[,NAME]", description = "Detectors (default: ${DEFAULT-VALUE}).")
+  List<String> detectorNames;
+
+  @Option(names = "--model", paramLabel = "DETECTOR.ROLE=URI", description = "A detector's model artifact instead of the embedded one, as for audit (repeatable).")
+  Map<String, String> models = new LinkedHashMap<>();
+
+  @Option(names = "--target-fpr", defaultValue = "0.01", paramLabel = "R", description = "False-positive rate the thresholds are fitted to (default: ${DEFAULT-VALUE}).")
+  double targetFpr;
+
+  @Option(names = "--fusion", paramLabel = "URI", description = "With --evaluate: the fusion to evaluate (default: the embedded one when it fits the models).")
+  String fusion;
+
+  @Option(names = "--scale", paramLabel = "F", description = "Pixel scale instead of the contracts'.")
+  Double scale;
+
+  @Option(names = "--max-tiles", defaultValue = "64", paramLabel = "N", description = "Tiles per image at most (default: ${DEFAULT-VALUE}).")
+  int maxTiles;
+
+  @Option(names = "--aggregate", defaultValue = "mean-logit", paramLabel = "RULE", description = "mean-logit, max or top-quarter-mean (default: ${DEFAULT-VALUE}).")
+  String aggregate;
+
+  @Option(names = "--dump", paramLabel = "FILE", description = "Also write every image's scores as CSV (id, generator, label, detector, p, logit, tiles, tile probabilities).")
+  Path dump;
+
+  private List<ImageDetector> detectors;
+
+  @Override
+  protected void validate() {
+    if (!evaluate && outDir == null) {
+      throw new ConfigurationException("--out is required unless --evaluate");
+    }
+    if (!(targetFpr >= 0 && targetFpr < 1)) {
+      throw new ConfigurationException("--target-fpr must lie in [0, 1)");
+    }
+    detectors = AuditCommand.withOptions(AuditCommand.detectors(DetectorCatalog.builtin(), detectorNames, models),
+        AuditCommand.scoringOptions(scale, maxTiles, aggregate));
+  }
+
+  /** One held-out image's scores. */
+  record Scored(String id, String generator, int label, List<ImageScore> scores) {}
+
+  @Override
+  protected int run(SparkSession session) throws Exception {
+    var conf = HadoopConf.of(session).get();
+    Map<String, DetectorInfo> infos = new LinkedHashMap<>();
+    for (ImageDetector d : detectors) {
+      infos.put(d.name(), d.describe(conf));
+      out().printf("%-6s %s%n", d.name(), infos.get(d.name()).models());
+    }
+    var rows = LabelledImages.read(session, data);
+    if (split != null) {
+      rows = rows.filter(col("split").isNull().or(col("split").equalTo(split)));
+    }
+    List<Row> collected = rows.filter(col("label").isNotNull()).select("id", LabelledImages.CONTENT, "label",
+        "generator").orderBy("id").collectAsList();
+    long t0 = System.nanoTime();
+    List<float[]> features = new ArrayList<>();
+    List<Scored> scored = score(collected, conf, features);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    out().printf("scored %d images (%d real) in %.1f s%n", scored.size(),
+        scored.stream().filter(s -> s.label() == 0).count(), seconds);
+    if (scored.stream().noneMatch(s -> s.label() == 0)) {
+      throw new ConfigurationException(data + " has no decodable real images (0_real): nothing to calibrate on");
+    }
+    if (dump != null) {
+      writeDump(scored);
+    }
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("command", "calibrate");
+    json.put("data", data);
+    if (evaluate) {
+      json.put("evaluation", evaluateStored(session, scored, infos));
+    } else {
+      json.put("calibrated", calibrate(scored, infos, features, conf));
+    }
+    json.put("images_per_second", Math.round(scored.size() / seconds * 100) / 100.0);
+    printJson(json);
+    return SynthScopeCli.EXIT_OK;
+  }
+
+  private List<Scored> score(List<Row> rows, org.apache.hadoop.conf.Configuration conf, List<float[]> features) {
+    ImageDecoder decoder = new ImageDecoder(DecodeLimits.defaults());
+    List<ImageDetector.Scorer> scorers = new ArrayList<>();
+    for (ImageDetector d : detectors) {
+      scorers.add(d.open(conf, ExecutionSettings.cpu(Math.max(1, Runtime.getRuntime().availableProcessors()))));
+    }
+    List<Scored> out = new ArrayList<>();
+    int batch = 8;
+    for (int from = 0; from < rows.size(); from += batch) {
+      List<Row> chunk = rows.subList(from, Math.min(rows.size(), from + batch));
+      List<BufferedImage> images = new ArrayList<>();
+      List<Row> kept = new ArrayList<>();
+      for (Row r : chunk) {
+        if (decoder.decode((byte[]) r.get(1)) instanceof DecodeResult.Decoded d) {
+          images.add(d.image());
+          kept.add(r);
+        }
+      }
+      if (images.isEmpty()) {
+        continue;
+      }
+      List<List<ImageScore>> per = new ArrayList<>();
+      for (ImageDetector.Scorer s : scorers) {
+        per.add(s instanceof NsNetDetector.SpecimenScorer ns ? ns.scoreWithFeatures(images, features)
+            : s.scoreImages(images));
+      }
+      for (int i = 0; i < images.size(); i++) {
+        List<ImageScore> own = new ArrayList<>();
+        for (List<ImageScore> p : per) {
+          own.add(p.get(i));
+        }
+        Row r = kept.get(i);
+        out.add(new Scored(r.getString(0), r.getString(3), r.getInt(2), own));
+      }
+    }
+    return out;
+  }
+
+  private Map<String, Object> calibrate(List<Scored> scored, Map<String, DetectorInfo> infos, List<float[]> features,
+      org.apache.hadoop.conf.Configuration conf) throws IOException {
+    Files.createDirectories(outDir);
+    Map<String, Object> json = new LinkedHashMap<>();
+    Map<String, String> newIds = new LinkedHashMap<>();
+    int[] labels = scored.stream().mapToInt(Scored::label).toArray();
+    double[][] logits = new double[detectors.size()][];
+    for (int k = 0; k < detectors.size(); k++) {
+      ImageDetector d = detectors.get(k);
+      int kk = k;
+      double[] p = scored.stream().mapToDouble(s -> s.scores().get(kk).probability()).toArray();
+      logits[k] = scored.stream().mapToDouble(s -> s.scores().get(kk).logit()).toArray();
+      Calibration c = Calibration.fit(targetFpr, select(p, labels, 0), select(p, labels, 1), provenance());
+      Map<String, Object> extra = new LinkedHashMap<>();
+      extra.put(Calibration.KEY, c.toMap());
+      if (d.name().equals("nsnet") && !features.isEmpty()) {
+        extra.put(DomainCheck.KEY, DomainCheck.fit(features).toMap());
+      }
+      String role = d.name().equals("dnf") ? "classifier" : "head";
+      ModelRef ref = d.name().equals("dnf") ? (models.containsKey("dnf.classifier") ? ModelOptions.ref(
+          "--model dnf.classifier", models.get("dnf.classifier"), com.synthscope.udfs.model.ModelFormat.DJL_PARAMS)
+          : com.synthscope.udfs.model.EmbeddedModels.dnfClassifier())
+          : (models.containsKey("nsnet.head") ? ModelOptions.ref("--model nsnet.head", models.get("nsnet.head"),
+              com.synthscope.udfs.model.ModelFormat.DJL_PARAMS)
+              : com.synthscope.udfs.model.EmbeddedModels.nsnetHead());
+      Path folder = outDir.resolve(d.name().equals("dnf") ? "dnf-classifier" : "nsnet-head");
+      String id = writeCalibrated(ModelPreflight.check(ref, conf, null), folder, extra);
+      String old = infos.get(d.name()).models();
+      String rest = old.contains("+") ? old.substring(old.indexOf('+')) : "";
+      newIds.put(d.name(), id + rest);
+      out().printf("%-6s %s: %s -> %s%n", d.name(), role, c.describe(), folder);
+      Map<String, Object> one = new LinkedHashMap<>(c.toMap());
+      one.put("artifact", folder.toString());
+      one.put("models", id + rest);
+      json.put(d.name(), one);
+    }
+    if (detectors.size() > 1) {
+      LogisticFusion f = LogisticFusion.fit(detectors.stream().map(ImageDetector::name).toList(), logits, labels,
+          newIds, targetFpr, provenance());
+      Path file = outDir.resolve(LogisticFusion.FILE_NAME);
+      Files.writeString(file, f.toJson(), StandardCharsets.UTF_8);
+      out().printf("fused  %s: %s -> %s%n", f.describe(), f.calibration().describe(), file);
+      Map<String, Object> one = new LinkedHashMap<>(f.calibration().toMap());
+      one.put("rule", f.describe());
+      json.put("fused", one);
+    }
+    return json;
+  }
+
+  /** Copies a fetched artifact into {@code folder} with {@code extra} merged into its preprocessing. */
+  static String writeCalibrated(com.synthscope.udfs.model.FetchedModel m, Path folder, Map<String, Object> extra)
+      throws IOException {
+    Files.createDirectories(folder);
+    for (String file : m.manifest().files().keySet()) {
+      Path dst = folder.resolve(file);
+      Files.createDirectories(dst.getParent());
+      Files.copy(m.folder().resolve(file), dst, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    ModelManifest x = m.manifest();
+    Map<String, Object> pre = new LinkedHashMap<>(x.preprocessing());
+    pre.putAll(extra);
+    ModelManifest n = new ModelManifest(x.schema(), x.id(), x.version(), x.kind(), x.engine(), x.format(), x.entry(),
+        x.block(), x.arguments(), x.inputs(), x.outputs(), pre, x.files(), x.recipe(), x.metrics());
+    String json = n.toJson();
+    ModelManifest.parse(json, x.id());
+    Path file = folder.resolve(ModelManifest.FILE_NAME);
+    Files.writeString(file, json + "\n", StandardCharsets.UTF_8);
+    return x.id() + "@" + ModelFetcher.sha256(file);
+  }
+
+  private Map<String, Object> evaluateStored(SparkSession session, List<Scored> scored,
+      Map<String, DetectorInfo> infos) throws IOException {
+    LogisticFusion f = null;
+    if (detectors.size() > 1) {
+      String json = fusion == null ? resource() : Files.readString(Path.of(fusion), StandardCharsets.UTF_8);
+      if (json != null) {
+        LogisticFusion candidate = LogisticFusion.fromJson(json);
+        Map<String, String> ids = new LinkedHashMap<>();
+        infos.forEach((k, v) -> ids.put(k, v.models()));
+        f = candidate.fits(ids) ? candidate : null;
+      }
+    }
+    Map<String, Object> json = new LinkedHashMap<>();
+    List<String> names = detectors.stream().map(ImageDetector::name).toList();
+    List<String> columns = new ArrayList<>(names);
+    columns.add("fused");
+    TreeSet<String> generators = new TreeSet<>();
+    scored.forEach(s -> generators.add(s.generator()));
+    out().printf("%-8s %-28s %6s %6s %8s %8s %8s %9s%n", "score", "subset", "real", "fake", "FPR", "TPR", "AUC",
+        "threshold");
+    for (String c : columns) {
+      double threshold;
+      double[] p;
+      if (c.equals("fused")) {
+        LogisticFusion ff = f;
+        if (ff == null) {
+          continue;
+        }
+        threshold = ff.calibration().threshold();
+        p = scored.stream().mapToDouble(s -> {
+          Map<String, Double> l = new LinkedHashMap<>();
+          for (int k = 0; k < names.size(); k++) {
+            l.put(names.get(k), s.scores().get(k).logit());
+          }
+          return ff.fuse(l);
+        }).toArray();
+      } else {
+        int k = names.indexOf(c);
+        Calibration cal = infos.get(c).calibration();
+        threshold = cal == null ? 0.5 : cal.threshold();
+        p = scored.stream().mapToDouble(s -> s.scores().get(k).probability()).toArray();
+      }
+      Map<String, Object> perColumn = new LinkedHashMap<>();
+      List<String> subsets = new ArrayList<>(generators);
+      subsets.add("all");
+      for (String g : subsets) {
+        List<Integer> idx = new ArrayList<>();
+        for (int i = 0; i < scored.size(); i++) {
+          if (g.equals("all") || scored.get(i).generator().equals(g)) {
+            idx.add(i);
+          }
+        }
+        double[] sp = idx.stream().mapToDouble(i -> p[i]).toArray();
+        int[] sl = idx.stream().mapToInt(i -> scored.get(i).label()).toArray();
+        double fpr = Calibration.rate(select(sp, sl, 0), threshold);
+        double tpr = Calibration.rate(select(sp, sl, 1), threshold);
+        double auc = auc(sp, sl);
+        int real = select(sp, sl, 0).length;
+        int fake = sp.length - real;
+        out().printf(Locale.ROOT, "%-8s %-28s %6d %6d %8.4f %8.4f %8.4f %9.4f%n", c, g, real, fake, fpr, tpr, auc,
+            threshold);
+        Map<String, Object> one = new LinkedHashMap<>();
+        one.put("real", real);
+        one.put("fake", fake);
+        one.put("fpr", nan(fpr));
+        one.put("tpr", nan(tpr));
+        one.put("auc", nan(auc));
+        one.put("threshold", threshold);
+        perColumn.put(g, one);
+      }
+      json.put(c, perColumn);
+    }
+    return json;
+  }
+
+  private void writeDump(List<Scored> scored) throws IOException {
+    StringBuilder b = new StringBuilder("id,generator,label,detector,p,logit,tiles,tile_logits\n");
+    for (Scored s : scored) {
+      for (int k = 0; k < detectors.size(); k++) {
+        ImageScore x = s.scores().get(k);
+        b.append(s.id().replace(',', '_')).append(',').append(s.generator()).append(',').append(s.label()).append(',')
+            .append(detectors.get(k).name()).append(',').append(x.probability()).append(',').append(x.logit())
+            .append(',').append(x.tiles()).append(',');
+        for (double t : x.tileLogits()) {
+          b.append(String.format(Locale.ROOT, "%.4f ", t));
+        }
+        b.append('\n');
+      }
+    }
+    Files.writeString(dump, b.toString(), StandardCharsets.UTF_8);
+  }
+
+  /** The data and the scoring options the operating points hold for. */
+  private String provenance() {
+    return data + (split == null ? "" : " (" + split + ")") + "; " + aggregate + ", at most " + maxTiles + " tiles"
+        + (scale == null ? "" : ", scale " + scale);
+  }
+
+  private static String resource() throws IOException {
+    try (var in = CalibrateCommand.class.getResourceAsStream(Audit.EMBEDDED_FUSION)) {
+      return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static Object nan(double v) {
+    return Double.isNaN(v) ? null : Math.round(v * 10000) / 10000.0;
+  }
+
+  static double[] select(double[] p, int[] labels, int label) {
+    List<Double> out = new ArrayList<>();
+    for (int i = 0; i < p.length; i++) {
+      if (labels[i] == label) {
+        out.add(p[i]);
+      }
+    }
+    return out.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  /** Area under the ROC curve (ties count half); NaN without both classes. */
+  static double auc(double[] p, int[] labels) {
+    double[] r = select(p, labels, 0);
+    double[] f = select(p, labels, 1);
+    if (r.length == 0 || f.length == 0) {
+      return Double.NaN;
+    }
+    double sum = 0;
+    for (double a : f) {
+      for (double b : r) {
+        sum += a > b ? 1 : a == b ? 0.5 : 0;
+      }
+    }
+    return sum / ((double) r.length * f.length);
+  }
+}

@@ -1,0 +1,105 @@
+package com.synthscope.udfs.detect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.synthscope.udfs.image.ColorMode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Contract, aggregation, calibration, fusion and domain check: the records the whole-image path runs on. */
+class OperatingPointsTest {
+
+  @Test
+  void aContractRoundTripsThroughTheManifestMapAndRefusesNonsense() {
+    DetectorContract c = DetectorContract.MICROGRAPH_TILES;
+    assertEquals(c, DetectorContract.fromMap(c.toMap()));
+    assertEquals("tiles of 32 px at scale 0.25, grey", c.describe());
+    DetectorContract w = DetectorContract.whole(32, ColorMode.RGB);
+    assertEquals(w, DetectorContract.fromMap(w.toMap()));
+    assertEquals(0.5, c.withScale(0.5).scale());
+    assertThrows(IllegalArgumentException.class, () -> DetectorContract.fromMap(Map.of("kind", "strips", "size", 32,
+        "scale", 0.25, "colour", "grey")));
+    assertThrows(IllegalArgumentException.class, () -> new DetectorContract(DetectorContract.Kind.TILES, 32, 0,
+        ColorMode.GREY));
+  }
+
+  @Test
+  void tileLogitsAggregateByTheThreeRules() {
+    double[] l = {-2, -1, 0, 1, 2, 6, -4, 0};
+    assertEquals(0.25, TileAggregation.MEAN_LOGIT.aggregate(l), 1e-12);
+    assertEquals(6, TileAggregation.MAX.aggregate(l), 0);
+    assertEquals(4, TileAggregation.TOP_QUARTER_MEAN.aggregate(l), 1e-12); // the highest 2 of 8: 6 and 2
+    assertEquals(TileAggregation.TOP_QUARTER_MEAN, TileAggregation.parse("top-quarter-mean"));
+  }
+
+  @Test
+  void theThresholdKeepsTheFalsePositiveRateAtOrBelowTheTarget() {
+    double[] real = new double[200];
+    for (int i = 0; i < real.length; i++) {
+      real[i] = (i + 0.5) / 200; // 0.0025 .. 0.9975
+    }
+    double[] fake = {0.5, 0.99, 0.999, 0.9999};
+    Calibration c = Calibration.fit(0.01, real, fake, "test");
+    // 2 of 200 may lie above: the threshold sits just above the third highest real (0.9875)
+    assertTrue(c.threshold() > 0.9875 && c.threshold() < 0.9925, "threshold " + c.threshold());
+    assertEquals(0.01, c.fpr(), 1e-12);
+    assertEquals(0.75, c.tpr(), 1e-12);
+    assertEquals(c, Calibration.fromMap(c.toMap()));
+    // ties never push the rate over the target
+    Calibration tied = Calibration.fit(0.01, new double[] {0.7, 0.7, 0.7, 0.1}, new double[0], "ties");
+    assertEquals(0, tied.fpr(), 0);
+  }
+
+  @Test
+  void logisticFusionLearnsTheInformativeDetector() {
+    Random rng = new Random(1);
+    int n = 2000;
+    double[][] logits = new double[2][n];
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = i % 2;
+      logits[0][i] = rng.nextGaussian(); // noise
+      logits[1][i] = (labels[i] == 1 ? 2 : -2) + rng.nextGaussian(); // informative
+    }
+    LogisticFusion f = LogisticFusion.fit(List.of("dnf", "nsnet"), logits, labels, Map.of("dnf", "a@1", "nsnet",
+        "b@2"), 0.01, "synthetic");
+    // the log-odds of the informative logit are 4 x; the noise gets a weight near 0
+    assertTrue(Math.abs(f.weights().get("nsnet") - 4) < 0.6 && Math.abs(f.weights().get("dnf")) < 0.4, f.describe());
+    assertTrue(f.calibration().fpr() <= 0.01);
+    assertTrue(f.calibration().tpr() > 0.8, f.calibration().describe());
+    LogisticFusion back = LogisticFusion.fromJson(f.toJson());
+    assertEquals(f.fuse(Map.of("dnf", 0.3, "nsnet", 1.0)), back.fuse(Map.of("dnf", 0.3, "nsnet", 1.0)), 1e-12);
+    assertTrue(back.fits(Map.of("dnf", "a@1", "nsnet", "b@2")));
+    assertFalse(back.fits(Map.of("dnf", "a@1", "nsnet", "other@3")));
+    assertEquals(null, back.fuse(Map.of("dnf", 0.3)));
+  }
+
+  @Test
+  void theDomainCheckFlagsFeaturesFarFromTheCalibrationImages() {
+    Random rng = new Random(2);
+    List<float[]> seen = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      float[] f = new float[16];
+      for (int k = 0; k < f.length; k++) {
+        f[k] = (float) (k + rng.nextGaussian());
+      }
+      seen.add(f);
+    }
+    DomainCheck d = DomainCheck.fit(seen);
+    long inside = seen.stream().filter(f -> !d.outside(d.distance(f))).count();
+    assertTrue(inside >= 297, inside + " of 300 calibration images inside");
+    float[] far = new float[16];
+    for (int k = 0; k < far.length; k++) {
+      far[k] = k + 6;
+    }
+    assertTrue(d.outside(d.distance(far)));
+    DomainCheck back = DomainCheck.fromMap(d.toMap());
+    assertEquals(d.distance(far), back.distance(far), 1e-4);
+  }
+}
