@@ -40,7 +40,7 @@ public record NsNetFeatureSource(ModelRef encoder, boolean shuffled) implements 
     for (BufferedImage img : images) {
       rgb.add(ImageTensors.toFloat(img, ColorMode.RGB));
     }
-    if (!shuffled) {
+    if (!shuffled || encoder.wholeImage()) { // a whole-image encoder has no canvas to shuffle
       return encoder.encode(rgb);
     }
     PatchSelection patches = new PatchSelection();
