@@ -40,6 +40,8 @@ public final class PhotoEncoderTraining {
 
   public static final String CLASS_MEANS = "class_means";
   public static final String CLASS_WEIGHTS = "class_weights";
+  /** Training images the class means are taken over (spread evenly): enough for a mean, and one forward pass each. */
+  static final int MEAN_IMAGES = 10_000;
 
   private PhotoEncoderTraining() {}
 
@@ -125,7 +127,8 @@ public final class PhotoEncoderTraining {
     try (Model m = Model.newInstance("photo-encoder", "PyTorch")) {
       m.setBlock(encoder);
       ClassifierTrainer.loadParams(m, summary.best());
-      means = classMeans(encoder, m.getNDManager(), sample, train, network.classes(), recipe.batch());
+      means = classMeans(encoder, m.getNDManager(), sample, spread(train, MEAN_IMAGES), network.classes(),
+          recipe.batch());
     }
     Path dir = out.resolve("model");
     DiffusionExport.fresh(dir);
@@ -148,6 +151,7 @@ public final class PhotoEncoderTraining {
         + ", 1x1-conv shortcuts");
     r.put("task", "softmax cross-entropy on the " + network.classes() + " classes of the real training images;"
         + " frozen; features = global-average-pooled penultimate layer");
+    r.put("class_means_over", Math.min(train.size(), MEAN_IMAGES) + " training images, spread evenly");
     r.putAll(recipe.toMap());
     r.putAll(dataInfo);
     Map<String, Object> metrics = new LinkedHashMap<>(summary.metrics());
@@ -165,6 +169,18 @@ public final class PhotoEncoderTraining {
     float[][] out = new float[classes][d];
     for (int k = 0; k < classes; k++) {
       System.arraycopy(flat, k * d, out[k], 0, d);
+    }
+    return out;
+  }
+
+  /** At most {@code n} examples, every k-th. */
+  static <T> List<T> spread(List<T> all, int n) {
+    if (all.size() <= n) {
+      return all;
+    }
+    List<T> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(all.get((int) ((long) i * all.size() / n)));
     }
     return out;
   }
