@@ -2,6 +2,7 @@ package com.synthscope.job;
 
 import com.synthscope.udfs.detect.DetectionMetrics;
 import com.synthscope.udfs.detect.ImageDetector;
+import com.synthscope.udfs.image.Perturbation;
 import com.synthscope.udfs.spark.HadoopConf;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +31,17 @@ abstract class DetectorEvalCommand extends JobCommand {
   @Option(names = "--aggregate", defaultValue = "mean-logit", paramLabel = "RULE", description = "Tile logits to the image logit: mean-logit, max or top-quarter-mean (default: ${DEFAULT-VALUE}).")
   String aggregate;
 
+  @Option(names = "--perturb", paramLabel = "jpeg:Q|downup:F|blur:SIGMA", description = "Robustness test: perturb every image before scoring (JPEG re-compression at quality Q, down-scaling by F and back, Gaussian blur).")
+  String perturb;
+
+  @Option(names = "--by", paramLabel = "COLUMN", description = "Also report the metrics per value of this Parquet column (e.g. cifar_class), joined on the table's path.")
+  String by;
+
+  @Option(names = "--scores", paramLabel = "FILE", description = "Write every image's score to this CSV (id, generator, label, score, group), e.g. for 'eval fused'.")
+  java.nio.file.Path scores;
+
+  private Perturbation perturbation;
+
   /** The detector to evaluate, from the command's model options. */
   abstract ImageDetector detector(int batchSize);
 
@@ -38,6 +50,11 @@ abstract class DetectorEvalCommand extends JobCommand {
     if (batch < 1) {
       throw new ConfigurationException("--batch must be >= 1");
     }
+    try {
+      perturbation = perturb == null ? null : Perturbation.parse(perturb);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException("--perturb: " + e.getMessage(), e);
+    }
   }
 
   @Override
@@ -45,17 +62,26 @@ abstract class DetectorEvalCommand extends JobCommand {
     ImageDetector detector = detector(batch).with(AuditCommand.scoringOptions(scale, maxTiles, aggregate));
     String modelIds = detector.preflight(HadoopConf.of(session).get());
     long started = System.nanoTime();
-    List<DetectorEvaluation.Scored> scored = DetectorEvaluation.score(session, detector, data, split, batch);
+    List<DetectorEvaluation.Scored> scored = DetectorEvaluation.score(session, detector, data, split, batch,
+        perturbation, by);
     double seconds = (System.nanoTime() - started) / 1e9;
     Map<String, DetectionMetrics> subsets = DetectorEvaluation.bySubset(scored);
-    out().printf("%s %s on %s (%s split), %d images in %.1f s%n", detector.name(), modelIds, data, split,
-        scored.size(), seconds);
+    out().printf("%s %s on %s (%s split%s), %d images in %.1f s%n", detector.name(), modelIds, data, split,
+        perturbation == null ? "" : ", " + perturbation.describe(), scored.size(), seconds);
+    if (scores != null) {
+      DetectorEvaluation.writeScores(scores, scored);
+    }
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("command", "eval " + detector.name());
     json.put("models", modelIds);
     json.put("data", data);
     json.put("split", split);
+    json.put("perturbation", perturbation == null ? "none" : perturbation.toString());
     json.put("subsets", DetectorEvaluation.report(out(), subsets));
+    if (by != null) {
+      out().println("by " + by + ":");
+      json.put("by_" + by, DetectorEvaluation.report(out(), DetectorEvaluation.byGroup(scored)));
+    }
     json.put("images_per_second", Math.round(scored.size() / seconds * 10) / 10.0);
     printJson(json);
     return SynthScopeCli.EXIT_OK;

@@ -79,7 +79,11 @@ final class DetectorTrainingData {
     List<float[]> fractions = new ArrayList<>();
     Dataset<Row> stored = session.read().parquet(uri).filter(col(FeatureExtraction.FEATURE).isNotNull())
         .orderBy("id");
-    for (Row r : stored.select("role", "label", FeatureExtraction.FEATURE, "fractions").collectAsList()) {
+    // One partition at a time: pixel features of tens of thousands of images, boxed all at once, exceed the heap.
+    java.util.Iterator<Row> it = stored.select("role", "label", FeatureExtraction.FEATURE, "fractions")
+        .toLocalIterator();
+    while (it.hasNext()) {
+      Row r = it.next();
       ClassifierTrainer.Example e = new ClassifierTrainer.Example(floats(r.getList(2)), r.getInt(1));
       if (r.getString(0).equals("val")) {
         val.add(e);

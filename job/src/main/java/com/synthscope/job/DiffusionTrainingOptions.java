@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 /** The options every diffusion training command takes, checked into a recipe. */
 public final class DiffusionTrainingOptions {
 
-  @Option(names = "--data", required = true, paramLabel = "DIR", description = "The metaldam folder (images/, labels/).")
+  @Option(names = "--data", required = true, paramLabel = "DIR", description = "The metaldam folder (images/, labels/); for 'train dnf-backbone' also a labelled-image Parquet table of photographs (RGB, e.g. CIFAKE).")
   Path data;
 
   @Option(names = "--split", defaultValue = "train", description = "Split of DATA.md to train on (default: ${DEFAULT-VALUE}).")
@@ -54,7 +54,12 @@ public final class DiffusionTrainingOptions {
 
   /** Validates the options for a network; {@code conditionDropout} is 0 for unconditional models. */
   DiffusionRecipe recipe(float conditionDropout, UNetConfig network) {
-    if (!Files.isDirectory(data.resolve("images")) || !Files.isDirectory(data.resolve("labels"))) {
+    return recipe(conditionDropout, network, false);
+  }
+
+  /** As {@link #recipe(float, UNetConfig)}; {@code photos}: the data is a Parquet table, not the metaldam folder. */
+  DiffusionRecipe recipe(float conditionDropout, UNetConfig network, boolean photos) {
+    if (!photos && (!Files.isDirectory(data.resolve("images")) || !Files.isDirectory(data.resolve("labels")))) {
       throw new ConfigurationException("--data " + data + " must hold images/ and labels/ (the metaldam folder)");
     }
     int multiple = 1 << network.downsamplings();

@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** {@code synthscope eval <model>}: measures a model; the last line of output is one JSON object. */
 @Command(name = "eval", mixinStandardHelpOptions = true, description = "Measure a model.",
-    subcommands = {EvalPfDiffSegCommand.class, EvalDnfCommand.class, EvalNsNetCommand.class,
+    subcommands = {EvalPfDiffSegCommand.class, EvalDnfCommand.class, EvalNsNetCommand.class, EvalFusedCommand.class,
         EvalSegmentationCommand.class})
 public final class EvalCommand implements Runnable {
 

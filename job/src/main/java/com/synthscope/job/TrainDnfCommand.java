@@ -42,6 +42,9 @@ public final class TrainDnfCommand extends JobCommand {
   @Option(names = "--size", defaultValue = "32", description = "Input side for --feature pixels (DNF uses the backbone's; default: ${DEFAULT-VALUE}).")
   int size;
 
+  @Option(names = "--channels", defaultValue = "1", description = "Channels for --feature pixels: 1 (grey, micrographs) or 3 (RGB, photos); DNF uses the backbone's (default: ${DEFAULT-VALUE}).")
+  int channels;
+
   @Option(names = "--depth", defaultValue = "18", description = "ResNet depth, 18 or 50 (default: ${DEFAULT-VALUE}).")
   int depth;
 
@@ -87,6 +90,9 @@ public final class TrainDnfCommand extends JobCommand {
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage(), e);
     }
+    if (channels != 1 && channels != 3) {
+      throw new ConfigurationException("--channels must be 1 or 3, got " + channels);
+    }
     if (width < 1 || size < 8 || upsample < 1) {
       throw new ConfigurationException("--width and --upsample must be >= 1 and --size >= 8");
     }
@@ -122,7 +128,7 @@ public final class TrainDnfCommand extends JobCommand {
 
   private DnfFeature featureSpec(HadoopConf conf) {
     if (feature.equals(DnfFeature.PIXELS)) {
-      return new DnfFeature(DnfFeature.PIXELS, size, 1, null, null, null);
+      return new DnfFeature(DnfFeature.PIXELS, size, channels, null, null, null);
     }
     FetchedModel b = ModelPreflight.check(models.backboneRef(), conf.get(), null);
     if (!DnfFeature.BACKBONE_KIND.equals(b.manifest().kind())) {

@@ -10,6 +10,7 @@ import com.synthscope.udfs.model.ModelRef;
 import com.synthscope.udfs.spark.HadoopConf;
 import com.synthscope.udfs.train.ClassifierTrainer;
 import com.synthscope.udfs.train.NsNetHeadTraining;
+import com.synthscope.udfs.train.PhotoEncoderTraining;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Option;
         "OUT/metrics.csv and the artifact OUT/model."})
 public final class TrainNsNetCommand extends JobCommand {
 
-  @Option(names = "--null-space", defaultValue = "ridge", paramLabel = "ridge|none|energy:E|k:K", description = "ridge: semantic directions from a ridge regression of features on the data's fractions column; none: no projection (the ablation); energy:E or k:K: SVD of the embeddings in --semantic (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--null-space", paramLabel = "ridge|classes|classes:weights|none|energy:E|k:K", description = "ridge: semantic directions from a ridge regression of features on the data's fractions column; classes: the class-mean directions the photo encoder carries (classes:weights: its classifier's weight vectors); none: no projection (the ablation); energy:E or k:K: SVD of the embeddings in --semantic, or without it of the encoder's class means. Default: classes for an encoder that carries class means, else ridge.")
   String nullSpace;
 
   @Option(names = "--semantic", paramLabel = "URI", description = "Semantic embeddings (n x d) for energy:/k: null spaces: Parquet with an array column 'embedding'.")
@@ -73,13 +74,31 @@ public final class TrainNsNetCommand extends JobCommand {
     if (!(lambda >= 0 && lambda <= 1) || !(tau > 0)) {
       throw new ConfigurationException("--lambda must be in [0, 1] and --tau > 0");
     }
+    if (nullSpace == null) {
+      return; // decided by the encoder
+    }
     boolean svd = nullSpace.startsWith("energy:") || nullSpace.startsWith("k:");
-    if (!svd && !nullSpace.equals("ridge") && !nullSpace.equals("none")) {
-      throw new ConfigurationException("--null-space must be ridge, none, energy:E or k:K, got " + nullSpace);
+    if (!svd && !List.of("ridge", "none", "classes", "classes:weights").contains(nullSpace)) {
+      throw new ConfigurationException("--null-space must be ridge, classes, classes:weights, none, energy:E or k:K,"
+          + " got " + nullSpace);
     }
-    if (svd && semantic == null) {
-      throw new ConfigurationException("--null-space " + nullSpace + " needs --semantic with the embeddings");
+  }
+
+  /** The encoder's class structure (K x d, raw feature space) under {@code key}, or null when it has none. */
+  static double[][] classStructure(FetchedModel encoder, String key) {
+    Object o = encoder.manifest().preprocessing().get(key);
+    if (!(o instanceof List<?> rows) || rows.isEmpty()) {
+      return null;
     }
+    double[][] m = new double[rows.size()][];
+    for (int k = 0; k < m.length; k++) {
+      List<?> row = (List<?>) rows.get(k);
+      m[k] = new double[row.size()];
+      for (int j = 0; j < m[k].length; j++) {
+        m[k][j] = ((Number) row.get(j)).doubleValue();
+      }
+    }
+    return m;
   }
 
   /** The encoder as verified on the driver, pinned by its manifest checksum for the executors and the features. */
@@ -97,10 +116,18 @@ public final class TrainNsNetCommand extends JobCommand {
       throw new ModelException(models.encoderRef().displayName(), "does not output one feature vector",
           "pass an encoder with the contract image [3,224,224] -> [d]");
     }
+    if (nullSpace == null) {
+      nullSpace = classStructure(encoder, PhotoEncoderTraining.CLASS_MEANS) != null ? "classes" : "ridge";
+    }
+    boolean svd = nullSpace.startsWith("energy:") || nullSpace.startsWith("k:");
+    if (svd && semantic == null && classStructure(encoder, PhotoEncoderTraining.CLASS_MEANS) == null) {
+      throw new ConfigurationException("--null-space " + nullSpace + " needs --semantic with the embeddings (or an"
+          + " encoder that carries class means)");
+    }
     DetectorTrainingData.Sets sets = DetectorTrainingData.load(session, training.data, training.trainGenerator,
         new NsNetFeatureSource(pinned(encoder), true), training.features(), conf, out());
     float[][] meanScale = NsNetHeadTraining.standardisation(sets.train());
-    NsNetHeadTraining.Projection projection = projection(session, sets, meanScale);
+    NsNetHeadTraining.Projection projection = projection(session, sets, meanScale, encoder);
     out().printf("null space: %s, semantic rank %d of %d features%n", projection.method(),
         projection.nullSpace() == null ? 0 : projection.nullSpace().semanticRank(), meanScale[0].length);
     Map<String, Object> info = training.dataInfo();
@@ -125,9 +152,23 @@ public final class TrainNsNetCommand extends JobCommand {
   }
 
   private NsNetHeadTraining.Projection projection(SparkSession session, DetectorTrainingData.Sets sets,
-      float[][] meanScale) {
+      float[][] meanScale, FetchedModel encoder) {
     if (nullSpace.equals("none")) {
       return NsNetHeadTraining.Projection.none();
+    }
+    if (nullSpace.startsWith("classes")) {
+      boolean weights = nullSpace.equals("classes:weights");
+      double[][] c = classStructure(encoder, weights ? PhotoEncoderTraining.CLASS_WEIGHTS
+          : PhotoEncoderTraining.CLASS_MEANS);
+      if (c == null || c[0].length != meanScale[0].length) {
+        throw new ConfigurationException("--null-space " + nullSpace + " needs an encoder that carries its class"
+            + " structure (a photo encoder from 'train nsnet-encoder --data'); " + encoder.modelId() + " has none");
+      }
+      try {
+        return new NsNetHeadTraining.Projection(nullSpace, NsNetHeadTraining.classSubspace(c, meanScale, weights));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigurationException("--null-space " + nullSpace + ": " + e.getMessage(), e);
+      }
     }
     if (nullSpace.equals("ridge")) {
       List<float[]> features = new ArrayList<>();
@@ -153,7 +194,17 @@ public final class TrainNsNetCommand extends JobCommand {
           NullSpace.fromRidge(NsNetHeadTraining.standardised(features, meanScale), y, ridgeLambda));
     }
     List<float[]> embeddings = new ArrayList<>();
-    for (org.apache.spark.sql.Row r : session.read().parquet(semantic).select("embedding").collectAsList()) {
+    if (semantic == null) { // the encoder's class means stand for the semantic embeddings
+      for (double[] row : classStructure(encoder, PhotoEncoderTraining.CLASS_MEANS)) {
+        float[] f = new float[row.length];
+        for (int j = 0; j < f.length; j++) {
+          f[j] = (float) row[j];
+        }
+        embeddings.add(f);
+      }
+    }
+    for (org.apache.spark.sql.Row r : semantic == null ? List.<org.apache.spark.sql.Row>of()
+        : session.read().parquet(semantic).select("embedding").collectAsList()) {
       List<Float> e = r.getList(0);
       float[] f = new float[e.size()];
       for (int i = 0; i < f.length; i++) {

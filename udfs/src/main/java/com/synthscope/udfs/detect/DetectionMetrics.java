@@ -4,15 +4,17 @@ import java.util.Arrays;
 import java.util.Comparator;
 
 /**
- * The detection papers' metrics for one test subset: accuracy at p = 0.5, average precision, accuracy on real and
- * on generated images.
+ * The detection papers' metrics for one test subset: accuracy at p = 0.5, average precision, area under the ROC
+ * curve, accuracy on real and on generated images.
  *
  * <p>AP as scikit-learn's {@code average_precision_score}: {@code sum_n (R_n - R_{n-1}) P_n} over the distinct
  * score thresholds, highest first (tied scores enter together). Accuracies count {@code p >= threshold} as
- * "generated". A subset without positives has AP NaN; an empty class has accuracy NaN.
+ * "generated". AUROC as scikit-learn's {@code roc_auc_score}: the probability that a generated image scores above a
+ * real one, ties counting one half (the Mann-Whitney statistic). A subset without positives has AP NaN, one without
+ * either class AUROC NaN; an empty class has accuracy NaN.
  */
-public record DetectionMetrics(int real, int fake, double accuracy, double averagePrecision, double realAccuracy,
-    double fakeAccuracy) {
+public record DetectionMetrics(int real, int fake, double accuracy, double averagePrecision, double auroc,
+    double realAccuracy, double fakeAccuracy) {
 
   /** At the papers' threshold 0.5. */
   public static DetectionMetrics of(double[] scores, int[] labels) {
@@ -44,8 +46,38 @@ public record DetectionMetrics(int real, int fake, double accuracy, double avera
       }
     }
     return new DetectionMetrics(real, fake, (realRight + fakeRight) / (double) scores.length,
-        averagePrecision(scores, labels), real == 0 ? Double.NaN : realRight / (double) real,
+        averagePrecision(scores, labels), auroc(scores, labels), real == 0 ? Double.NaN : realRight / (double) real,
         fake == 0 ? Double.NaN : fakeRight / (double) fake);
+  }
+
+  /**
+   * Area under the ROC curve of the positives (label 1) against the negatives: mid-ranks over the sorted scores
+   * (tied scores share their mean rank), {@code (R+ - n+ (n+ + 1) / 2) / (n+ n-)}.
+   */
+  public static double auroc(double[] scores, int[] labels) {
+    Integer[] order = new Integer[scores.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, Comparator.comparingDouble((Integer i) -> scores[i]));
+    long positives = Arrays.stream(labels).filter(l -> l == 1).count();
+    long negatives = scores.length - positives;
+    if (positives == 0 || negatives == 0) {
+      return Double.NaN;
+    }
+    double rankSum = 0;
+    for (int k = 0; k < order.length; ) {
+      int end = k;
+      while (end < order.length && scores[order[end]] == scores[order[k]]) {
+        end++;
+      }
+      double midRank = (k + 1 + end) / 2.0; // ranks k+1..end share their mean
+      for (int i = k; i < end; i++) {
+        rankSum += labels[order[i]] == 1 ? midRank : 0;
+      }
+      k = end;
+    }
+    return (rankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
   }
 
   /** Average precision of the positives (label 1). */

@@ -44,6 +44,24 @@ public final class EmbeddedModels {
     return ModelRef.of(URI.create(SCHEME + ":nsnet-head"), null, ModelFormat.DJL_PARAMS);
   }
 
+  /** NS-Net's photo encoder: a CIFAR ResNet-20 trained on CIFAKE's real images' classes (docs/photos.md). */
+  public static ModelRef photosNsnetEncoder() {
+    return ModelRef.of(URI.create(SCHEME + ":photos-nsnet-encoder"), null, ModelFormat.DJL_PARAMS);
+  }
+
+  /** NS-Net's photo head (class null space), trained on features of {@link #photosNsnetEncoder()}. */
+  public static ModelRef photosNsnetHead() {
+    return ModelRef.of(URI.create(SCHEME + ":photos-nsnet-head"), null, ModelFormat.DJL_PARAMS);
+  }
+
+  /**
+   * The photo pixel baseline: a {@code dnf-classifier} artifact trained on CIFAKE's RGB pixels (no diffusion
+   * backbone; the photo DNF backbone is not trained yet).
+   */
+  public static ModelRef photosPixelsClassifier() {
+    return ModelRef.of(URI.create(SCHEME + ":photos-pixels-classifier"), null, ModelFormat.DJL_PARAMS);
+  }
+
   public static boolean isEmbedded(URI uri) {
     return SCHEME.equals(uri.getScheme());
   }

@@ -32,7 +32,9 @@ import java.util.Random;
 import java.util.SplittableRandom;
 
 /**
- * Trains a binary classifier (one logit per sample) on examples held in memory, with the DNF paper's schedule:
+ * Trains a classifier on examples held in memory: binary (one logit per sample, the detectors) or multi-class (one
+ * logit per class, softmax cross-entropy: NS-Net's photo encoder on the CIFAR classes), with the DNF paper's
+ * schedule:
  * Adam at a fixed rate, validation accuracy after every epoch, the rate divided by 10 after {@code patience}
  * epochs without a gain, training stops once the rate falls below {@code minLearningRate} (or after
  * {@code maxEpochs}). The weights of the best validation epoch are kept.
@@ -48,13 +50,23 @@ public final class ClassifierTrainer {
 
   /**
    * @param horizontalFlip flip each training sample left-right with probability 1/2 (samples shaped [C, H, W])
+   * @param cropPadding random translation as in the CIFAR ResNets: pad each training sample by this many zero
+   *     pixels per side and crop it back at a random offset (0: none)
    */
   public record Recipe(int batch, float learningRate, int patience, float minLearningRate, int maxEpochs,
-      boolean horizontalFlip, long seed) {
+      boolean horizontalFlip, long seed, int cropPadding) {
     public Recipe {
-      if (batch < 2 || !(learningRate > 0) || patience < 1 || !(minLearningRate > 0) || maxEpochs < 1) {
-        throw new IllegalArgumentException("need batch >= 2, learning rates > 0, patience >= 1, max epochs >= 1");
+      if (batch < 2 || !(learningRate > 0) || patience < 1 || !(minLearningRate > 0) || maxEpochs < 1
+          || cropPadding < 0) {
+        throw new IllegalArgumentException("need batch >= 2, learning rates > 0, patience >= 1, max epochs >= 1,"
+            + " crop padding >= 0");
       }
+    }
+
+    /** Without random crops. */
+    public Recipe(int batch, float learningRate, int patience, float minLearningRate, int maxEpochs,
+        boolean horizontalFlip, long seed) {
+      this(batch, learningRate, patience, minLearningRate, maxEpochs, horizontalFlip, seed, 0);
     }
 
     /** The paper's recipe: Adam 1e-4, patience 5, stop below 1e-6, horizontal flips. */
@@ -73,11 +85,17 @@ public final class ClassifierTrainer {
       m.put("max_epochs", maxEpochs);
       m.put("horizontal_flip", horizontalFlip);
       m.put("seed", seed);
+      if (cropPadding > 0) { // only when used: checkpoints written before the field existed still match
+        m.put("crop_padding", cropPadding);
+      }
       return m;
     }
   }
 
-  /** One training example: a flat sample of the network's per-sample shape and its label, 0 real, 1 generated. */
+  /**
+   * One training example: a flat sample of the network's per-sample shape and its label, 0 real, 1 generated (or
+   * the class index 0..K-1 for a multi-class objective).
+   */
   public record Example(float[] x, int label) {}
 
   /** The loss of a batch from the network's outputs; the logits are the first output unless it says otherwise. */
@@ -87,6 +105,32 @@ public final class ClassifierTrainer {
     default NDArray logits(NDList outputs) {
       return outputs.get(0);
     }
+
+    /** Logits per sample: 1 (binary, p = sigmoid) or the number of classes (softmax). */
+    default int classes() {
+      return 1;
+    }
+  }
+
+  /** Softmax cross-entropy over {@code classes} logits on the first output; labels are class indices. */
+  public static Objective softmaxCrossEntropy(int classes) {
+    if (classes < 2) {
+      throw new IllegalArgumentException("softmax needs at least 2 classes, got " + classes);
+    }
+    return new Objective() {
+      @Override
+      public NDArray loss(NDList outputs, NDArray labels) {
+        NDArray logp = outputs.get(0).reshape(-1, classes).logSoftmax(1);
+        NDArray onehot = labels.reshape(-1).toType(ai.djl.ndarray.types.DataType.INT64, false).oneHot(classes)
+            .toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+        return logp.mul(onehot).sum(new int[] {1}).neg().mean();
+      }
+
+      @Override
+      public int classes() {
+        return classes;
+      }
+    };
   }
 
   /** BCE with logits on the first output. */
@@ -236,6 +280,10 @@ public final class ClassifierTrainer {
       for (int i = 0; i < n; i++) {
         Example e = train.get(order.get(start + i));
         float[] v = recipe.horizontalFlip() && rng.nextBoolean() ? flipped(e.x()) : e.x();
+        if (recipe.cropPadding() > 0) {
+          int p = recipe.cropPadding();
+          v = shifted(v, rng.nextInt(2 * p + 1) - p, rng.nextInt(2 * p + 1) - p);
+        }
         System.arraycopy(v, 0, x, i * per, per);
         y[i] = e.label();
       }
@@ -258,22 +306,38 @@ public final class ClassifierTrainer {
     return sum / batches;
   }
 
-  /** Accuracy at p = 0.5 (logit 0) in inference mode. */
+  /** Accuracy in inference mode: at p = 0.5 (logit 0) for one logit, of the arg-max class for several. */
   private double accuracy(NDManager manager, List<Example> examples) {
     float[] logits = logits(net, manager, sample, objective, examples.stream().map(Example::x).toList(),
         recipe.batch());
+    int k = objective.classes();
     int right = 0;
-    for (int i = 0; i < logits.length; i++) {
-      right += (logits[i] >= 0) == (examples.get(i).label() == 1) ? 1 : 0;
+    for (int i = 0; i < examples.size(); i++) {
+      int predicted = k == 1 ? (logits[i] >= 0 ? 1 : 0) : argmax(logits, i * k, k);
+      right += predicted == examples.get(i).label() ? 1 : 0;
     }
-    return right / (double) logits.length;
+    return right / (double) examples.size();
   }
 
-  /** The network's logits for flat samples, in inference mode, batch by batch. */
+  static int argmax(float[] v, int from, int n) {
+    int best = 0;
+    for (int j = 1; j < n; j++) {
+      if (v[from + j] > v[from + best]) {
+        best = j;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * The network's logits for flat samples, in inference mode, batch by batch: {@code objective.classes()} per
+   * sample, sample after sample.
+   */
   static float[] logits(Block net, NDManager manager, Shape sample, Objective objective, List<float[]> xs,
       int batch) {
     int per = (int) sample.size();
-    float[] out = new float[xs.size()];
+    int k = objective.classes();
+    float[] out = new float[xs.size() * k];
     for (int start = 0; start < xs.size(); start += batch) {
       int n = Math.min(batch, xs.size() - start);
       float[] x = new float[n * per];
@@ -284,7 +348,7 @@ public final class ClassifierTrainer {
         NDList outputs = net.forward(new ParameterStore(m, false), new NDList(m.create(x, new Shape(n).addAll(sample))),
             false);
         float[] z = objective.logits(outputs).toFloatArray();
-        System.arraycopy(z, 0, out, start, n);
+        System.arraycopy(z, 0, out, start * k, n * k);
       }
     }
     return out;
@@ -300,6 +364,35 @@ public final class ClassifierTrainer {
     for (int row = 0; row < x.length / w; row++) { // every row of every channel
       for (int col = 0; col < w; col++) {
         f[row * w + col] = x[row * w + w - 1 - col];
+      }
+    }
+    return f;
+  }
+
+  /**
+   * Translates a [C, H, W] sample by (dy, dx) pixels, filling with zeros: the same as padding by |d| and cropping
+   * at the shifted offset.
+   */
+  float[] shifted(float[] x, int dy, int dx) {
+    if (sample.dimension() != 3 || (dy == 0 && dx == 0)) {
+      return x;
+    }
+    int c = (int) sample.get(0);
+    int h = (int) sample.get(1);
+    int w = (int) sample.get(2);
+    float[] f = new float[x.length];
+    for (int ch = 0; ch < c; ch++) {
+      for (int row = 0; row < h; row++) {
+        int src = row - dy;
+        if (src < 0 || src >= h) {
+          continue;
+        }
+        for (int col = 0; col < w; col++) {
+          int sc = col - dx;
+          if (sc >= 0 && sc < w) {
+            f[(ch * h + row) * w + col] = x[(ch * h + src) * w + sc];
+          }
+        }
       }
     }
     return f;

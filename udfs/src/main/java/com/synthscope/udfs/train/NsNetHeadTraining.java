@@ -74,6 +74,42 @@ public final class NsNetHeadTraining {
   }
 
   /**
+   * The semantic subspace of a class structure, in the standardised feature space the head projects: the K class
+   * vectors (class means, or the classifier's weight vectors), centred over the classes (softmax ignores a shift
+   * common to all classes, and the grand mean is no class direction), span K - 1 directions.
+   *
+   * <p>Class means {@code m_k} map to {@code (m_k - mean) / scale}; a weight vector {@code w_k} acts on the raw
+   * features, {@code w_k . f = w_k . (mean + scale * z)}, so its direction in standardised space is
+   * {@code w_k * scale}.
+   *
+   * @param classes K x d in the encoder's raw feature space
+   * @param weights whether the rows are classifier weights (else class means)
+   */
+  public static NullSpace classSubspace(double[][] classes, float[][] meanScale, boolean weights) {
+    int k = classes.length;
+    int d = meanScale[0].length;
+    if (k < 2) {
+      throw new IllegalArgumentException("need at least 2 classes, got " + k);
+    }
+    double[][] v = new double[k][d];
+    for (int c = 0; c < k; c++) {
+      for (int j = 0; j < d; j++) {
+        v[c][j] = weights ? classes[c][j] * meanScale[1][j] : (classes[c][j] - meanScale[0][j]) / meanScale[1][j];
+      }
+    }
+    for (int j = 0; j < d; j++) {
+      double m = 0;
+      for (int c = 0; c < k; c++) {
+        m += v[c][j] / k;
+      }
+      for (int c = 0; c < k; c++) {
+        v[c][j] -= m;
+      }
+    }
+    return NullSpace.fromEmbeddings(v, Math.min(k - 1, d));
+  }
+
+  /**
    * Trains and exports {@code out/model}.
    *
    * @param meanScale from {@link #standardisation} of the training examples

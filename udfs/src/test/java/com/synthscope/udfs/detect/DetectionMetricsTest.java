@@ -51,4 +51,23 @@ class DetectionMetricsTest {
     assertThrows(IllegalArgumentException.class, () -> DetectionMetrics.of(new double[] {0.1}, new int[] {2}));
     assertThrows(IllegalArgumentException.class, () -> DetectionMetrics.of(new double[] {0.1, 0.2}, new int[] {0}));
   }
+
+  @Test
+  void aurocByHand() {
+    // pairs (fake, real): fakes 0.9, 0.7; reals 0.8, 0.1 -> (0.9>0.8) (0.9>0.1) (0.7<0.8) (0.7>0.1): 3 of 4
+    assertEquals(0.75, DetectionMetrics.auroc(new double[] {0.9, 0.8, 0.7, 0.1}, new int[] {1, 0, 1, 0}), 1e-12);
+    // a tie between a fake and a real counts one half: fake 0.6 vs reals 0.6, 0.2 -> (0.5 + 1) / 2
+    assertEquals(0.75, DetectionMetrics.auroc(new double[] {0.6, 0.6, 0.2}, new int[] {1, 0, 0}), 1e-12);
+    // perfect ranking, and reversed
+    assertEquals(1.0, DetectionMetrics.of(new double[] {0.1, 0.2, 0.3, 0.4}, new int[] {0, 0, 1, 1}).auroc(), 1e-12);
+    assertEquals(0.0, DetectionMetrics.auroc(new double[] {0.9, 0.8, 0.1, 0.2}, new int[] {0, 0, 1, 1}), 1e-12);
+    // all tied: chance
+    assertEquals(0.5, DetectionMetrics.auroc(new double[] {0.5, 0.5, 0.5, 0.5}, new int[] {1, 0, 1, 0}), 1e-12);
+  }
+
+  @Test
+  void aurocNeedsBothClasses() {
+    assertTrue(Double.isNaN(DetectionMetrics.auroc(new double[] {0.1, 0.2}, new int[] {1, 1})));
+    assertTrue(Double.isNaN(DetectionMetrics.of(new double[] {0.1}, new int[] {0}).auroc()));
+  }
 }

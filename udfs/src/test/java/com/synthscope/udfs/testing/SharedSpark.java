@@ -30,6 +30,12 @@ public final class SharedSpark {
     return session;
   }
 
+  /** The CIFAKE Parquet folder of ../shared. */
+  public static Path cifake() {
+    String shared = System.getProperty("synthscope.shared", "../shared");
+    return Path.of(shared, "datasets", "cifake", "parquet").toAbsolutePath().normalize();
+  }
+
   /** The MetalDAM folder of ../shared, as the build passes it ({@code synthscope.shared}). */
   public static Path metalDam() {
     String shared = System.getProperty("synthscope.shared", "../shared");

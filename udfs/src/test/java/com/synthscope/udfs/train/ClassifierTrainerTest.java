@@ -81,4 +81,60 @@ class ClassifierTrainerTest {
     assertArrayEquals(new float[] {3, 2, 1, 6, 5, 4, 9, 8, 7, 12, 11, 10},
         t.flipped(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}));
   }
+
+  /** Three classes: a bright square in one of three places, in noise. */
+  private static List<ClassifierTrainer.Example> threeClasses(int n, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    List<ClassifierTrainer.Example> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int label = i % 3;
+      float[] x = new float[256];
+      for (int p = 0; p < 256; p++) {
+        int row = p / 16;
+        int col = p % 16;
+        boolean square = row >= 5 && row < 11 && col >= 1 + 5 * label && col < 5 + 5 * label;
+        x[p] = (float) (r.nextDouble() - 0.5) * 0.5f + (square ? 1f : 0f);
+      }
+      out.add(new ClassifierTrainer.Example(x, label));
+    }
+    return out;
+  }
+
+  @Test
+  void softmaxCrossEntropyLearnsThreeClasses() throws Exception {
+    Path out = tmp.resolve("multi");
+    ClassifierTrainer t = new ClassifierTrainer(new ClassifierTrainer.Recipe(16, 3e-3f, 2, 1e-6f, 4, false, 5, 1),
+        new com.synthscope.udfs.nets.CifarResNet(8, 4, 3, com.synthscope.udfs.nets.CifarResNet.Role.CLASSIFIER),
+        SAMPLE, ClassifierTrainer.softmaxCrossEntropy(3), out, new PrintStream(new ByteArrayOutputStream()));
+    ClassifierTrainer.Summary s = t.run(threeClasses(96, 1), threeClasses(30, 2), false);
+    List<String> lines = Files.readAllLines(out.resolve("metrics.csv"));
+    double first = Double.parseDouble(lines.get(1).split(",")[2]);
+    double last = Double.parseDouble(lines.get(lines.size() - 1).split(",")[2]);
+    assertTrue(last < 0.7 * first, "training loss " + first + " -> " + last);
+    assertTrue(s.bestValidationAccuracy() >= 0.9, "val accuracy " + s.bestValidationAccuracy()
+        + " (chance 1/3)");
+  }
+
+  @Test
+  void softmaxNeedsTwoClassesAndCropPaddingIsRecordedOnlyWhenUsed() {
+    assertThrows(IllegalArgumentException.class, () -> ClassifierTrainer.softmaxCrossEntropy(1));
+    assertTrue(new ClassifierTrainer.Recipe(8, 1e-3f, 2, 1e-6f, 4, true, 5, 4).toMap().containsKey("crop_padding"));
+    assertTrue(!new ClassifierTrainer.Recipe(8, 1e-3f, 2, 1e-6f, 4, true, 5).toMap().containsKey("crop_padding"),
+        "checkpoints written before the option existed still resume");
+    assertThrows(IllegalArgumentException.class, () -> new ClassifierTrainer.Recipe(8, 1e-3f, 2, 1e-6f, 4, true, 5,
+        -1));
+  }
+
+  @Test
+  void shiftsTranslateEachChannelWithZeroFill() {
+    ClassifierTrainer t = new ClassifierTrainer(new ClassifierTrainer.Recipe(2, 1e-3f, 1, 1e-6f, 1, true, 1),
+        ResNets.build(18, 1, 4), new Shape(2, 2, 3), ClassifierTrainer.binaryCrossEntropy(), tmp,
+        new PrintStream(new ByteArrayOutputStream()));
+    float[] x = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+    // down one row, right one column: row 0 and column 0 become 0
+    assertArrayEquals(new float[] {0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 7, 8}, t.shifted(x, 1, 1));
+    // left one column
+    assertArrayEquals(new float[] {2, 3, 0, 5, 6, 0, 8, 9, 0, 11, 12, 0}, t.shifted(x, 0, -1));
+    assertArrayEquals(x, t.shifted(x, 0, 0));
+  }
 }

@@ -73,6 +73,14 @@ public final class DnfDetector implements ImageDetector {
     return new DnfDetector(EmbeddedModels.dnfClassifier(), EmbeddedModels.dnfBackbone(), 8);
   }
 
+  /**
+   * The embedded photo pixel baseline (32 px RGB, docs/photos.md) in the DNF detector's place: a ResNet-18 on pixels,
+   * {@code embedded:photos-pixels-classifier}, no backbone.
+   */
+  public static DnfDetector embeddedPhotoPixels() {
+    return new DnfDetector(EmbeddedModels.photosPixelsClassifier(), null, 64);
+  }
+
   @Override
   public String name() {
     return "dnf";

@@ -68,6 +68,14 @@ public final class NsNetDetector implements ImageDetector {
     return new NsNetDetector(EmbeddedModels.nsnetEncoder(), EmbeddedModels.nsnetHead(), 8);
   }
 
+  /**
+   * The embedded photo detector (32 px CIFAR-style, docs/photos.md): {@code embedded:photos-nsnet-head} over
+   * {@code embedded:photos-nsnet-encoder}.
+   */
+  public static NsNetDetector embeddedPhotos() {
+    return new NsNetDetector(EmbeddedModels.photosNsnetEncoder(), EmbeddedModels.photosNsnetHead(), 64);
+  }
+
   @Override
   public String name() {
     return "nsnet";

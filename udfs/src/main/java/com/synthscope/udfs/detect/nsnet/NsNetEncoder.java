@@ -1,6 +1,8 @@
 package com.synthscope.udfs.detect.nsnet;
 
 import com.synthscope.udfs.image.FloatImage;
+import com.synthscope.udfs.image.ResizeFilter;
+import com.synthscope.udfs.image.Resampler;
 import com.synthscope.udfs.model.LoadedModel;
 import com.synthscope.udfs.model.ModelManifest;
 import com.synthscope.udfs.model.Tensor;
@@ -11,6 +13,10 @@ import java.util.List;
  * The frozen encoder of NS-Net: patch-selection canvas (3 x 224 x 224, values in [0, 1]) normalised with the
  * encoder's mean and std (CLIP's by default), then any model with the contract {@code image [3, 224, 224] -> [d]}
  * (OpenAI CLIP ViT-L/14's image tower exported to TorchScript or ONNX, or an encoder this project trains).
+ *
+ * <p>An encoder whose input is {@code [3, S, S]} with S other than 224 (the photo encoder, a CIFAR ResNet at 32 px)
+ * takes the whole image resized to S (bicubic, clamped to [0, 1]) instead of a canvas: it learned whole small
+ * photographs, so that is the input it knows (METHODS.md section 4); there is no patch selection.
  */
 public final class NsNetEncoder {
 
@@ -23,13 +29,16 @@ public final class NsNetEncoder {
   private final float[] mean;
   private final float[] std;
   private final int dim;
+  /** 224 for canvas encoders, else the side the whole image is resized to. */
+  private final int size;
 
   public NsNetEncoder(LoadedModel model) {
     ModelManifest m = model.manifest();
-    if (m.inputs().size() != 1 || !m.inputs().get(0).accepts(new long[] {3, PatchSelection.CANVAS,
-        PatchSelection.CANVAS}) || m.outputs().get(0).shape().size() != 1) {
+    this.size = wholeImageSize(m);
+    if (m.inputs().size() != 1 || !m.inputs().get(0).accepts(new long[] {3, size, size})
+        || m.outputs().get(0).shape().size() != 1) {
       throw new IllegalArgumentException("model " + model.modelId() + " does not have the encoder contract"
-          + " image [3, 224, 224] -> features [d]");
+          + " image [3, 224, 224] (or [3, S, S], the whole image resized) -> features [d]");
     }
     this.model = model;
     this.mean = vector(m.preprocessing().get("mean"), CLIP_MEAN);
@@ -41,6 +50,25 @@ public final class NsNetEncoder {
     return dim;
   }
 
+  /**
+   * The side of the encoder's square input: {@link PatchSelection#CANVAS} for the canvas contract, else the size
+   * of an encoder declared {@code [3, S, S]} with S != 224, which takes whole images.
+   */
+  public static int wholeImageSize(ModelManifest m) {
+    if (m.inputs().size() == 1 && m.inputs().get(0).shape().size() == 3) {
+      List<Long> s = m.inputs().get(0).shape();
+      if (s.get(0) == 3 && s.get(1) > 0 && s.get(1).equals(s.get(2))) {
+        return s.get(1).intValue();
+      }
+    }
+    return PatchSelection.CANVAS;
+  }
+
+  /** Whether the encoder takes the whole image resized rather than a patch-selection canvas. */
+  public boolean wholeImage() {
+    return size != PatchSelection.CANVAS;
+  }
+
   /** Features of RGB images with values in [0, 1], any size; one batch. */
   public List<float[]> encode(List<FloatImage> images) {
     List<float[]> canvases = new ArrayList<>(images.size());
@@ -50,15 +78,30 @@ public final class NsNetEncoder {
     return run(canvases);
   }
 
-  /** The normalised inference canvas of one RGB image with values in [0, 1]: what {@link #encode} feeds the model. */
+  /**
+   * The normalised inference input of one RGB image with values in [0, 1]: what {@link #encode} feeds the model —
+   * the patch canvas, or the whole image resized for a whole-image encoder.
+   */
   public float[] canvas(FloatImage image) {
-    return normalise(patches.canvas(image));
+    return normalise(wholeImage() ? resized(image) : patches.canvas(image));
+  }
+
+  /** The whole image at the encoder's size (bicubic, clamped to [0, 1]). */
+  FloatImage resized(FloatImage img) {
+    if (img.height() == size && img.width() == size) {
+      return img;
+    }
+    FloatImage r = Resampler.resize(img, size, size, ResizeFilter.BICUBIC);
+    float[] d = r.data();
+    for (int i = 0; i < d.length; i++) {
+      d[i] = Math.min(1f, Math.max(0f, d[i]));
+    }
+    return r;
   }
 
   /** Features of canvases already selected and normalised (training draws its own shuffled canvases). */
   public List<float[]> run(List<float[]> normalisedCanvases) {
-    Tensor out = model.predict(List.of(Tensor.stack(normalisedCanvases, 3, PatchSelection.CANVAS,
-        PatchSelection.CANVAS))).get(0);
+    Tensor out = model.predict(List.of(Tensor.stack(normalisedCanvases, 3, size, size))).get(0);
     List<float[]> features = new ArrayList<>(normalisedCanvases.size());
     for (int i = 0; i < normalisedCanvases.size(); i++) {
       features.add(out.sample(i));

@@ -41,7 +41,9 @@ public record NsNetFeatureSource(ModelRef encoder, boolean shuffled) implements 
     List<float[]> canvases = new ArrayList<>(images.size());
     for (BufferedImage img : images) {
       FloatImage f = ImageTensors.toFloat(img, ColorMode.RGB);
-      canvases.add(shuffled ? encoder.normalise(patches.trainingCanvas(f, new Random(Arrays.hashCode(f.data()))))
+      // a whole-image encoder has no canvas to shuffle
+      canvases.add(shuffled && !encoder.wholeImage()
+          ? encoder.normalise(patches.trainingCanvas(f, new Random(Arrays.hashCode(f.data()))))
           : encoder.canvas(f));
     }
     return encoder.run(canvases);
