@@ -55,6 +55,12 @@ public final class AugmentCommand extends JobCommand {
   @Option(names = "--export-png", paramLabel = "DIR", description = "Also write images/, masks/ and manifest.csv there.")
   String exportPng;
 
+  @Option(names = "--size", defaultValue = "0", paramLabel = "S", description = "Side of the pairs in pixels at the model's scale; larger than the model's crop runs MultiDiffusion over overlapping windows (default: the model's crop size).")
+  int size;
+
+  @Option(names = "--stride", defaultValue = "0", paramLabel = "PX", description = "Window stride of MultiDiffusion for --size (default: half the model's crop; smaller is smoother and slower).")
+  int stride;
+
   @Option(names = "--seed", defaultValue = "0", description = "Run seed; each sample's seed derives from it and its id (default: ${DEFAULT-VALUE}).")
   long seed;
 
@@ -71,6 +77,9 @@ public final class AugmentCommand extends JobCommand {
     if (count < 1 || batch < 1 || maxFractionError < 0 || guidance < 0) {
       throw new ConfigurationException("--count and --batch must be >= 1, --max-fraction-error and --guidance >= 0");
     }
+    if (size < 0 || stride < 0) {
+      throw new ConfigurationException("--size and --stride must be positive");
+    }
     try {
       samplerSpec = SamplerSpec.parse(sampler);
     } catch (IllegalArgumentException e) {
@@ -85,10 +94,17 @@ public final class AugmentCommand extends JobCommand {
     int classes = ((Number) fetched.manifest().preprocessing().get("classes")).intValue();
     FractionSampler sampler = PfDiffSegModel.fractions(fractions, fetched, classes, conf.get());
     int parts = partitions != null ? partitions : session.sparkContext().defaultParallelism();
+    int window = ((Number) fetched.manifest().preprocessing().get("size")).intValue();
+    if (size != 0 && size < window) {
+      throw new ConfigurationException("--size " + size + " is smaller than the model's crop of " + window + " px");
+    }
+    if (stride > window) {
+      throw new ConfigurationException("--stride " + stride + " exceeds the model's crop of " + window + " px");
+    }
 
     long started = System.nanoTime();
     Augmentation.Settings settings = new Augmentation.Settings(model.ref(), fetched.modelId(),
-        new PfDiffSegGenerator.Settings(samplerSpec, guidance), batch, maxFractionError);
+        new PfDiffSegGenerator.Settings(samplerSpec, guidance, size, stride), batch, maxFractionError);
     Dataset<Row> set = Augmentation.generate(Augmentation.plan(session, count, parts, seed, sampler), settings, conf);
     if (dropRejected) {
       set = set.filter(col("qc_pass"));

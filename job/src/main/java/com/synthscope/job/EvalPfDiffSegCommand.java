@@ -4,12 +4,17 @@ import com.synthscope.udfs.augment.FractionControl;
 import com.synthscope.udfs.augment.FractionSampler;
 import com.synthscope.udfs.augment.PairGrid;
 import com.synthscope.udfs.augment.PfDiffSegGenerator;
+import com.synthscope.udfs.augment.QualityCheck;
 import com.synthscope.udfs.augment.SamplerSpec;
 import com.synthscope.udfs.model.ExecutionSettings;
 import com.synthscope.udfs.model.FetchedModel;
 import com.synthscope.udfs.model.LoadedModel;
 import com.synthscope.udfs.model.ModelRegistry;
+import com.synthscope.udfs.diffusion.NoiseSchedule;
 import com.synthscope.udfs.spark.Augmentation;
+import com.synthscope.udfs.train.DenoisingLossProbe;
+import com.synthscope.udfs.train.MetalDam;
+import com.synthscope.udfs.train.Split;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,13 +63,67 @@ public final class EvalPfDiffSegCommand extends CommandBase {
   @Option(names = "--seed", defaultValue = "2026", description = "Run seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--parts", split = ",", defaultValue = "fractions,speed", description = "What to measure: fractions, speed, loss (the denoising loss by timestep range on real validation crops, needs --data) (default: ${DEFAULT-VALUE}).")
+  List<String> parts;
+
+  @Option(names = "--canvas-size", defaultValue = "256", description = "Side of the large pair that the canvas part times (MultiDiffusion) (default: ${DEFAULT-VALUE}).")
+  int canvasSize;
+
+  @Option(names = "--canvas-stride", defaultValue = "0", description = "Window stride for the canvas part (default: half the model's crop).")
+  int canvasStride;
+
+  @Option(names = "--canvas-picture", paramLabel = "PNG", description = "Write the canvas part's pair (image beside colour-coded mask).")
+  Path canvasPicture;
+
+  @Option(names = "--data", paramLabel = "DIR", description = "The metaldam folder, for the measures on real crops.")
+  Path data;
+
   @Option(names = "--allow-small", hidden = true, description = "Allow --count below 64 (tests).")
   boolean allowSmall;
+
+  /** One large pair by MultiDiffusion: time, windows, QC on the whole mask, and optionally its picture. */
+  private Map<String, Object> canvas(LoadedModel loaded, FetchedModel fetched, int classes) throws Exception {
+    PfDiffSegGenerator big = new PfDiffSegGenerator(loaded,
+        new PfDiffSegGenerator.Settings(SamplerSpec.parse(sampler), guidance, canvasSize, canvasStride));
+    long s = Augmentation.sampleSeed(seed + 2, 0);
+    float[] request = PfDiffSegModel.fractions("empirical", fetched, classes).sample(s);
+    long t0 = System.nanoTime();
+    PfDiffSegGenerator.Generated g = big.generate(new long[] {s}, new float[][] {request}).get(0);
+    double sec = (System.nanoTime() - t0) / 1e9;
+    QualityCheck qc = QualityCheck.of(request, g.mask(), classes, tolerance);
+    out().printf(Locale.ROOT, "canvas %dx%d (%d windows of %d px per step, %s): %.1f s, fraction L1 %.4f%n",
+        canvasSize, canvasSize, big.windowsPerPair(), big.window(), sampler, sec, qc.l1());
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("size", canvasSize);
+    m.put("window", big.window());
+    m.put("stride", canvasStride == 0 ? big.window() / 2 : canvasStride);
+    m.put("windows_per_step", big.windowsPerPair());
+    m.put("sampler", sampler);
+    m.put("seconds", Math.round(sec * 10) / 10.0);
+    m.put("fraction_l1", Math.round(qc.l1() * 10000) / 10000.0);
+    if (canvasPicture != null) {
+      if (canvasPicture.getParent() != null) {
+        Files.createDirectories(canvasPicture.getParent());
+      }
+      ImageIO.write(PairGrid.render(List.of(g), canvasSize, 1, 2), "png", canvasPicture.toFile());
+      out().println("canvas picture: " + canvasPicture);
+      m.put("picture", canvasPicture.toString());
+    }
+    return m;
+  }
 
   @Override
   protected void validate() {
     if (count < (allowSmall ? 1 : 64) || batch < 1) {
       throw new ConfigurationException("--count must be at least 64 and --batch at least 1");
+    }
+    for (String p : parts) {
+      if (!List.of("fractions", "speed", "loss", "canvas").contains(p)) {
+        throw new ConfigurationException("--parts takes fractions, speed, loss and canvas, not " + p);
+      }
+    }
+    if (parts.contains("loss") && data == null) {
+      throw new ConfigurationException("--parts loss needs --data (the metaldam folder)");
     }
     try {
       SamplerSpec.parse(sampler);
@@ -92,7 +151,19 @@ public final class EvalPfDiffSegCommand extends CommandBase {
     json.put("sampler", sampler);
     json.put("guidance", guidance);
     List<PfDiffSegGenerator.Generated> firstPairs = new ArrayList<>();
-    for (String strategy : List.of("empirical", "dirichlet")) {
+    if (parts.contains("loss")) {
+      double scale = ((Number) fetched.manifest().preprocessing().get("scale")).doubleValue();
+      NoiseSchedule schedule = NoiseSchedule.parse(String.valueOf(fetched.manifest().arguments().get("schedule")),
+          ((Number) fetched.manifest().arguments().get("timesteps")).intValue());
+      DenoisingLossProbe.Result probe = DenoisingLossProbe.measure(loaded, schedule,
+          MetalDam.loadDownscaled(data, Split.VALIDATION, scale), generator.size(), 10, count, batch, seed);
+      for (DenoisingLossProbe.Bucket b : probe.buckets()) {
+        out().printf(Locale.ROOT, "t %4d-%4d: image eps MSE %.4f (structure-free %.4f), mask %.4f, image share %.3f%n",
+            b.fromT(), b.toT(), b.imageMse(), b.imageGaussianMse(), b.maskMse(), b.imageShare());
+      }
+      json.put("denoising_loss", probe.toMap());
+    }
+    for (String strategy : parts.contains("fractions") ? List.of("empirical", "dirichlet") : List.<String>of()) {
       FractionSampler fs = PfDiffSegModel.fractions(strategy, fetched, classes);
       List<float[]> requested = new ArrayList<>();
       List<float[]> achieved = new ArrayList<>();
@@ -127,7 +198,7 @@ public final class EvalPfDiffSegCommand extends CommandBase {
       seeds[i] = Augmentation.sampleSeed(seed + 1, i);
       req[i] = timedRequests.sample(seeds[i]);
     }
-    for (String s : speed) {
+    for (String s : parts.contains("speed") ? speed : List.<String>of()) {
       PfDiffSegGenerator timed = new PfDiffSegGenerator(loaded,
           new PfDiffSegGenerator.Settings(SamplerSpec.parse(s), guidance));
       long t0 = System.nanoTime();
@@ -136,10 +207,15 @@ public final class EvalPfDiffSegCommand extends CommandBase {
       out().printf(Locale.ROOT, "%s: %.3f samples/s (batch %d, %.1f s)%n", s, batch / sec, batch, sec);
       speeds.put(s, Math.round(batch / sec * 10000) / 10000.0);
     }
-    json.put("samples_per_second", speeds);
+    if (!speeds.isEmpty()) {
+      json.put("samples_per_second", speeds);
+    }
+    if (parts.contains("canvas")) {
+      json.put("canvas", canvas(loaded, fetched, classes));
+    }
     json.put("speed_batch", batch);
     json.put("threads", Runtime.getRuntime().availableProcessors());
-    if (grid != null) {
+    if (grid != null && !firstPairs.isEmpty()) {
       if (grid.getParent() != null) {
         Files.createDirectories(grid.getParent());
       }

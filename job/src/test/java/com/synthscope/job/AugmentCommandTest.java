@@ -54,6 +54,50 @@ class AugmentCommandTest {
   }
 
   @Test
+  void pairsLargerThanTheCropAreWholeMultiDiffusionCanvasesWithQcOnTheWholeMask() throws Exception {
+    String[] args = {"augment", "--count", "3", "--output", tmp.resolve("big").toString(), "--export-png",
+        tmp.resolve("big-png").toString(), "--model", model, "--sampler", "ddim:2", "--batch", "2", "--size", "40",
+        "--fractions", "dirichlet"};
+    IngestCommandTest.Result first = IngestCommandTest.cli(args);
+    assertEquals(0, first.code(), first.err());
+    List<byte[]> before = pngs(tmp.resolve("big-png"));
+    IngestCommandTest.Result second = IngestCommandTest.cli(args);
+    assertEquals(0, second.code(), second.err());
+    List<byte[]> after = pngs(tmp.resolve("big-png"));
+    assertEquals(6, before.size());
+    for (int i = 0; i < before.size(); i++) {
+      assertTrue(java.util.Arrays.equals(before.get(i), after.get(i)), "file " + i + " differs between reruns");
+    }
+    for (org.apache.spark.sql.Row r : SharedSpark.session().read().parquet(tmp.resolve("big").toString())
+        .collectAsList()) {
+      assertEquals(40, r.<Integer>getAs("width"));
+      assertEquals(40, r.<Integer>getAs("height"));
+      java.awt.image.BufferedImage mask = javax.imageio.ImageIO.read(
+          new java.io.ByteArrayInputStream(r.<byte[]>getAs("mask_png")));
+      assertEquals(40, mask.getWidth());
+      byte[] labels = new byte[40 * 40];
+      for (int y = 0; y < 40; y++) {
+        for (int x = 0; x < 40; x++) {
+          labels[y * 40 + x] = (byte) mask.getRaster().getSample(x, y, 0);
+        }
+      }
+      // achieved fractions, L1 and QC are those of the whole 40 x 40 mask, not of a window
+      float[] whole = com.synthscope.udfs.augment.PhaseFractions.of(labels, 5);
+      List<Float> achieved = r.getList(r.fieldIndex("achieved"));
+      List<Float> requested = r.getList(r.fieldIndex("requested"));
+      float l1 = 0;
+      for (int k = 0; k < 5; k++) {
+        assertEquals(whole[k], achieved.get(k), 1e-6f);
+        l1 += Math.abs(requested.get(k) - whole[k]);
+      }
+      assertEquals(l1, r.<Float>getAs("fraction_l1"), 1e-5f);
+      assertEquals(l1 <= 0.05f, r.<Boolean>getAs("qc_pass"));
+    }
+    assertEquals(2, IngestCommandTest.cli("augment", "--count", "2", "--output", tmp.resolve("small").toString(),
+        "--model", model, "--size", "8").code(), "a side below the model's crop is refused");
+  }
+
+  @Test
   void aMissingModelOrBadSamplerIsAConfigurationError() {
     IngestCommandTest.Result missing = IngestCommandTest.cli("augment", "--count", "2", "--output",
         tmp.resolve("x").toString(), "--model", tmp.resolve("nope").toString());
@@ -73,6 +117,13 @@ class AugmentCommandTest {
     assertTrue(json.getAsJsonObject("dirichlet").getAsJsonObject("mean_requested").has("precipitate"));
     assertTrue(json.getAsJsonObject("samples_per_second").has("ddim:1"));
     assertTrue(Files.isRegularFile(tmp.resolve("grid.png")));
+    IngestCommandTest.Result canvas = IngestCommandTest.cli("eval", "pfdiffseg", "--model", model, "--parts",
+        "canvas", "--canvas-size", "48", "--canvas-picture", tmp.resolve("canvas.png").toString(), "--sampler",
+        "ddim:2");
+    assertEquals(0, canvas.code(), canvas.err());
+    JsonObject big = canvas.lastLineJson().getAsJsonObject("canvas");
+    assertEquals(25, big.get("windows_per_step").getAsInt(), "windows of 16 at stride 8 over 48 px: 5 x 5");
+    assertTrue(Files.isRegularFile(tmp.resolve("canvas.png")));
     assertEquals(2, IngestCommandTest.cli("eval", "pfdiffseg", "--model", model, "--count", "8").code(),
         "fewer than 64 samples is refused");
   }
