@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.when;
 
 import com.synthscope.udfs.augment.FractionSampler;
 import com.synthscope.udfs.augment.PfDiffSegGenerator;
+import com.synthscope.udfs.diffusion.MultiDiffusion;
 import com.synthscope.udfs.augment.SamplerSpec;
 import com.synthscope.udfs.model.FetchedModel;
 import com.synthscope.udfs.spark.Augmentation;
@@ -61,6 +62,9 @@ public final class AugmentCommand extends JobCommand {
   @Option(names = "--stride", defaultValue = "0", paramLabel = "PX", description = "Window stride of MultiDiffusion for --size (default: half the model's crop; smaller is smoother and slower).")
   int stride;
 
+  @Option(names = "--window-weights", defaultValue = "gaussian", paramLabel = "gaussian|uniform", description = "How MultiDiffusion averages overlapping windows: weighted towards each window's centre, or the plain mean (default: ${DEFAULT-VALUE}).")
+  String windowWeights;
+
   @Option(names = "--seed", defaultValue = "0", description = "Run seed; each sample's seed derives from it and its id (default: ${DEFAULT-VALUE}).")
   long seed;
 
@@ -71,6 +75,7 @@ public final class AugmentCommand extends JobCommand {
   Integer partitions;
 
   private SamplerSpec samplerSpec;
+  private MultiDiffusion.Weighting weighting;
 
   @Override
   protected void validate() {
@@ -81,6 +86,7 @@ public final class AugmentCommand extends JobCommand {
       throw new ConfigurationException("--size and --stride must be positive");
     }
     try {
+      weighting = MultiDiffusion.Weighting.parse(windowWeights);
       samplerSpec = SamplerSpec.parse(sampler);
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage(), e);
@@ -104,7 +110,7 @@ public final class AugmentCommand extends JobCommand {
 
     long started = System.nanoTime();
     Augmentation.Settings settings = new Augmentation.Settings(model.ref(), fetched.modelId(),
-        new PfDiffSegGenerator.Settings(samplerSpec, guidance, size, stride), batch, maxFractionError);
+        new PfDiffSegGenerator.Settings(samplerSpec, guidance, size, stride, weighting), batch, maxFractionError);
     Dataset<Row> set = Augmentation.generate(Augmentation.plan(session, count, parts, seed, sampler), settings, conf);
     if (dropRejected) {
       set = set.filter(col("qc_pass"));

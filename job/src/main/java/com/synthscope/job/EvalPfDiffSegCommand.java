@@ -10,10 +10,16 @@ import com.synthscope.udfs.model.ExecutionSettings;
 import com.synthscope.udfs.model.FetchedModel;
 import com.synthscope.udfs.model.LoadedModel;
 import com.synthscope.udfs.model.ModelRegistry;
+import com.synthscope.udfs.diffusion.MultiDiffusion;
 import com.synthscope.udfs.diffusion.NoiseSchedule;
 import com.synthscope.udfs.spark.Augmentation;
 import com.synthscope.udfs.train.DenoisingLossProbe;
+import com.synthscope.udfs.image.TwoSampleRealism;
+import com.synthscope.udfs.train.LabelledMicrograph;
 import com.synthscope.udfs.train.MetalDam;
+import com.synthscope.udfs.train.segmentation.SegmentationBenchmark;
+import com.synthscope.udfs.train.segmentation.SegmentationRecipe;
+import com.synthscope.udfs.train.PairCrops;
 import com.synthscope.udfs.train.Split;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +69,7 @@ public final class EvalPfDiffSegCommand extends CommandBase {
   @Option(names = "--seed", defaultValue = "2026", description = "Run seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--parts", split = ",", defaultValue = "fractions,speed", description = "What to measure: fractions, speed, loss (the denoising loss by timestep range on real validation crops, needs --data) (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--parts", split = ",", defaultValue = "fractions,speed", description = "What to measure: fractions, speed, loss (the denoising loss by timestep range on real validation crops, needs --data), canvas (one --canvas-size pair by MultiDiffusion), realism (the empirical pairs against real test crops, needs --data) (default: ${DEFAULT-VALUE}).")
   List<String> parts;
 
   @Option(names = "--canvas-size", defaultValue = "256", description = "Side of the large pair that the canvas part times (MultiDiffusion) (default: ${DEFAULT-VALUE}).")
@@ -72,8 +78,17 @@ public final class EvalPfDiffSegCommand extends CommandBase {
   @Option(names = "--canvas-stride", defaultValue = "0", description = "Window stride for the canvas part (default: half the model's crop).")
   int canvasStride;
 
+  @Option(names = "--canvas-weights", defaultValue = "gaussian", paramLabel = "gaussian|uniform", description = "Window weighting for the canvas part (default: ${DEFAULT-VALUE}).")
+  String canvasWeights;
+
   @Option(names = "--canvas-picture", paramLabel = "PNG", description = "Write the canvas part's pair (image beside colour-coded mask).")
   Path canvasPicture;
+
+  @Option(names = "--real-grid", paramLabel = "PNG", description = "With realism: a picture of 16 real test crops and their labels at the same scale, laid out as --grid (MetalDAM may not be copied into the repository: write it elsewhere).")
+  Path realGrid;
+
+  @Option(names = "--agreement-steps", defaultValue = "2000", description = "Training steps of the real-data segmenter of the agreement part (eval segmentation's network, batch 16, lr 1e-3, seed 1) (default: ${DEFAULT-VALUE}).")
+  int agreementSteps;
 
   @Option(names = "--data", paramLabel = "DIR", description = "The metaldam folder, for the measures on real crops.")
   Path data;
@@ -81,10 +96,37 @@ public final class EvalPfDiffSegCommand extends CommandBase {
   @Option(names = "--allow-small", hidden = true, description = "Allow --count below 64 (tests).")
   boolean allowSmall;
 
+  /**
+   * Image-mask agreement: the segmenter of {@code eval segmentation}, trained on real crops only, segments the
+   * generated images; its mIoU against the generated masks next to its mIoU on the real test split (full label
+   * resolution, as eval segmentation scores it).
+   */
+  private Map<String, Object> agreement(FetchedModel fetched, int size, List<LabelledMicrograph> pairs,
+      List<String> names) throws Exception {
+    double scale = ((Number) fetched.manifest().preprocessing().get("scale")).doubleValue();
+    SegmentationRecipe recipe = new SegmentationRecipe(size, scale, agreementSteps, 16, 1e-3f, 1, 0,
+        Math.max(1, agreementSteps / 8), Math.max(1, size / 2), null);
+    SegmentationBenchmark.Result r = SegmentationBenchmark.run(data, List.of(), recipe,
+        EvalSegmentationCommand.network(16), pairs, TrainingOutput.of(out()));
+    double generated = r.scored().meanIou();
+    double real = r.test().meanIou();
+    out().printf(Locale.ROOT, "agreement: segmenter trained on real crops, mIoU %.4f on %d generated pairs vs %.4f on"
+        + " the real test split (ratio %.3f)%n", generated, pairs.size(), real, generated / real);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("segmenter_steps", agreementSteps);
+    m.put("generated_miou", Math.round(generated * 10000) / 10000.0);
+    m.put("real_test_miou", Math.round(real * 10000) / 10000.0);
+    m.put("ratio", Math.round(generated / real * 10000) / 10000.0);
+    m.put("generated", r.scored().toMap(names));
+    m.put("real_test", r.test().toMap(names));
+    return m;
+  }
+
   /** One large pair by MultiDiffusion: time, windows, QC on the whole mask, and optionally its picture. */
   private Map<String, Object> canvas(LoadedModel loaded, FetchedModel fetched, int classes) throws Exception {
     PfDiffSegGenerator big = new PfDiffSegGenerator(loaded,
-        new PfDiffSegGenerator.Settings(SamplerSpec.parse(sampler), guidance, canvasSize, canvasStride));
+        new PfDiffSegGenerator.Settings(SamplerSpec.parse(sampler), guidance, canvasSize, canvasStride,
+            MultiDiffusion.Weighting.parse(canvasWeights)));
     long s = Augmentation.sampleSeed(seed + 2, 0);
     float[] request = PfDiffSegModel.fractions("empirical", fetched, classes).sample(s);
     long t0 = System.nanoTime();
@@ -98,6 +140,7 @@ public final class EvalPfDiffSegCommand extends CommandBase {
     m.put("window", big.window());
     m.put("stride", canvasStride == 0 ? big.window() / 2 : canvasStride);
     m.put("windows_per_step", big.windowsPerPair());
+    m.put("weights", canvasWeights);
     m.put("sampler", sampler);
     m.put("seconds", Math.round(sec * 10) / 10.0);
     m.put("fraction_l1", Math.round(qc.l1() * 10000) / 10000.0);
@@ -118,14 +161,20 @@ public final class EvalPfDiffSegCommand extends CommandBase {
       throw new ConfigurationException("--count must be at least 64 and --batch at least 1");
     }
     for (String p : parts) {
-      if (!List.of("fractions", "speed", "loss", "canvas").contains(p)) {
-        throw new ConfigurationException("--parts takes fractions, speed, loss and canvas, not " + p);
+      if (!List.of("fractions", "speed", "loss", "canvas", "realism", "agreement").contains(p)) {
+        throw new ConfigurationException("--parts takes fractions, speed, loss, canvas, realism and agreement, not "
+            + p);
       }
+    }
+    if ((parts.contains("realism") || parts.contains("agreement")) && (data == null || !parts.contains("fractions"))) {
+      throw new ConfigurationException("--parts realism and agreement use the fractions part's empirical pairs and"
+          + " real MetalDAM images: they need fractions in --parts and --data");
     }
     if (parts.contains("loss") && data == null) {
       throw new ConfigurationException("--parts loss needs --data (the metaldam folder)");
     }
     try {
+      MultiDiffusion.Weighting.parse(canvasWeights);
       SamplerSpec.parse(sampler);
       speed.forEach(SamplerSpec::parse);
     } catch (IllegalArgumentException e) {
@@ -151,6 +200,8 @@ public final class EvalPfDiffSegCommand extends CommandBase {
     json.put("sampler", sampler);
     json.put("guidance", guidance);
     List<PfDiffSegGenerator.Generated> firstPairs = new ArrayList<>();
+    List<float[]> empiricalGreys = new ArrayList<>();
+    List<LabelledMicrograph> empiricalPairs = new ArrayList<>();
     if (parts.contains("loss")) {
       double scale = ((Number) fetched.manifest().preprocessing().get("scale")).doubleValue();
       NoiseSchedule schedule = NoiseSchedule.parse(String.valueOf(fetched.manifest().arguments().get("schedule")),
@@ -179,6 +230,11 @@ public final class EvalPfDiffSegCommand extends CommandBase {
         for (int i = 0; i < n; i++) {
           requested.add(req[i]);
           achieved.add(pairs.get(i).achieved());
+          if (strategy.equals("empirical")) {
+            empiricalGreys.add(pairs.get(i).grey());
+            empiricalPairs.add(new LabelledMicrograph(-1 - empiricalPairs.size(), generator.size(), generator.size(),
+                pairs.get(i).grey(), pairs.get(i).mask()));
+          }
         }
         if (strategy.equals("empirical") && firstPairs.size() < 16) {
           firstPairs.addAll(pairs.subList(0, Math.min(n, 16 - firstPairs.size())));
@@ -189,6 +245,36 @@ public final class EvalPfDiffSegCommand extends CommandBase {
       out().printf(Locale.ROOT, "%s requests: mean L1 %.4f, QC pass %.1f %% at %.2f%n", strategy, fc.meanL1(),
           100 * fc.passRate(), tolerance);
       json.put(strategy, fc.toMap(names));
+    }
+    if (parts.contains("realism")) {
+      double scale = ((Number) fetched.manifest().preprocessing().get("scale")).doubleValue();
+      int size = generator.size();
+      PairCrops crops = new PairCrops(MetalDam.loadDownscaled(data, Split.TEST, scale), size, seed);
+      List<float[]> real = new ArrayList<>();
+      for (int i = 0; i < empiricalGreys.size(); i++) {
+        real.add(crops.next().grey());
+      }
+      TwoSampleRealism.Result r = TwoSampleRealism.compare(real, empiricalGreys, size, seed);
+      out().printf(Locale.ROOT, "realism against %d real test crops: histogram TV %.4f, power spectrum %.4f decades,"
+          + " held-out classifier accuracy %.3f%n", real.size(), r.histogramDistance(), r.spectrumDistance(),
+          r.classifierAccuracy());
+      json.put("realism", r.toMap());
+      if (realGrid != null) {
+        List<PfDiffSegGenerator.Generated> shown = new ArrayList<>();
+        PairCrops again = new PairCrops(MetalDam.loadDownscaled(data, Split.TEST, scale), size, seed);
+        for (int i = 0; i < 16; i++) {
+          com.synthscope.udfs.train.Pair p = again.next();
+          shown.add(new PfDiffSegGenerator.Generated(p.grey(), p.labels(), p.fractions()));
+        }
+        if (realGrid.getParent() != null) {
+          Files.createDirectories(realGrid.getParent());
+        }
+        ImageIO.write(PairGrid.render(shown, size, 4, 3), "png", realGrid.toFile());
+        out().println("real crops picture (MetalDAM test split: keep it out of the repository): " + realGrid);
+      }
+    }
+    if (parts.contains("agreement")) {
+      json.put("agreement", agreement(fetched, generator.size(), empiricalPairs, names));
     }
     Map<String, Object> speeds = new LinkedHashMap<>();
     long[] seeds = new long[batch];

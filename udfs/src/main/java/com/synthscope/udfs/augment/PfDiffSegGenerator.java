@@ -25,13 +25,21 @@ public final class PfDiffSegGenerator {
    * @param canvas side of the generated pairs in pixels; 0 (or the model's crop size) generates one window,
    *     larger sides run MultiDiffusion over overlapping windows of the model's size
    * @param stride window stride of MultiDiffusion; 0: half the window
+   * @param weighting how MultiDiffusion averages overlapping windows
    */
-  public record Settings(SamplerSpec sampler, float guidance, int canvas, int stride) implements Serializable {
+  public record Settings(SamplerSpec sampler, float guidance, int canvas, int stride,
+      MultiDiffusion.Weighting weighting) implements Serializable {
 
     public Settings {
-      if (canvas < 0 || stride < 0) {
-        throw new IllegalArgumentException("canvas and stride must be >= 0, got " + canvas + ", " + stride);
+      if (canvas < 0 || stride < 0 || weighting == null) {
+        throw new IllegalArgumentException("canvas and stride must be >= 0 and a weighting given, got " + canvas
+            + ", " + stride + ", " + weighting);
       }
+    }
+
+    /** Pairs of {@code canvas} px, Gaussian-weighted windows. */
+    public Settings(SamplerSpec sampler, float guidance, int canvas, int stride) {
+      this(sampler, guidance, canvas, stride, MultiDiffusion.Weighting.GAUSSIAN);
     }
 
     /** Pairs of the model's own size. */
@@ -127,7 +135,7 @@ public final class PfDiffSegGenerator {
     }
     NoisePredictor predictor = size == window
         ? (x, count, t) -> guided(x, count, t, conditions, channels)
-        : new MultiDiffusion(channels, size, window, stride, WINDOW_BATCH,
+        : new MultiDiffusion(channels, size, window, stride, WINDOW_BATCH, settings.weighting(),
             (windows, sampleOf, t) -> guided(windows, t.length, t, windowConditions(conditions, sampleOf), channels));
     float[] x0 = settings.sampler().sample(schedule, predictor, seeds, per);
     List<Generated> out = new ArrayList<>(n);

@@ -99,6 +99,53 @@ class MultiDiffusionTest {
     assertArrayEquals(md.predictNoise(b, 1, new int[] {9}), Arrays.copyOfRange(together, 100, 200));
   }
 
+  /**
+   * 1 x 6 canvas rows, windows of 4 at stride 2 (starts 0 and 2 along each axis); each window predicts the constant
+   * of its left edge, 0 or 10. Gaussian weights: pixels only one window covers keep its value; in the overlap the
+   * value moves from 0 towards 10 smoothly, where the uniform mean jumps to 5.
+   */
+  @Test
+  void gaussianWeightsBlendOverlapsTowardsTheNearerWindowCentre() {
+    MultiDiffusion.WindowPredictor leftEdge = (windows, sampleOf, t) -> {
+      float[] out = new float[windows.length];
+      for (int k = 0; k < sampleOf.length; k++) {
+        Arrays.fill(out, k * 16, k * 16 + 16, windows[k * 16]);
+      }
+      return out;
+    };
+    float[] canvas = new float[36];
+    for (int y = 0; y < 6; y++) {
+      for (int x = 0; x < 6; x++) {
+        canvas[y * 6 + x] = x < 2 ? 0 : 10;
+      }
+    }
+    float[] uniform = new MultiDiffusion(1, 6, 4, 2, 8, leftEdge).predictNoise(canvas, 1, new int[] {0});
+    float[] gauss = new MultiDiffusion(1, 6, 4, 2, 8, MultiDiffusion.Weighting.GAUSSIAN, leftEdge)
+        .predictNoise(canvas, 1, new int[] {0});
+    float[] row = Arrays.copyOfRange(gauss, 0, 6);
+    assertEquals(0f, row[0], 1e-6f);
+    assertEquals(0f, row[1], 1e-6f);
+    assertEquals(10f, row[4], 1e-6f);
+    assertEquals(10f, row[5], 1e-6f);
+    assertEquals(5f, uniform[2], 1e-6f);
+    assertEquals(5f, uniform[3], 1e-6f);
+    // column 2 is nearer the first window's centre (1.5) than the second's (3.5), column 3 the reverse
+    assertEquals(10f * (float) (1 / (1 + Math.exp(1.0))), row[2], 1e-5f);
+    assertEquals(10f - row[2], row[3], 1e-5f);
+    // any weighting reproduces a predictor that agrees everywhere
+    float[] doubled = new MultiDiffusion(1, 6, 4, 2, 8, MultiDiffusion.Weighting.GAUSSIAN,
+        (w, s, t) -> {
+          float[] o = w.clone();
+          for (int j = 0; j < o.length; j++) {
+            o[j] *= 2;
+          }
+          return o;
+        }).predictNoise(canvas, 1, new int[] {0});
+    for (int j = 0; j < 36; j++) {
+      assertEquals(2 * canvas[j], doubled[j], 1e-5f);
+    }
+  }
+
   @Test
   void badShapesAreRefused() {
     assertThrows(IllegalArgumentException.class, () -> new MultiDiffusion(1, 8, 16, 8, 4, (w, s, t) -> w));
