@@ -117,6 +117,23 @@ class AugmentCommandTest {
     assertTrue(json.getAsJsonObject("dirichlet").getAsJsonObject("mean_requested").has("precipitate"));
     assertTrue(json.getAsJsonObject("samples_per_second").has("ddim:1"));
     assertTrue(Files.isRegularFile(tmp.resolve("grid.png")));
+    IngestCommandTest.Result quality = IngestCommandTest.cli("eval", "pfdiffseg", "--model", model, "--count", "4",
+        "--allow-small", "--batch", "2", "--sampler", "ddim:2", "--parts", "fractions,realism,agreement", "--data",
+        SharedSpark.metalDam().toString(), "--agreement-steps", "4", "--real-grid",
+        tmp.resolve("real.png").toString());
+    assertEquals(0, quality.code(), quality.err());
+    JsonObject realism = quality.lastLineJson().getAsJsonObject("realism");
+    assertEquals(4, realism.get("real_crops").getAsInt());
+    double accuracy = realism.get("classifier_heldout_accuracy").getAsDouble();
+    assertTrue(accuracy >= 0 && accuracy <= 1, "accuracy " + accuracy);
+    assertTrue(realism.get("histogram_tv_distance").getAsDouble() > 0, "a 3-step model is not the real data");
+    JsonObject agreement = quality.lastLineJson().getAsJsonObject("agreement");
+    assertEquals(4 * 16 * 16, agreement.getAsJsonObject("generated").get("pixels").getAsLong(),
+        "every generated pixel scored against its own mask");
+    assertTrue(agreement.has("real_test_miou") && agreement.has("ratio"));
+    assertTrue(Files.isRegularFile(tmp.resolve("real.png")));
+    assertEquals(2, IngestCommandTest.cli("eval", "pfdiffseg", "--model", model, "--parts", "speed,realism",
+        "--data", SharedSpark.metalDam().toString()).code(), "realism needs the fractions part's pairs");
     IngestCommandTest.Result canvas = IngestCommandTest.cli("eval", "pfdiffseg", "--model", model, "--parts",
         "canvas", "--canvas-size", "48", "--canvas-picture", tmp.resolve("canvas.png").toString(), "--sampler",
         "ddim:2");
