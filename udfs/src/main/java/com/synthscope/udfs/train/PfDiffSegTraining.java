@@ -57,6 +57,8 @@ public final class PfDiffSegTraining {
     Map<String, Object> metrics = new LinkedHashMap<>();
     metrics.put("final_loss_ema", summary.finalLoss());
     metrics.put("train_seconds", Math.round(summary.seconds()));
+    metrics.put("train_hours", Math.round(summary.seconds() / 36.0) / 100.0);
+    metrics.put("steps_done", summary.steps());
     metrics.put("parameters", summary.parameters());
     Path dir = export(config, recipe, summary.checkpoint(), out.resolve("model"), split, metrics, images);
     return dir;
