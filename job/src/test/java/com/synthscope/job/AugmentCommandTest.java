@@ -132,6 +132,15 @@ class AugmentCommandTest {
         "every generated pixel scored against its own mask");
     assertTrue(agreement.has("real_test_miou") && agreement.has("ratio"));
     assertTrue(Files.isRegularFile(tmp.resolve("real.png")));
+    IngestCommandTest.Result loss = IngestCommandTest.cli("eval", "pfdiffseg", "--model", model, "--parts", "loss",
+        "--data", SharedSpark.metalDam().toString(), "--count", "4", "--allow-small", "--batch", "2");
+    assertEquals(0, loss.code(), loss.err());
+    com.google.gson.JsonArray ranges = loss.lastLineJson().getAsJsonObject("denoising_loss").getAsJsonArray("ranges");
+    assertEquals(10, ranges.size());
+    double first = ranges.get(0).getAsJsonObject().get("image_gaussian_mse").getAsDouble();
+    double last = ranges.get(9).getAsJsonObject().get("image_gaussian_mse").getAsDouble();
+    assertTrue(first > last, "the structure-free reference falls as the noise rises: " + first + " -> " + last);
+    assertTrue(ranges.get(0).getAsJsonObject().get("mask_mse").getAsDouble() > 0);
     assertEquals(2, IngestCommandTest.cli("eval", "pfdiffseg", "--model", model, "--parts", "speed,realism",
         "--data", SharedSpark.metalDam().toString()).code(), "realism needs the fractions part's pairs");
     IngestCommandTest.Result canvas = IngestCommandTest.cli("eval", "pfdiffseg", "--model", model, "--parts",

@@ -89,6 +89,8 @@ class PfDiffSegTrainingTest {
     assertEquals(5.0, ((Number) manifest.recipe().get("min_snr_gamma")).doubleValue());
     assertEquals(5.0, ((Number) manifest.recipe().get("warmup_steps")).doubleValue());
     assertEquals(30.0, ((Number) manifest.recipe().get("decay_steps")).doubleValue());
+    assertEquals(20.0, ((Number) manifest.metrics().get("steps_done")).doubleValue());
+    assertTrue(manifest.metrics().containsKey("train_hours"));
     GreyRange range = GreyRange.fromPreprocessing(manifest.preprocessing());
     GreyRange expected = PfDiffSegTraining.greyRange(MetalDam.loadDownscaled(SharedSpark.metalDam(), Split.TRAIN,
         0.125), weighted);
