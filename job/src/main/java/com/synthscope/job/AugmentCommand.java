@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.when;
 
 import com.synthscope.udfs.augment.FractionSampler;
 import com.synthscope.udfs.augment.PfDiffSegGenerator;
+import com.synthscope.udfs.diffusion.MultiDiffusion;
 import com.synthscope.udfs.augment.SamplerSpec;
 import com.synthscope.udfs.model.FetchedModel;
 import com.synthscope.udfs.spark.Augmentation;
@@ -59,6 +60,15 @@ public final class AugmentCommand extends JobCommand {
   @Option(names = "--export-png", paramLabel = "DIR", description = "Also write images/, masks/ and manifest.csv there.")
   String exportPng;
 
+  @Option(names = "--size", defaultValue = "0", paramLabel = "S", description = "Side of the pairs in pixels at the model's scale; larger than the model's crop runs MultiDiffusion over overlapping windows (default: the model's crop size).")
+  int size;
+
+  @Option(names = "--stride", defaultValue = "0", paramLabel = "PX", description = "Window stride of MultiDiffusion for --size (default: half the model's crop; smaller is smoother and slower).")
+  int stride;
+
+  @Option(names = "--window-weights", defaultValue = "gaussian", paramLabel = "gaussian|uniform", description = "How MultiDiffusion averages overlapping windows: weighted towards each window's centre, or the plain mean (default: ${DEFAULT-VALUE}).")
+  String windowWeights;
+
   @Option(names = "--seed", defaultValue = "0", description = "Run seed; each sample's seed derives from it and its id (default: ${DEFAULT-VALUE}).")
   long seed;
 
@@ -69,13 +79,18 @@ public final class AugmentCommand extends JobCommand {
   Integer partitions;
 
   private SamplerSpec samplerSpec;
+  private MultiDiffusion.Weighting weighting;
 
   @Override
   protected void validate() {
     if (count < 1 || batch < 1 || maxFractionError < 0 || guidance < 0) {
       throw new ConfigurationException("--count and --batch must be >= 1, --max-fraction-error and --guidance >= 0");
     }
+    if (size < 0 || stride < 0) {
+      throw new ConfigurationException("--size and --stride must be positive");
+    }
     try {
+      weighting = MultiDiffusion.Weighting.parse(windowWeights);
       samplerSpec = SamplerSpec.parse(sampler);
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage(), e);
@@ -103,10 +118,17 @@ public final class AugmentCommand extends JobCommand {
     int classes = ((Number) fetched.manifest().preprocessing().get("classes")).intValue();
     FractionSampler sampler = PfDiffSegModel.fractions(fractions, fetched, classes, conf.get());
     int parts = partitions != null ? partitions : session.sparkContext().defaultParallelism();
+    int window = ((Number) fetched.manifest().preprocessing().get("size")).intValue();
+    if (size != 0 && size < window) {
+      throw new ConfigurationException("--size " + size + " is smaller than the model's crop of " + window + " px");
+    }
+    if (stride > window) {
+      throw new ConfigurationException("--stride " + stride + " exceeds the model's crop of " + window + " px");
+    }
 
     long started = System.nanoTime();
     Augmentation.Settings settings = new Augmentation.Settings(model.ref(), fetched.modelId(),
-        new PfDiffSegGenerator.Settings(samplerSpec, guidance), batch, maxFractionError);
+        new PfDiffSegGenerator.Settings(samplerSpec, guidance, size, stride, weighting), batch, maxFractionError);
     Dataset<Row> set = Augmentation.generate(Augmentation.plan(session, count, parts, seed, sampler), settings, conf);
     if (dropRejected) {
       set = set.filter(col("qc_pass"));

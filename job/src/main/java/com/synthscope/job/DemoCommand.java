@@ -53,6 +53,9 @@ public final class DemoCommand extends JobCommand {
   @Option(names = "--sampler", defaultValue = "ddim:20", paramLabel = "ddpm|ddim:K", description = "Sampler for the generated images (default: ${DEFAULT-VALUE}).")
   String sampler;
 
+  @Option(names = "--size", defaultValue = "0", paramLabel = "S", description = "Side of the generated micrographs and real tiles in pixels at the generator's scale; larger than its crop runs MultiDiffusion (default: the generator's crop size).")
+  int size;
+
   @Option(names = "--seed", defaultValue = "0", description = "Generation seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
@@ -81,6 +84,9 @@ public final class DemoCommand extends JobCommand {
   protected void validate() {
     if (count < 1 || count > 10_000) {
       throw new ConfigurationException("--count must lie in 1..10000");
+    }
+    if (size < 0) {
+      throw new ConfigurationException("--size must be positive");
     }
     if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
       throw new ConfigurationException("--threshold must lie in [0, 1]");
@@ -129,13 +135,17 @@ public final class DemoCommand extends JobCommand {
     replaceFolder(out);
     Files.writeString(out.resolve(MARKER), "made by synthscope demo; replaced by the next run\n");
 
+    int crop = ((Number) fetched.manifest().preprocessing().get("size")).intValue();
+    if (size != 0 && size < crop) {
+      throw new ConfigurationException("--size " + size + " is smaller than the generator's crop of " + crop + " px");
+    }
     // 1. generate with the augment code path and export the grey images as PNG
     long t = System.nanoTime();
     int classes = ((Number) fetched.manifest().preprocessing().get("classes")).intValue();
     FractionSampler fractions = PfDiffSegModel.fractions("empirical", fetched, classes);
     int parts = Math.max(1, Math.min(session.sparkContext().defaultParallelism(), (count + 7) / 8));
     Augmentation.Settings settings = new Augmentation.Settings(model.ref(), fetched.modelId(),
-        new PfDiffSegGenerator.Settings(samplerSpec, 4.0f), 8, 0.05f);
+        new PfDiffSegGenerator.Settings(samplerSpec, 4.0f, size, 0), 8, 0.05f);
     String augmentTable = out.resolve("augment").toString();
     ParquetOutput.replace(Augmentation.generate(Augmentation.plan(session, count, parts, seed, fractions), settings,
         conf), augmentTable);
@@ -154,7 +164,8 @@ public final class DemoCommand extends JobCommand {
     Path realDir = realImages();
     int nReal = 0;
     if (realDir != null) {
-      int size = ((Number) fetched.manifest().preprocessing().get("size")).intValue();
+      int window = ((Number) fetched.manifest().preprocessing().get("size")).intValue();
+      int size = Math.max(this.size, window);
       double scale = ((Number) fetched.manifest().preprocessing().get("scale")).doubleValue();
       nReal = RealTiles.write(realDir, Files.createDirectories(out.resolve("input").resolve(AuditSchema.REAL_FOLDER)),
           scale, size, count, seed);

@@ -40,6 +40,21 @@ public final class DiffusionTrainingOptions {
   @Option(names = "--schedule", defaultValue = "linear", description = "linear or cosine (default: ${DEFAULT-VALUE}).")
   String schedule;
 
+  @Option(names = "--image-weight", defaultValue = "1", description = "Loss weight of channel 0 (the grey image) against 1 for each other channel (default: ${DEFAULT-VALUE}: the plain mean).")
+  float imageWeight;
+
+  @Option(names = "--min-snr", defaultValue = "0", paramLabel = "GAMMA", description = "Min-SNR-gamma loss weighting, min(SNR, GAMMA)/SNR per sample; 0: off (default: ${DEFAULT-VALUE}).")
+  float minSnrGamma;
+
+  @Option(names = "--warmup", defaultValue = "0", description = "Steps of linear learning-rate warm-up (default: ${DEFAULT-VALUE}).")
+  int warmupSteps;
+
+  @Option(names = "--decay-steps", defaultValue = "0", description = "Cosine decay of the learning rate to a tenth over this many steps after the warm-up, then constant; 0: none (default: ${DEFAULT-VALUE}).")
+  int decaySteps;
+
+  @Option(names = "--grey-percentile", defaultValue = "0", paramLabel = "P", description = "PF-DiffSeg: stretch the image channel so that the P-th and (100-P)-th percentile grey levels of the training pixels map to -1 and +1; 0: grey * 2 - 1 (default: ${DEFAULT-VALUE}).")
+  float greyPercentile;
+
   @Option(names = "--base-channels", defaultValue = "32", description = "UNet width (default: ${DEFAULT-VALUE}).")
   int baseChannels;
 
@@ -68,7 +83,7 @@ public final class DiffusionTrainingOptions {
     }
     try {
       return new DiffusionRecipe(size, scale, steps, batch, learningRate, emaDecay, seed, schedule, 1000,
-          conditionDropout, checkpointEvery);
+          conditionDropout, checkpointEvery, imageWeight, minSnrGamma, warmupSteps, decaySteps, greyPercentile);
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage(), e);
     }

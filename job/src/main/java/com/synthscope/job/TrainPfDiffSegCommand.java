@@ -4,8 +4,10 @@ import com.synthscope.udfs.nets.UNetConfig;
 import com.synthscope.udfs.train.DiffusionRecipe;
 import com.synthscope.udfs.train.PfDiffSegTraining;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code synthscope train pfdiffseg}: the phase-fraction guided image + mask diffusion model on MetalDAM. */
 @Command(name = "pfdiffseg", mixinStandardHelpOptions = true,
@@ -15,12 +17,19 @@ public final class TrainPfDiffSegCommand extends CommandBase {
 
   @Mixin DiffusionTrainingOptions options;
 
+  @Option(names = "--multipliers", split = ",", defaultValue = "1,2,2", description = "UNet width multiplier per level; the image halves between levels, attention at the lowest (default: ${DEFAULT-VALUE}).")
+  List<Integer> multipliers;
+
   private DiffusionRecipe recipe;
   private UNetConfig network;
 
   @Override
   protected void validate() {
-    network = PfDiffSegTraining.network(options.baseChannels);
+    try {
+      network = PfDiffSegTraining.network(options.baseChannels, multipliers);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(e.getMessage(), e);
+    }
     recipe = options.recipe(0.1f, network);
   }
 

@@ -1,6 +1,8 @@
 package com.synthscope.udfs.augment;
 
+import com.synthscope.udfs.diffusion.MultiDiffusion;
 import com.synthscope.udfs.diffusion.NoisePredictor;
+import com.synthscope.udfs.image.GreyRange;
 import com.synthscope.udfs.diffusion.NoiseSchedule;
 import com.synthscope.udfs.model.LoadedModel;
 import com.synthscope.udfs.model.ModelManifest;
@@ -17,8 +19,37 @@ import java.util.List;
  */
 public final class PfDiffSegGenerator {
 
-  /** How to sample. */
-  public record Settings(SamplerSpec sampler, float guidance) implements Serializable {}
+  /**
+   * How to sample.
+   *
+   * @param canvas side of the generated pairs in pixels; 0 (or the model's crop size) generates one window,
+   *     larger sides run MultiDiffusion over overlapping windows of the model's size
+   * @param stride window stride of MultiDiffusion; 0: half the window
+   * @param weighting how MultiDiffusion averages overlapping windows
+   */
+  public record Settings(SamplerSpec sampler, float guidance, int canvas, int stride,
+      MultiDiffusion.Weighting weighting) implements Serializable {
+
+    public Settings {
+      if (canvas < 0 || stride < 0 || weighting == null) {
+        throw new IllegalArgumentException("canvas and stride must be >= 0 and a weighting given, got " + canvas
+            + ", " + stride + ", " + weighting);
+      }
+    }
+
+    /** Pairs of {@code canvas} px, Gaussian-weighted windows. */
+    public Settings(SamplerSpec sampler, float guidance, int canvas, int stride) {
+      this(sampler, guidance, canvas, stride, MultiDiffusion.Weighting.GAUSSIAN);
+    }
+
+    /** Pairs of the model's own size. */
+    public Settings(SamplerSpec sampler, float guidance) {
+      this(sampler, guidance, 0, 0);
+    }
+  }
+
+  /** Windows per network call in MultiDiffusion (twice that with guidance); fixed, so that bytes never depend on it. */
+  static final int WINDOW_BATCH = 32;
 
   /**
    * One generated pair.
@@ -32,8 +63,11 @@ public final class PfDiffSegGenerator {
   private final LoadedModel model;
   private final Settings settings;
   private final NoiseSchedule schedule;
+  private final int window;
   private final int size;
+  private final int stride;
   private final int classes;
+  private final GreyRange grey;
 
   public PfDiffSegGenerator(LoadedModel model, Settings settings) {
     ModelManifest m = model.manifest();
@@ -44,12 +78,34 @@ public final class PfDiffSegGenerator {
     this.settings = settings;
     this.schedule = NoiseSchedule.parse(String.valueOf(m.arguments().get("schedule")),
         ((Number) m.arguments().get("timesteps")).intValue());
-    this.size = ((Number) m.preprocessing().get("size")).intValue();
+    this.window = ((Number) m.preprocessing().get("size")).intValue();
+    this.size = settings.canvas() == 0 ? window : settings.canvas();
+    this.stride = settings.stride() == 0 ? Math.max(1, window / 2) : settings.stride();
+    if (size < window) {
+      throw new IllegalArgumentException("pairs of " + size + " px are smaller than the model's window of " + window
+          + " px");
+    }
+    if (stride > window) {
+      throw new IllegalArgumentException("window stride " + stride + " exceeds the window of " + window + " px");
+    }
     this.classes = ((Number) m.preprocessing().get("classes")).intValue();
+    this.grey = GreyRange.fromPreprocessing(m.preprocessing());
   }
 
+  /** Side of the generated pairs in pixels. */
   public int size() {
     return size;
+  }
+
+  /** Side of the network's window (the training crop). */
+  public int window() {
+    return window;
+  }
+
+  /** Windows the network sees per pair and step: 1, or MultiDiffusion's tiling of the canvas. */
+  public int windowsPerPair() {
+    return size == window ? 1 : MultiDiffusion.offsets(size, window, stride).length
+        * MultiDiffusion.offsets(size, window, stride).length;
   }
 
   public int classes() {
@@ -77,14 +133,18 @@ public final class PfDiffSegGenerator {
       }
       System.arraycopy(requested[i], 0, conditions, i * classes, classes);
     }
-    float[] x0 = settings.sampler().sample(schedule, guided(conditions, channels), seeds, per);
+    NoisePredictor predictor = size == window
+        ? (x, count, t) -> guided(x, count, t, conditions, channels)
+        : new MultiDiffusion(channels, size, window, stride, WINDOW_BATCH, settings.weighting(),
+            (windows, sampleOf, t) -> guided(windows, t.length, t, windowConditions(conditions, sampleOf), channels));
+    float[] x0 = settings.sampler().sample(schedule, predictor, seeds, per);
     List<Generated> out = new ArrayList<>(n);
     int pixels = size * size;
     for (int i = 0; i < n; i++) {
       float[] sample = Arrays.copyOfRange(x0, i * per, (i + 1) * per);
       float[] grey = new float[pixels];
       for (int p = 0; p < pixels; p++) {
-        grey[p] = Math.min(1f, Math.max(0f, (sample[p] + 1f) / 2f));
+        grey[p] = this.grey.toGrey(sample[p]);
       }
       byte[] mask = PhaseFractions.argmaxMask(sample, classes, size, size, 1);
       out.add(new Generated(grey, mask, PhaseFractions.of(mask, classes)));
@@ -92,32 +152,40 @@ public final class PfDiffSegGenerator {
     return out;
   }
 
-  private NoisePredictor guided(float[] conditions, int channels) {
+  /** Every window gets the fraction request of its whole canvas. */
+  private float[] windowConditions(float[] conditions, int[] sampleOf) {
+    float[] c = new float[sampleOf.length * classes];
+    for (int k = 0; k < sampleOf.length; k++) {
+      System.arraycopy(conditions, sampleOf[k] * classes, c, k * classes, classes);
+    }
+    return c;
+  }
+
+  /** Guided noise of {@code n} windows of the model's size. */
+  private float[] guided(float[] x, int n, int[] t, float[] conditions, int channels) {
     float w = settings.guidance();
-    return (x, n, t) -> {
-      float[] tf = new float[n];
-      for (int i = 0; i < n; i++) {
-        tf[i] = t[i];
-      }
-      if (w == 1f) {
-        return eps(x, n, tf, conditions, ones(n), channels);
-      }
-      // conditional and null-condition predictions in one doubled batch
-      float[] both = eps(concat(x, x), 2 * n, concat(tf, tf), concat(conditions, conditions),
-          concat(ones(n), new float[n]), channels);
-      int half = x.length;
-      float[] out = new float[half];
-      for (int j = 0; j < half; j++) {
-        float cond = both[j];
-        float nul = both[half + j];
-        out[j] = nul + w * (cond - nul);
-      }
-      return out;
-    };
+    float[] tf = new float[n];
+    for (int i = 0; i < n; i++) {
+      tf[i] = t[i];
+    }
+    if (w == 1f) {
+      return eps(x, n, tf, conditions, ones(n), channels);
+    }
+    // conditional and null-condition predictions in one doubled batch
+    float[] both = eps(concat(x, x), 2 * n, concat(tf, tf), concat(conditions, conditions),
+        concat(ones(n), new float[n]), channels);
+    int half = x.length;
+    float[] out = new float[half];
+    for (int j = 0; j < half; j++) {
+      float cond = both[j];
+      float nul = both[half + j];
+      out[j] = nul + w * (cond - nul);
+    }
+    return out;
   }
 
   private float[] eps(float[] x, int n, float[] t, float[] c, float[] use, int channels) {
-    List<Tensor> outputs = model.predict(List.of(Tensor.of(x, n, channels, size, size), Tensor.of(t, n),
+    List<Tensor> outputs = model.predict(List.of(Tensor.of(x, n, channels, window, window), Tensor.of(t, n),
         Tensor.of(c, n, classes), Tensor.of(use, n)));
     return outputs.get(0).data();
   }

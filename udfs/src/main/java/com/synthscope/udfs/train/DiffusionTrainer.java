@@ -100,8 +100,13 @@ public final class DiffusionTrainer {
         throw new IllegalStateException("a checkpoint exists in " + out + ": pass --resume to continue it, or choose"
             + " another --out");
       }
+      // Adam counts its updates from 1 again after a resume: offset them so warm-up and decay continue where they were
+      int offset = start;
+      Tracker learningRate = recipe.warmupSteps() == 0 && recipe.decaySteps() == 0
+          ? Tracker.fixed(recipe.learningRate())
+          : numUpdate -> recipe.learningRateAt(offset + Math.max(0, numUpdate - 1));
       DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss())
-          .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(recipe.learningRate())).build());
+          .optOptimizer(Optimizer.adam().optLearningRateTracker(learningRate).build());
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(net.inputShapes(recipe.batch(), recipe.size()));
         NDManager emaManager = trainer.getManager().newSubManager();
@@ -167,7 +172,8 @@ public final class DiffusionTrainer {
       NDArray target = m.create(noise, new Shape(n, data.channels(), size, size));
       double value;
       try (GradientCollector gc = trainer.newGradientCollector()) {
-        NDArray loss = trainer.forward(inputs).singletonOrThrow().sub(target).square().mean();
+        NDArray squared = trainer.forward(inputs).singletonOrThrow().sub(target).square();
+        NDArray loss = weighted() ? weightedMean(m, squared, timesteps) : squared.mean();
         value = loss.getFloat();
         gc.backward(loss);
       }
@@ -177,6 +183,32 @@ public final class DiffusionTrainer {
       }
       return value;
     }
+  }
+
+  private boolean weighted() {
+    return recipe.firstChannelWeight() != 1f || recipe.minSnrGamma() > 0;
+  }
+
+  /**
+   * The loss with channel and timestep weights: the squared error averaged over each sample's pixels per channel, the
+   * channels weighted (channel 0 by {@code firstChannelWeight}, the others by 1, normalised to mean 1) and each
+   * sample by its timestep's min-SNR weight, then averaged. With every weight 1 it equals the plain mean.
+   */
+  private NDArray weightedMean(NDManager m, NDArray squared, int[] timesteps) {
+    int n = timesteps.length;
+    int c = data.channels();
+    float[] channel = new float[c];
+    float total = recipe.firstChannelWeight() + (c - 1);
+    for (int k = 0; k < c; k++) {
+      channel[k] = (k == 0 ? recipe.firstChannelWeight() : 1f) * c / total;
+    }
+    float[] sample = new float[n];
+    for (int i = 0; i < n; i++) {
+      double abar = schedule.alphaBar(timesteps[i]);
+      sample[i] = (float) recipe.timestepWeight(abar / (1 - abar));
+    }
+    NDArray perChannel = squared.reshape(n, c, -1).mean(new int[] {2});
+    return perChannel.mul(m.create(channel, new Shape(1, c))).mul(m.create(sample, new Shape(n, 1))).mean();
   }
 
   private static double gaussian(SplittableRandom rng) {

@@ -1,5 +1,6 @@
 package com.synthscope.udfs.train;
 
+import com.synthscope.udfs.image.GreyRange;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -125,6 +126,11 @@ public final class PairCrops {
      * has that class and -1 elsewhere.
      */
     public static float[] toChannels(Pair p) {
+        return toChannels(p, GreyRange.PLAIN);
+    }
+
+    /** As {@link #toChannels(Pair)}, the grey mapped to [-1, 1] by {@code range}. */
+    public static float[] toChannels(Pair p, GreyRange range) {
         int n = p.size() * p.size();
         int k = MetalDam.CLASSES;
         float[] out = new float[(1 + k) * n];
@@ -132,7 +138,7 @@ public final class PairCrops {
         float[] grey = p.grey();
         byte[] labels = p.labels();
         for (int i = 0; i < n; i++) {
-            out[i] = grey[i] * 2f - 1f;
+            out[i] = range.isPlain() ? grey[i] * 2f - 1f : range.toSigned(grey[i]);
             out[(1 + labels[i]) * n + i] = 1f;
         }
         return out;

@@ -1,5 +1,6 @@
 package com.synthscope.udfs.train;
 
+import com.synthscope.udfs.image.GreyRange;
 import com.synthscope.udfs.model.TensorSpec;
 import com.synthscope.udfs.nets.UNet;
 import com.synthscope.udfs.nets.UNetConfig;
@@ -26,7 +27,12 @@ public final class PfDiffSegTraining {
 
   /** The network trained by default: three levels (x1, x2, x2), attention at the lowest; 1.1 M parameters at 32. */
   public static UNetConfig network(int baseChannels) {
-    return new UNetConfig(1 + MetalDam.CLASSES, baseChannels, List.of(1, 2, 2), 1, MetalDam.CLASSES);
+    return network(baseChannels, List.of(1, 2, 2));
+  }
+
+  /** The network with other width multipliers per level (e.g. 1, 2, 4: more capacity at the lowest resolution). */
+  public static UNetConfig network(int baseChannels, List<Integer> multipliers) {
+    return new UNetConfig(1 + MetalDam.CLASSES, baseChannels, multipliers, 1, MetalDam.CLASSES);
   }
 
   /**
@@ -40,16 +46,27 @@ public final class PfDiffSegTraining {
     List<LabelledMicrograph> images = MetalDam.loadDownscaled(data, split, recipe.scale());
     progress.printf("loaded %d %s micrographs of %s at scale %s%n", images.size(), split.name().toLowerCase(),
         data, recipe.scale());
+    GreyRange grey = greyRange(images, recipe);
+    if (!grey.isPlain()) {
+      progress.printf("image channel: grey %.4f .. %.4f -> -1 .. +1%n", grey.low(), grey.high());
+    }
     UNet net = new UNet(config);
-    DiffusionTrainer trainer = new DiffusionTrainer(recipe, net, new PfDiffSegBatches(images, recipe.size()), out,
-        progress);
+    DiffusionTrainer trainer = new DiffusionTrainer(recipe, net, new PfDiffSegBatches(images, recipe.size(), grey),
+        out, progress);
     DiffusionTrainer.Summary summary = trainer.run(resume);
     Map<String, Object> metrics = new LinkedHashMap<>();
     metrics.put("final_loss_ema", summary.finalLoss());
     metrics.put("train_seconds", Math.round(summary.seconds()));
+    metrics.put("train_hours", Math.round(summary.seconds() / 36.0) / 100.0);
+    metrics.put("steps_done", summary.steps());
     metrics.put("parameters", summary.parameters());
     Path dir = export(config, recipe, summary.checkpoint(), out.resolve("model"), split, metrics, images);
     return dir;
+  }
+
+  /** The grey mapping of a recipe, from the training images (the same images always give the same range). */
+  public static GreyRange greyRange(List<LabelledMicrograph> images, DiffusionRecipe recipe) {
+    return GreyRange.ofPercentile(images.stream().map(LabelledMicrograph::grey).toList(), recipe.greyPercentile());
   }
 
   private static void writeFractions(Path file, List<LabelledMicrograph> images, DiffusionRecipe recipe)
@@ -77,6 +94,11 @@ public final class PfDiffSegTraining {
     pre.put("classes", MetalDam.CLASSES);
     pre.put("class_names", List.of(MetalDam.CLASS_NAMES));
     pre.put("range", "signed-unit");
+    GreyRange grey = greyRange(images, recipe);
+    if (!grey.isPlain()) {
+      pre.put("grey_low", grey.low());
+      pre.put("grey_high", grey.high());
+    }
     pre.put("layout", "channel 0 grey, channels 1..K one-hot mask, all in [-1, 1]");
     DiffusionExport.write(dir, KIND, "pfdiffseg-metaldam-" + recipe.size() + "px", config, recipe, checkpoint,
         List.of(new TensorSpec("fractions", List.of((long) MetalDam.CLASSES), "float32"),

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
+import com.synthscope.udfs.image.GreyRange;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Short real training runs on MetalDAM crops: the loss falls, checkpoints resume, the artifact loads. */
@@ -70,6 +71,36 @@ class PfDiffSegTrainingTest {
     assertThrows(IllegalStateException.class,
         () -> PfDiffSegTraining.run(SharedSpark.metalDam(), Split.TRAIN, other, TINY, out, true, quiet),
         "a different scale cannot resume this checkpoint");
+  }
+
+  @Test
+  void theWeightedRecipeTrainsAndIsRecordedWithItsGreyRange() throws Exception {
+    DiffusionRecipe weighted = new DiffusionRecipe(16, 0.125, 20, 8, 3e-3f, 0.99f, 11, "cosine", 1000, 0.1f, 10, 3f,
+        5f, 5, 30, 1f);
+    Path out = tmp.resolve("weighted");
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true);
+    Path artifact = PfDiffSegTraining.run(SharedSpark.metalDam(), Split.TRAIN, weighted, TINY, out, false, quiet);
+    List<String> rows = Files.readAllLines(out.resolve("loss.csv"));
+    assertEquals(21, rows.size());
+    assertTrue(rows.stream().skip(1).allMatch(r -> Double.isFinite(Double.parseDouble(r.split(",")[1]))));
+    var manifest = ModelPreflight.check(ModelRef.of(artifact.toUri(), null, ModelFormat.DJL_PARAMS),
+        new Configuration(), List.of(new long[] {6, 16, 16}, new long[0], new long[] {5}, new long[0])).manifest();
+    assertEquals(3.0, ((Number) manifest.recipe().get("first_channel_weight")).doubleValue());
+    assertEquals(5.0, ((Number) manifest.recipe().get("min_snr_gamma")).doubleValue());
+    assertEquals(5.0, ((Number) manifest.recipe().get("warmup_steps")).doubleValue());
+    assertEquals(30.0, ((Number) manifest.recipe().get("decay_steps")).doubleValue());
+    assertEquals(20.0, ((Number) manifest.metrics().get("steps_done")).doubleValue());
+    assertTrue(manifest.metrics().containsKey("train_hours"));
+    GreyRange range = GreyRange.fromPreprocessing(manifest.preprocessing());
+    GreyRange expected = PfDiffSegTraining.greyRange(MetalDam.loadDownscaled(SharedSpark.metalDam(), Split.TRAIN,
+        0.125), weighted);
+    assertEquals(expected, range);
+    assertTrue(range.low() > 0 && range.high() < 1, "the 1st and 99th percentiles lie inside [0, 1]: " + range);
+    // resuming with the same options continues; the plain recipe's keys stay out of its manifest
+    PfDiffSegTraining.run(SharedSpark.metalDam(), Split.TRAIN, new DiffusionRecipe(16, 0.125, 30, 8, 3e-3f, 0.99f,
+        11, "cosine", 1000, 0.1f, 10, 3f, 5f, 5, 30, 1f), TINY, out, true, quiet);
+    assertEquals(31, Files.readAllLines(out.resolve("loss.csv")).size());
+    assertTrue(!recipe(10).toMap().containsKey("first_channel_weight"));
   }
 
   private static double meanLoss(List<String> rows) {

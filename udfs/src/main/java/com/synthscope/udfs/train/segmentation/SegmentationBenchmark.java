@@ -31,12 +31,23 @@ public final class SegmentationBenchmark {
    * @param bestStep         the step whose weights were scored on the test split
    * @param test             test-split confusion at full label resolution
    * @param syntheticPerBatch generated pairs in each batch
+   * @param scored           confusion of the best weights on the extra labelled images, null without any
    */
   public record Result(double[] losses, Map<Integer, Double> validation, int bestStep, double bestValidationMiou,
-      ConfusionMatrix test, long parameters, int syntheticPerBatch, double seconds) {}
+      ConfusionMatrix test, long parameters, int syntheticPerBatch, double seconds, ConfusionMatrix scored) {}
 
   public static Result run(Path metalDam, List<Pair> synthetic, SegmentationRecipe recipe, SegUNetConfig net,
       PrintStream progress) throws IOException {
+    return run(metalDam, synthetic, recipe, net, List.of(), progress);
+  }
+
+  /**
+   * As {@link #run(Path, List, SegmentationRecipe, SegUNetConfig, PrintStream)}, and the selected weights also segment
+   * {@code scored} (labelled images at the training scale, e.g. generated pairs, scored against their own labels):
+   * PF-DiffSeg's image-mask agreement.
+   */
+  public static Result run(Path metalDam, List<Pair> synthetic, SegmentationRecipe recipe, SegUNetConfig net,
+      List<LabelledMicrograph> scored, PrintStream progress) throws IOException {
     long started = System.nanoTime();
     List<LabelledMicrograph> train = MetalDam.loadDownscaled(metalDam, Split.TRAIN, recipe.scale());
     List<LabelledMicrograph> validation = MetalDam.loadDownscaled(metalDam, Split.VALIDATION, recipe.scale());
@@ -81,8 +92,9 @@ public final class SegmentationBenchmark {
       }
       trainer.restore(best);
       ConfusionMatrix test = trainer.evaluate(testInput, testFull);
+      ConfusionMatrix extra = scored.isEmpty() ? null : trainer.evaluate(scored, scored);
       return new Result(losses, history, bestStep, bestMiou, test, trainer.parameters(),
-          batches.syntheticPerBatch(), (System.nanoTime() - started) / 1e9);
+          batches.syntheticPerBatch(), (System.nanoTime() - started) / 1e9, extra);
     }
   }
 }

@@ -1,0 +1,42 @@
+package com.synthscope.udfs.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class DiffusionRecipeTest {
+
+  private static DiffusionRecipe withSchedule(int warmup, int decay, float gamma) {
+    return new DiffusionRecipe(32, 0.25, 1000, 16, 1e-3f, 0.999f, 1, "linear", 1000, 0.1f, 100, 1f, gamma, warmup,
+        decay, 0f);
+  }
+
+  @Test
+  void warmUpRisesLinearlyThenCosineDecayReachesATenthAndStays() {
+    DiffusionRecipe r = withSchedule(10, 100, 0f);
+    assertEquals(1e-4f, r.learningRateAt(0), 1e-9f);
+    assertEquals(5e-4f, r.learningRateAt(4), 1e-9f);
+    assertEquals(1e-3f, r.learningRateAt(10), 1e-9f);
+    assertEquals(0.55e-3f, r.learningRateAt(60), 1e-8f, "half-way: 0.1 + 0.9 * 0.5");
+    assertEquals(1e-4f, r.learningRateAt(110), 1e-9f);
+    assertEquals(1e-4f, r.learningRateAt(5000), 1e-9f);
+    assertEquals(1e-3f, withSchedule(0, 0, 0f).learningRateAt(777), 0f, "no schedule: constant");
+  }
+
+  @Test
+  void minSnrGammaCapsTheWeightOfLowNoiseTimesteps() {
+    DiffusionRecipe r = withSchedule(0, 0, 5f);
+    assertEquals(1.0, r.timestepWeight(0.5), 1e-12, "SNR below gamma: full weight");
+    assertEquals(0.25, r.timestepWeight(20), 1e-12, "SNR 20 > 5: 5 / 20");
+    assertEquals(1.0, withSchedule(0, 0, 0f).timestepWeight(20), 0, "gamma 0: off");
+  }
+
+  @Test
+  void invalidValuesAreRefused() {
+    assertThrows(IllegalArgumentException.class, () -> new DiffusionRecipe(32, 0.25, 10, 16, 1e-3f, 0.9f, 1,
+        "linear", 1000, 0.1f, 10, 0f, 0f, 0, 0, 0f));
+    assertThrows(IllegalArgumentException.class, () -> new DiffusionRecipe(32, 0.25, 10, 16, 1e-3f, 0.9f, 1,
+        "linear", 1000, 0.1f, 10, 1f, 0f, 0, 0, 50f));
+  }
+}
