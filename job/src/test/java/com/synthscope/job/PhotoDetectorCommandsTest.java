@@ -49,7 +49,7 @@ class PhotoDetectorCommandsTest {
         tmp.resolve("head").toString(), "--encoder", enc.resolve("model").toString(), "--batch", "16",
         "--max-epochs", "1");
     assertEquals(0, head.code(), head.err());
-    assertEquals("classes", head.lastLineJson().get("null_space").getAsString(), "the photo encoder's default");
+    assertEquals("classes:weights", head.lastLineJson().get("null_space").getAsString(), "the photo default");
     assertTrue(head.out().contains("semantic rank 9 of 16"), head.out());
     IngestCommandTest.Result ridge = IngestCommandTest.cli("train", "nsnet", "--data", data, "--out",
         tmp.resolve("ridge").toString(), "--encoder", enc.resolve("model").toString(), "--null-space", "ridge",

@@ -49,7 +49,7 @@ public final class EmbeddedModels {
     return ModelRef.of(URI.create(SCHEME + ":photos-nsnet-encoder"), null, ModelFormat.DJL_PARAMS);
   }
 
-  /** NS-Net's photo head (class null space), trained on features of {@link #photosNsnetEncoder()}. */
+  /** NS-Net's photo head (null space of the classifier's weights), trained on {@link #photosNsnetEncoder()}. */
   public static ModelRef photosNsnetHead() {
     return ModelRef.of(URI.create(SCHEME + ":photos-nsnet-head"), null, ModelFormat.DJL_PARAMS);
   }
