@@ -1,5 +1,9 @@
 package com.synthscope.job;
 
+import com.synthscope.udfs.detect.DetectorContract;
+import com.synthscope.udfs.detect.nsnet.NsNetEncoder;
+import com.synthscope.udfs.detect.nsnet.PatchSelection;
+import com.synthscope.udfs.image.ColorMode;
 import com.synthscope.udfs.detect.nsnet.NsNetDetector;
 import com.synthscope.udfs.detect.nsnet.NsNetFeatureSource;
 import com.synthscope.udfs.detect.nsnet.NullSpace;
@@ -101,6 +105,20 @@ public final class TrainNsNetCommand extends JobCommand {
     return m;
   }
 
+  /**
+   * The input contract the head is stamped with: a whole-image encoder (the photo family) takes the image resized
+   * whole, in colour; a canvas encoder learned 32 px patches at {@code --contract-scale} (0: the whole image).
+   */
+  private DetectorContract headContract(FetchedModel encoder) {
+    int size = NsNetEncoder.wholeImageSize(encoder.manifest());
+    if (size != PatchSelection.CANVAS) {
+      return DetectorContract.whole(size, ColorMode.RGB);
+    }
+    return contractScale == 0
+        ? DetectorContract.whole(PatchSelection.PATCH, ColorMode.GREY)
+        : new DetectorContract(DetectorContract.Kind.TILES, PatchSelection.PATCH, contractScale, ColorMode.GREY);
+  }
+
   /** The encoder as verified on the driver, pinned by its manifest checksum for the executors and the features. */
   private ModelRef pinned(FetchedModel encoder) {
     ModelRef ref = models.encoderRef();
@@ -135,10 +153,7 @@ public final class TrainNsNetCommand extends JobCommand {
     info.put("canvases", "shuffled patch selection, one per image, seeded by its pixels");
     Path artifact = NsNetHeadTraining.run(sets.train(), sets.validation(), meanScale, projection, encoder.modelId(),
         recipe, tau, lambda, training.out, training.resume, info, TrainingOutput.of(out()));
-    ArtifactContract.stamp(artifact, contractScale == 0
-        ? com.synthscope.udfs.detect.DetectorContract.whole(com.synthscope.udfs.detect.nsnet.PatchSelection.PATCH, com.synthscope.udfs.image.ColorMode.GREY)
-        : new com.synthscope.udfs.detect.DetectorContract(com.synthscope.udfs.detect.DetectorContract.Kind.TILES,
-            com.synthscope.udfs.detect.nsnet.PatchSelection.PATCH, contractScale, com.synthscope.udfs.image.ColorMode.GREY));
+    ArtifactContract.stamp(artifact, headContract(encoder));
     out().println("model artifact: " + artifact);
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("command", "train nsnet");

@@ -88,7 +88,8 @@ class AugmentCommandTest {
     IngestCommandTest.Result first = IngestCommandTest.cli(args);
     assertEquals(0, first.code(), first.err());
     List<byte[]> before = pngs(tmp.resolve("big-png"));
-    IngestCommandTest.Result second = IngestCommandTest.cli(args);
+    // the rerun replaces its own earlier output, which needs --overwrite
+    IngestCommandTest.Result second = IngestCommandTest.cli(concat(args, "--overwrite"));
     assertEquals(0, second.code(), second.err());
     List<byte[]> after = pngs(tmp.resolve("big-png"));
     assertEquals(6, before.size());

@@ -10,6 +10,7 @@ import com.synthscope.udfs.detect.ScoringOptions;
 import com.synthscope.udfs.detect.TiledImage;
 import com.synthscope.udfs.detect.dnf.DnfDetector;
 import com.synthscope.udfs.image.ColorMode;
+import com.synthscope.udfs.image.ImageTensors;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Map;
@@ -183,6 +184,12 @@ public final class NsNetDetector implements ImageDetector {
       for (int i = 0; i < images.size(); i++) {
         TiledImage t = TiledImage.of(images.get(i), contract, maxTiles);
         tiled.add(t);
+        if (encoder.wholeImage()) {
+          // a whole-image encoder (the photo family) takes the picture resized whole: there is no patch canvas
+          patchCounts[i] = 1;
+          canvases.add(encoder.canvas(ImageTensors.toFloat(images.get(i), ColorMode.RGB)));
+          continue;
+        }
         PatchSelection.SpecimenCanvas c = patches.specimenCanvas(t.specimen());
         patchCounts[i] = c.patches();
         canvases.add(encoder.normalise(c.canvas()));
