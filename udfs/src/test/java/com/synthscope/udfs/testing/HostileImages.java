@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -31,11 +30,11 @@ public final class HostileImages {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
     byte[] ihdr = new byte[13];
-    putInt(ihdr, 0, w);
-    putInt(ihdr, 4, h);
+    ImageCorpus.putInt(ihdr, 0, w);
+    ImageCorpus.putInt(ihdr, 4, h);
     ihdr[8] = 8;
     ihdr[9] = 2; // RGB
-    chunk(out, "IHDR", ihdr);
+    ImageCorpus.chunk(out, "IHDR", ihdr);
     byte[] row = new byte[1 + 3 * w]; // filter byte 0, then the pixels
     for (int x = 0; x < w; x++) {
       row[1 + 3 * x] = (byte) r;
@@ -56,8 +55,8 @@ public final class HostileImages {
       idat.write(buf, 0, deflater.deflate(buf));
     }
     deflater.end();
-    chunk(out, "IDAT", idat.toByteArray());
-    chunk(out, "IEND", new byte[0]);
+    ImageCorpus.chunk(out, "IDAT", idat.toByteArray());
+    ImageCorpus.chunk(out, "IEND", new byte[0]);
     return out.toByteArray();
   }
 
@@ -153,27 +152,5 @@ public final class HostileImages {
     b[2] = 16;
     b[3] = 16;
     return b;
-  }
-
-  private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
-    byte[] len = new byte[4];
-    putInt(len, 0, data.length);
-    out.writeBytes(len);
-    byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
-    out.writeBytes(typeBytes);
-    out.writeBytes(data);
-    CRC32 crc = new CRC32();
-    crc.update(typeBytes);
-    crc.update(data);
-    byte[] c = new byte[4];
-    putInt(c, 0, (int) crc.getValue());
-    out.writeBytes(c);
-  }
-
-  private static void putInt(byte[] b, int off, int v) {
-    b[off] = (byte) (v >>> 24);
-    b[off + 1] = (byte) (v >>> 16);
-    b[off + 2] = (byte) (v >>> 8);
-    b[off + 3] = (byte) v;
   }
 }

@@ -305,7 +305,8 @@ public final class ImageCorpus {
         return out.toByteArray();
     }
 
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
+    /** One PNG chunk: length, type, data, CRC-32. */
+    static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
         byte[] len = new byte[4];
         putInt(len, 0, data.length);
         out.writeBytes(len);
@@ -320,7 +321,7 @@ public final class ImageCorpus {
         out.writeBytes(c);
     }
 
-    private static void putInt(byte[] b, int off, int v) {
+    static void putInt(byte[] b, int off, int v) {
         b[off] = (byte) (v >>> 24);
         b[off + 1] = (byte) (v >>> 16);
         b[off + 2] = (byte) (v >>> 8);
