@@ -15,8 +15,6 @@ import com.synthscope.udfs.testing.ImageCorpus;
 import com.synthscope.udfs.testing.SharedSpark;
 import java.awt.image.BufferedImage;
 import java.io.File;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,11 +45,7 @@ class AuditCommandTest {
   }
 
   static IngestCommandTest.Result audit(String... args) {
-    SharedSpark.session();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = SynthScopeCli.run(detectors.factory(), new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new IngestCommandTest.Result(code, out.toString(), err.toString());
+    return detectors.cli(args);
   }
 
   static Dataset<Row> table(Path output) {

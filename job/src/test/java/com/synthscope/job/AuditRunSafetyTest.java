@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.synthscope.udfs.spark.AuditSchema;
-import com.synthscope.udfs.testing.SharedSpark;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -38,11 +35,7 @@ class AuditRunSafetyTest {
   }
 
   static IngestCommandTest.Result audit(String... args) {
-    SharedSpark.session();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = SynthScopeCli.run(detectors.factory(), new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new IngestCommandTest.Result(code, out.toString(), err.toString());
+    return detectors.cli(args);
   }
 
   private Path images(int n) throws Exception {

@@ -73,8 +73,8 @@ class HdfsTest {
       hdfs.copyFromLocalFile(new Path(images.resolve(name).toUri()), new Path(input, name));
     }
     byte[] jpeg = Files.readAllBytes(images.resolve("micrograph2.jpg"));
-    write(new Path(input, TRUNCATED), Arrays.copyOf(jpeg, jpeg.length / 2));
-    write(new Path(input, EMPTY), new byte[0]); // Spark's file scans skip it: its row comes from the listing
+    RemoteFiles.write(hdfs, new Path(input, TRUNCATED), Arrays.copyOf(jpeg, jpeg.length / 2));
+    RemoteFiles.write(hdfs, new Path(input, EMPTY), new byte[0]); // Spark's file scans skip it: its row comes from the listing
   }
 
   @AfterAll
@@ -134,8 +134,8 @@ class HdfsTest {
     // the next night, as a cluster would run it: the models from HDFS (the embedded artifacts copied there, so
     // the same models), the same bytes; only the error rows are retried
     Path models = new Path(root + "/models");
-    putEmbedded("dnf-classifier", new Path(models, "dnf-classifier"));
-    putEmbedded("nsnet-head", new Path(models, "nsnet-head"));
+    RemoteFiles.putEmbedded(hdfs, "dnf-classifier", new Path(models, "dnf-classifier"));
+    RemoteFiles.putEmbedded(hdfs, "nsnet-head", new Path(models, "nsnet-head"));
     String[] secondNight = concat(night, "--run-id", "night-2", "--model", "dnf.classifier=" + models
         + "/dnf-classifier", "--model", "nsnet.head=" + models + "/nsnet-head");
     IngestCommandTest.Result second = IngestCommandTest.cli(secondNight);
@@ -168,9 +168,9 @@ class HdfsTest {
   @Test
   void augmentWritesItsSetAndPngsToHdfsWithAModelAndFractionsFromHdfs() throws Exception {
     Path model = new Path(root + "/models/pfdiffseg");
-    putEmbedded("pfdiffseg", model);
+    RemoteFiles.putEmbedded(hdfs, "pfdiffseg", model);
     Path fractions = new Path(root + "/conf/fractions.csv");
-    write(fractions, "matrix,austenite,ma,precipitate,defect\n2,1,1,0,0\n".getBytes(StandardCharsets.UTF_8));
+    RemoteFiles.write(hdfs, fractions, "matrix,austenite,ma,precipitate,defect\n2,1,1,0,0\n".getBytes(StandardCharsets.UTF_8));
     String out = root + "/augment/set";
     String png = root + "/augment/png";
     String[] args = {"augment", "--count", "3", "--output", out, "--export-png", png, "--model", model.toString(),
@@ -242,29 +242,6 @@ class HdfsTest {
     }
     assertEquals(List.of(), left, "nothing temporary left on HDFS");
     assertFalse(Files.exists(java.nio.file.Path.of("hdfs:")), "nothing written to a local 'hdfs:' folder");
-  }
-
-  /** Copies an embedded model artifact (its manifest and the files it lists) to HDFS. */
-  private static void putEmbedded(String name, Path to) throws IOException {
-    String base = "/synthscope/models/" + name + "/";
-    byte[] manifest = resource(base + ModelManifest.FILE_NAME);
-    write(new Path(to, ModelManifest.FILE_NAME), manifest);
-    for (String f : ModelManifest.parse(new String(manifest, StandardCharsets.UTF_8), name).files().keySet()) {
-      write(new Path(to, f), resource(base + f));
-    }
-  }
-
-  private static byte[] resource(String name) throws IOException {
-    try (InputStream in = HdfsTest.class.getResourceAsStream(name)) {
-      assertNotNull(in, name);
-      return in.readAllBytes();
-    }
-  }
-
-  private static void write(Path p, byte[] bytes) throws IOException {
-    try (OutputStream o = hdfs.create(p, true)) {
-      o.write(bytes);
-    }
   }
 
   private static boolean isFile(Path p) throws IOException {

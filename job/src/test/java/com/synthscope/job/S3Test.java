@@ -86,11 +86,11 @@ class S3Test {
   void auditReadsImagesAndModelsFromS3AndWritesTableAndReportThere() throws Exception {
     String root = "s3a://" + BUCKET;
     for (int i = 0; i < 3; i++) {
-      write(new Path(root + "/archive/img-" + i + ".png"), ImageCorpus.encode(ImageCorpus.noiseRgb(48, 40, i), "png"));
+      RemoteFiles.write(s3, new Path(root + "/archive/img-" + i + ".png"), ImageCorpus.encode(ImageCorpus.noiseRgb(48, 40, i), "png"));
     }
-    write(new Path(root + "/archive/broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
-    putEmbedded("dnf-classifier", new Path(root + "/models/dnf-classifier"));
-    putEmbedded("nsnet-head", new Path(root + "/models/nsnet-head"));
+    RemoteFiles.write(s3, new Path(root + "/archive/broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
+    RemoteFiles.putEmbedded(s3, "dnf-classifier", new Path(root + "/models/dnf-classifier"));
+    RemoteFiles.putEmbedded(s3, "nsnet-head", new Path(root + "/models/nsnet-head"));
 
     String out = root + "/audit";
     IngestCommandTest.Result r = IngestCommandTest.cli("audit", "--input", root + "/archive", "--output", out,
@@ -122,28 +122,6 @@ class S3Test {
     assertTrue(read(new Path(out + "/runs/s3-night/report.html")).contains("<section id=\"counts\""));
     assertTrue(!s3.exists(new Path(out + "/runs/_locks/s3-night.lock")), "the run lock is released");
     assertTrue(!Files.exists(java.nio.file.Path.of("s3a:")), "nothing went to a local folder named s3a:");
-  }
-
-  private static void putEmbedded(String name, Path to) throws IOException {
-    String base = "/synthscope/models/" + name + "/";
-    byte[] manifest = resource(base + ModelManifest.FILE_NAME);
-    write(new Path(to, ModelManifest.FILE_NAME), manifest);
-    for (String f : ModelManifest.parse(new String(manifest, StandardCharsets.UTF_8), name).files().keySet()) {
-      write(new Path(to, f), resource(base + f));
-    }
-  }
-
-  private static byte[] resource(String name) throws IOException {
-    try (InputStream in = S3Test.class.getResourceAsStream(name)) {
-      assertNotNull(in, name);
-      return in.readAllBytes();
-    }
-  }
-
-  private static void write(Path p, byte[] bytes) throws IOException {
-    try (FSDataOutputStream o = s3.create(p, true)) {
-      o.write(bytes);
-    }
   }
 
   private static String read(Path p) throws IOException {

@@ -14,6 +14,7 @@ import com.synthscope.udfs.model.ModelPreflight;
 import com.synthscope.udfs.model.ModelRef;
 import com.synthscope.udfs.model.ModelRegistry;
 import com.synthscope.udfs.model.Tensor;
+import com.synthscope.udfs.testing.SharedSpark;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,6 +59,16 @@ final class TestDetectors implements DetectorCatalog {
       case "nsnet" -> new GreyLevelDetector(models.getOrDefault("version", "1"));
       default -> throw new ConfigurationException("unknown detector '" + name + "'");
     };
+  }
+
+  /** Runs the CLI with this catalog on the shared session, as {@code synthscope ARGS} would. */
+  IngestCommandTest.Result cli(String... args) {
+    SharedSpark.session();
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code = SynthScopeCli.run(factory(), new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true),
+        args);
+    return new IngestCommandTest.Result(code, out.toString(), err.toString());
   }
 
   /** A picocli factory that gives audit and demo this catalog. */

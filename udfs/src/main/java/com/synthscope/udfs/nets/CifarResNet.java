@@ -1,5 +1,8 @@
 package com.synthscope.udfs.nets;
 
+import static com.synthscope.udfs.nets.ResNets.bn;
+import static com.synthscope.udfs.nets.ResNets.conv;
+
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -10,9 +13,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -129,19 +130,5 @@ public final class CifarResNet extends AbstractBlock {
   public Shape[] getOutputShapes(Shape[] inputShapes) {
     long n = inputShapes[0].get(0);
     return new Shape[] {new Shape(n, role == Role.ENCODER ? featureDimension() : classes)};
-  }
-
-  private static Conv2d conv(int filters, int k, int stride) {
-    return Conv2d.builder()
-        .setFilters(filters)
-        .setKernelShape(new Shape(k, k))
-        .optStride(new Shape(stride, stride))
-        .optPadding(new Shape(k / 2, k / 2))
-        .optBias(false)
-        .build();
-  }
-
-  private static BatchNorm bn() {
-    return BatchNorm.builder().build();
   }
 }

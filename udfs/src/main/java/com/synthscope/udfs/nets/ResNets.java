@@ -179,7 +179,7 @@ public final class ResNets {
   }
 
   /** A k x k conv without bias, padding k / 2 ("same" at stride 1). */
-  private static Conv2d conv(int filters, int k, int stride) {
+  static Conv2d conv(int filters, int k, int stride) {
     return Conv2d.builder()
         .setFilters(filters)
         .setKernelShape(new Shape(k, k))
@@ -189,7 +189,7 @@ public final class ResNets {
         .build();
   }
 
-  private static BatchNorm bn() {
+  static BatchNorm bn() {
     return BatchNorm.builder().build();
   }
 }
