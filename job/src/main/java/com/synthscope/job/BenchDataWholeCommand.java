@@ -62,10 +62,23 @@ public final class BenchDataWholeCommand extends CommandBase {
   long seed;
 
   @Override
-  protected int execute() throws Exception {
+  protected void validate() {
     if (Files.exists(out)) {
       throw new ConfigurationException("--out " + out + " exists; choose a new folder");
     }
+    if (!Files.isDirectory(metaldam.resolve("images"))) {
+      throw new ConfigurationException("--data " + metaldam.toAbsolutePath().normalize()
+          + " is not the metaldam folder (no images/ in it)");
+    }
+    fakes.forEach((g, dir) -> {
+      if (!Files.isDirectory(dir)) {
+        throw new ConfigurationException("--fakes " + g + "=" + dir + ": no such folder");
+      }
+    });
+  }
+
+  @Override
+  protected int execute() throws Exception {
     Split s;
     try {
       s = Split.parse(split);

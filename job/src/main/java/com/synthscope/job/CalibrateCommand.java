@@ -2,6 +2,7 @@ package com.synthscope.job;
 
 import static org.apache.spark.sql.functions.col;
 
+import com.synthscope.job.ScoreDump.Scored;
 import com.synthscope.udfs.detect.Calibration;
 import com.synthscope.udfs.detect.DetectorInfo;
 import com.synthscope.udfs.detect.DomainCheck;
@@ -52,8 +53,11 @@ import picocli.CommandLine.Option;
         "operating points' rates on a labelled set. Last line: one JSON object."})
 public final class CalibrateCommand extends JobCommand {
 
-  @Option(names = "--data", required = true, paramLabel = "URI", description = "Labelled images: folders [<split>/]<generator>/{0_real,1_fake}/ or Parquet (as for eval).")
+  @Option(names = "--data", paramLabel = "URI", description = "Labelled images: folders [<split>/]<generator>/{0_real,1_fake}/ or Parquet (as for eval).")
   String data;
+
+  @Option(names = "--scores", paramLabel = "FILE", description = "Instead of --data: per-image scores written by earlier --dump runs of the same models (repeatable; no image is scored again).")
+  List<Path> scoreFiles = new ArrayList<>();
 
   @Option(names = "--split", paramLabel = "NAME", description = "Only rows of this split (rows without a split are always used).")
   String split;
@@ -92,6 +96,9 @@ public final class CalibrateCommand extends JobCommand {
 
   @Override
   protected void validate() {
+    if ((data == null) == scoreFiles.isEmpty()) {
+      throw new ConfigurationException("give either --data (images to score) or --scores (earlier --dump files)");
+    }
     if (!evaluate && outDir == null) {
       throw new ConfigurationException("--out is required unless --evaluate");
     }
@@ -102,9 +109,6 @@ public final class CalibrateCommand extends JobCommand {
         AuditCommand.scoringOptions(scale, maxTiles, aggregate));
   }
 
-  /** One held-out image's scores. */
-  record Scored(String id, String generator, int label, List<ImageScore> scores) {}
-
   @Override
   protected int run(SparkSession session) throws Exception {
     var conf = HadoopConf.of(session).get();
@@ -113,33 +117,43 @@ public final class CalibrateCommand extends JobCommand {
       infos.put(d.name(), d.describe(conf));
       out().printf("%-6s %s%n", d.name(), infos.get(d.name()).models());
     }
-    var rows = LabelledImages.read(session, data);
-    if (split != null) {
-      rows = rows.filter(col("split").isNull().or(col("split").equalTo(split)));
-    }
-    List<Row> collected = rows.filter(col("label").isNotNull()).select("id", LabelledImages.CONTENT, "label",
-        "generator").orderBy("id").collectAsList();
+    List<String> names = detectors.stream().map(ImageDetector::name).toList();
+    Map<String, String> modelIds = new LinkedHashMap<>();
+    infos.forEach((k, v) -> modelIds.put(k, v.models()));
     long t0 = System.nanoTime();
     List<float[]> features = new ArrayList<>();
-    List<Scored> scored = score(collected, conf, features);
+    List<Scored> scored;
+    if (scoreFiles.isEmpty()) {
+      var rows = LabelledImages.read(session, data);
+      if (split != null) {
+        rows = rows.filter(col("split").isNull().or(col("split").equalTo(split)));
+      }
+      List<Row> collected = rows.filter(col("label").isNotNull()).select("id", LabelledImages.CONTENT, "label",
+          "generator").orderBy("id").collectAsList();
+      scored = score(collected, conf, features);
+    } else {
+      scored = readScores(names, modelIds);
+    }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    out().printf("scored %d images (%d real) in %.1f s%n", scored.size(),
-        scored.stream().filter(s -> s.label() == 0).count(), seconds);
+    out().printf("%s %d images (%d real) in %.1f s%n", scoreFiles.isEmpty() ? "scored" : "read the scores of",
+        scored.size(), scored.stream().filter(s -> s.label() == 0).count(), seconds);
     if (scored.stream().noneMatch(s -> s.label() == 0)) {
-      throw new ConfigurationException(data + " has no decodable real images (0_real): nothing to calibrate on");
+      throw new ConfigurationException(source() + " has no decodable real images (0_real): nothing to calibrate on");
     }
     if (dump != null) {
-      writeDump(scored);
+      ScoreDump.write(dump, names, modelIds, scored);
     }
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("command", "calibrate");
-    json.put("data", data);
+    json.put("data", source());
     if (evaluate) {
       json.put("evaluation", evaluateStored(session, scored, infos));
     } else {
       json.put("calibrated", calibrate(scored, infos, features, conf));
     }
-    json.put("images_per_second", Math.round(scored.size() / seconds * 100) / 100.0);
+    if (scoreFiles.isEmpty()) {
+      json.put("images_per_second", Math.round(scored.size() / seconds * 100) / 100.0);
+    }
     printJson(json);
     return SynthScopeCli.EXIT_OK;
   }
@@ -327,26 +341,37 @@ public final class CalibrateCommand extends JobCommand {
     return json;
   }
 
-  private void writeDump(List<Scored> scored) throws IOException {
-    StringBuilder b = new StringBuilder("id,generator,label,detector,p,logit,tiles,tile_logits\n");
-    for (Scored s : scored) {
-      for (int k = 0; k < detectors.size(); k++) {
-        ImageScore x = s.scores().get(k);
-        b.append(s.id().replace(',', '_')).append(',').append(s.generator()).append(',').append(s.label()).append(',')
-            .append(detectors.get(k).name()).append(',').append(x.probability()).append(',').append(x.logit())
-            .append(',').append(x.tiles()).append(',');
-        for (double t : x.tileLogits()) {
-          b.append(String.format(Locale.ROOT, "%.4f ", t));
-        }
-        b.append('\n');
+  /**
+   * The scores of earlier {@code --dump} runs. Scores from other models than the ones being calibrated would give
+   * thresholds that hold for nothing: refused when the dump names its models, a warning when it predates that.
+   */
+  private List<Scored> readScores(List<String> names, Map<String, String> modelIds) throws IOException {
+    ScoreDump.Contents c = ScoreDump.read(scoreFiles, names);
+    for (String d : names) {
+      String dumped = c.models().get(d);
+      if (dumped == null) {
+        out().printf("WARNING %s: the dump does not name its models (written before the model column); the scores"
+            + " are taken as those of %s%n", d, modelIds.get(d));
+      } else if (!dumped.equals(modelIds.get(d))) {
+        throw new ConfigurationException("--scores: the " + d + " scores come from " + dumped + ", not from "
+            + modelIds.get(d) + " (pass the same --model as the run that wrote them)");
       }
     }
-    Files.writeString(dump, b.toString(), StandardCharsets.UTF_8);
+    if (!evaluate) {
+      out().println("domain summary: kept from the source artifacts (it needs the images' features, which a dump"
+          + " does not hold)");
+    }
+    return c.images();
+  }
+
+  private String source() {
+    return data != null ? data : scoreFiles.stream().map(Path::toString).collect(java.util.stream.Collectors
+        .joining(" + "));
   }
 
   /** The data and the scoring options the operating points hold for. */
   private String provenance() {
-    return data + (split == null ? "" : " (" + split + ")") + "; " + aggregate + ", at most " + maxTiles + " tiles"
+    return source() + (split == null ? "" : " (" + split + ")") + "; " + aggregate + ", at most " + maxTiles + " tiles"
         + (scale == null ? "" : ", scale " + scale);
   }
 

@@ -45,7 +45,7 @@ public abstract class CommandBase implements Callable<Integer> {
       return fail(SynthScopeCli.EXIT_USAGE, e.getMessage());
     } catch (IOException | UncheckedIOException e) {
       // the filesystem failed (unreachable, timed out, full): its message says what; a trace would bury it
-      return fail(SynthScopeCli.EXIT_JOB_FAILURE, "job failed: " + (e.getMessage() != null ? e.getMessage() : e));
+      return fail(SynthScopeCli.EXIT_JOB_FAILURE, "job failed: " + describe(e));
     } catch (Exception e) {
       e.printStackTrace(err());
       return fail(SynthScopeCli.EXIT_JOB_FAILURE, "job failed: " + e);
@@ -53,6 +53,24 @@ public abstract class CommandBase implements Callable<Integer> {
       // StackOverflowError, OutOfMemoryError, Hadoop's FSError ...: still one line and an exit code
       return fail(SynthScopeCli.EXIT_JOB_FAILURE, "job failed: " + describe(e));
     }
+  }
+
+  /**
+   * A filesystem failure in one line. java.nio's exceptions carry only the path as their message, which alone
+   * reads like a success: say what happened to it.
+   */
+  static String describe(Exception e) {
+    Throwable t = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
+    if (t instanceof java.nio.file.NoSuchFileException n) {
+      return "no such file or folder: " + n.getFile();
+    }
+    if (t instanceof java.nio.file.AccessDeniedException a) {
+      return "permission denied: " + a.getFile();
+    }
+    if (t instanceof java.nio.file.FileSystemException f && f.getReason() == null) {
+      return f.getClass().getSimpleName() + ": " + f.getFile();
+    }
+    return t.getMessage() != null ? t.getMessage() : t.toString();
   }
 
   /** A one-line account of a JVM error, with what to do where there is something to do. */

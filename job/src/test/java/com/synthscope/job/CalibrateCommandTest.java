@@ -48,8 +48,9 @@ class CalibrateCommandTest {
       AuditCommandTest.png(data.resolve("noise/1_fake/f" + i + ".png"), f);
     }
     Path cal = tmp.resolve("cal");
+    Path dump = tmp.resolve("scores.csv");
     IngestCommandTest.Result c = IngestCommandTest.cli("calibrate", "--data", data.toString(), "--out", cal.toString(),
-        "--target-fpr", "0.01");
+        "--target-fpr", "0.01", "--dump", dump.toString());
     assertEquals(0, c.code(), c.err() + c.out());
     JsonObject calibrated = c.lastLineJson().getAsJsonObject("calibrated");
     assertTrue(calibrated.has("dnf") && calibrated.has("nsnet") && calibrated.has("fused"), calibrated.toString());
@@ -57,6 +58,26 @@ class CalibrateCommandTest {
     String head = Files.readString(cal.resolve("nsnet-head/synthscope-model.json"));
     assertTrue(head.contains("\"calibration\"") && head.contains("\"domain\"") && head.contains("\"contract\""));
     assertTrue(Files.isRegularFile(cal.resolve("synthscope-fusion.json")));
+
+    // the same fit again from the dumped scores alone: no image scored, the same operating points and fusion
+    Path refit = tmp.resolve("refit");
+    IngestCommandTest.Result re = IngestCommandTest.cli("calibrate", "--scores", dump.toString(), "--out",
+        refit.toString(), "--target-fpr", "0.01");
+    assertEquals(0, re.code(), re.err() + re.out());
+    assertTrue(re.out().contains("read the scores of 11 images (5 real)"), re.out());
+    JsonObject again = re.lastLineJson().getAsJsonObject("calibrated");
+    for (String k : List.of("dnf", "nsnet", "fused")) {
+      assertEquals(calibrated.getAsJsonObject(k).get("threshold"), again.getAsJsonObject(k).get("threshold"), k);
+      assertEquals(calibrated.getAsJsonObject(k).get("tpr"), again.getAsJsonObject(k).get("tpr"), k);
+    }
+    assertEquals(calibrated.getAsJsonObject("fused").get("rule"), again.getAsJsonObject("fused").get("rule"));
+    // scores of other models are refused, not silently calibrated on
+    Path other = tmp.resolve("other.csv");
+    Files.write(other, Files.readAllLines(dump).stream().map(l -> l.split(",", -1)[3].equals("dnf")
+        ? l.substring(0, l.lastIndexOf(',') + 1) + "dnf-other@0" : l).toList());
+    IngestCommandTest.Result o = IngestCommandTest.cli("calibrate", "--scores", other.toString(), "--evaluate");
+    assertEquals(2, o.code(), o.out());
+    assertTrue(o.err().contains("the dnf scores come from dnf-other@0"), o.err());
 
     // the audit of the same images with the calibrated models: their operating point, no real image flagged
     Path out = tmp.resolve("audit");
