@@ -51,6 +51,9 @@ public final class AugmentCommand extends JobCommand {
   @Option(names = "--guidance", defaultValue = "4.0", paramLabel = "W", description = "Classifier-free guidance scale: 1 conditional only, 0 unconditional (default: ${DEFAULT-VALUE}).")
   float guidance;
 
+  @Option(names = "--steering", defaultValue = "0", paramLabel = "S", description = "Fraction steering strength in [0, 1]: each step moves the mask estimate toward an assignment with exactly the requested fractions (0: guidance alone; docs/pfdiffseg.md) (default: ${DEFAULT-VALUE}).")
+  float steering;
+
   @Option(names = "--max-fraction-error", defaultValue = "0.05", paramLabel = "E", description = "QC: largest L1 distance between requested and achieved fractions (default: ${DEFAULT-VALUE}).")
   float maxFractionError;
 
@@ -83,6 +86,9 @@ public final class AugmentCommand extends JobCommand {
 
   @Override
   protected void validate() {
+    if (!(steering >= 0 && steering <= 1)) {
+      throw new ConfigurationException("--steering must lie in [0, 1]");
+    }
     if (count < 1 || batch < 1 || maxFractionError < 0 || guidance < 0) {
       throw new ConfigurationException("--count and --batch must be >= 1, --max-fraction-error and --guidance >= 0");
     }
@@ -128,7 +134,8 @@ public final class AugmentCommand extends JobCommand {
 
     long started = System.nanoTime();
     Augmentation.Settings settings = new Augmentation.Settings(model.ref(), fetched.modelId(),
-        new PfDiffSegGenerator.Settings(samplerSpec, guidance, size, stride, weighting), batch, maxFractionError);
+        new PfDiffSegGenerator.Settings(samplerSpec, guidance, size, stride, weighting, steering), batch,
+        maxFractionError);
     Dataset<Row> set = Augmentation.generate(Augmentation.plan(session, count, parts, seed, sampler), settings, conf);
     if (dropRejected) {
       set = set.filter(col("qc_pass"));

@@ -54,6 +54,9 @@ public final class EvalPfDiffSegCommand extends CommandBase {
   @Option(names = "--guidance", defaultValue = "4.0", description = "Classifier-free guidance scale (default: ${DEFAULT-VALUE}).")
   float guidance;
 
+  @Option(names = "--steering", defaultValue = "0", paramLabel = "S", description = "Fraction steering strength in [0, 1] (as for augment) (default: ${DEFAULT-VALUE}).")
+  float steering;
+
   @Option(names = "--max-fraction-error", defaultValue = "0.05", description = "QC tolerance (default: ${DEFAULT-VALUE}).")
   float tolerance;
 
@@ -126,7 +129,7 @@ public final class EvalPfDiffSegCommand extends CommandBase {
   private Map<String, Object> canvas(LoadedModel loaded, FetchedModel fetched, int classes) throws Exception {
     PfDiffSegGenerator big = new PfDiffSegGenerator(loaded,
         new PfDiffSegGenerator.Settings(SamplerSpec.parse(sampler), guidance, canvasSize, canvasStride,
-            MultiDiffusion.Weighting.parse(canvasWeights)));
+            MultiDiffusion.Weighting.parse(canvasWeights), steering));
     long s = Augmentation.sampleSeed(seed + 2, 0);
     float[] request = PfDiffSegModel.fractions("empirical", fetched, classes).sample(s);
     long t0 = System.nanoTime();
@@ -157,6 +160,9 @@ public final class EvalPfDiffSegCommand extends CommandBase {
 
   @Override
   protected void validate() {
+    if (!(steering >= 0 && steering <= 1)) {
+      throw new ConfigurationException("--steering must lie in [0, 1]");
+    }
     if (count < (allowSmall ? 1 : 64) || batch < 1) {
       throw new ConfigurationException("--count must be at least 64 and --batch at least 1");
     }
@@ -192,13 +198,14 @@ public final class EvalPfDiffSegCommand extends CommandBase {
     LoadedModel loaded = ModelRegistry.get().model(model.ref(), hadoop,
         ExecutionSettings.cpu(Runtime.getRuntime().availableProcessors()));
     PfDiffSegGenerator generator = new PfDiffSegGenerator(loaded,
-        new PfDiffSegGenerator.Settings(SamplerSpec.parse(sampler), guidance));
+        new PfDiffSegGenerator.Settings(SamplerSpec.parse(sampler), guidance).withSteering(steering));
 
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("command", "eval pfdiffseg");
     json.put("model", fetched.modelId());
     json.put("sampler", sampler);
     json.put("guidance", guidance);
+    json.put("steering", steering);
     List<PfDiffSegGenerator.Generated> firstPairs = new ArrayList<>();
     List<float[]> empiricalGreys = new ArrayList<>();
     List<LabelledMicrograph> empiricalPairs = new ArrayList<>();
@@ -286,7 +293,7 @@ public final class EvalPfDiffSegCommand extends CommandBase {
     }
     for (String s : parts.contains("speed") ? speed : List.<String>of()) {
       PfDiffSegGenerator timed = new PfDiffSegGenerator(loaded,
-          new PfDiffSegGenerator.Settings(SamplerSpec.parse(s), guidance));
+          new PfDiffSegGenerator.Settings(SamplerSpec.parse(s), guidance).withSteering(steering));
       long t0 = System.nanoTime();
       timed.generate(seeds, req);
       double sec = (System.nanoTime() - t0) / 1e9;

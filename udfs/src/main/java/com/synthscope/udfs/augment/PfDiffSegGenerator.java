@@ -26,15 +26,30 @@ public final class PfDiffSegGenerator {
    *     larger sides run MultiDiffusion over overlapping windows of the model's size
    * @param stride window stride of MultiDiffusion; 0: half the window
    * @param weighting how MultiDiffusion averages overlapping windows
+   * @param steering strength of {@link FractionSteering} in [0, 1]; 0: guidance alone steers the fractions
    */
   public record Settings(SamplerSpec sampler, float guidance, int canvas, int stride,
-      MultiDiffusion.Weighting weighting) implements Serializable {
+      MultiDiffusion.Weighting weighting, float steering) implements Serializable {
 
     public Settings {
       if (canvas < 0 || stride < 0 || weighting == null) {
         throw new IllegalArgumentException("canvas and stride must be >= 0 and a weighting given, got " + canvas
             + ", " + stride + ", " + weighting);
       }
+      if (!(steering >= 0 && steering <= 1)) {
+        throw new IllegalArgumentException("fraction steering must lie in [0, 1], got " + steering);
+      }
+    }
+
+    /** No fraction steering. */
+    public Settings(SamplerSpec sampler, float guidance, int canvas, int stride,
+        MultiDiffusion.Weighting weighting) {
+      this(sampler, guidance, canvas, stride, weighting, 0f);
+    }
+
+    /** The same settings with another steering strength. */
+    public Settings withSteering(float strength) {
+      return new Settings(sampler, guidance, canvas, stride, weighting, strength);
     }
 
     /** Pairs of {@code canvas} px, Gaussian-weighted windows. */
@@ -137,6 +152,9 @@ public final class PfDiffSegGenerator {
         ? (x, count, t) -> guided(x, count, t, conditions, channels)
         : new MultiDiffusion(channels, size, window, stride, WINDOW_BATCH, settings.weighting(),
             (windows, sampleOf, t) -> guided(windows, t.length, t, windowConditions(conditions, sampleOf), channels));
+    if (settings.steering() > 0) {
+      predictor = new FractionSteering(predictor, schedule, classes, size * size, conditions, settings.steering());
+    }
     float[] x0 = settings.sampler().sample(schedule, predictor, seeds, per);
     List<Generated> out = new ArrayList<>(n);
     int pixels = size * size;

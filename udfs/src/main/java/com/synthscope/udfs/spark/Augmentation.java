@@ -91,9 +91,14 @@ public final class Augmentation {
       QualityCheck qc = QualityCheck.of(requested[i], g.mask(), generator.classes(), s.maxFractionError());
       out.add(RowFactory.create(batch.get(i).getLong(0), seeds[i], boxed(requested[i]), boxed(g.achieved()),
           qc.l1(), qc.pass(), PairPng.greyPng(g.grey(), size, size), PairPng.maskPng(g.mask(), size, size), size,
-          size, s.modelId(), s.generation().sampler().toString(), generator.steps(), s.generation().guidance()));
+          size, s.modelId(), samplerName(s.generation()), generator.steps(), s.generation().guidance()));
     }
     return out;
+  }
+
+  /** The {@code sampler} column: the sampler, with the fraction steering when there is any ("ddim:50+steer:0.5"). */
+  static String samplerName(PfDiffSegGenerator.Settings g) {
+    return g.sampler() + (g.steering() > 0 ? "+steer:" + g.steering() : "");
   }
 
   /** A float array as Spark's row encoder takes array columns: a Scala Seq. */
