@@ -58,6 +58,9 @@ public final class TrainNsNetCommand extends JobCommand {
   @Option(names = "--contract-scale", defaultValue = "0.25", paramLabel = "F", description = "The input contract written into the artifact: the pixel scale of the training images relative to the source images audits will see (bench-data micrographs: 0.25 of MetalDAM); 0: a whole-image contract (default: ${DEFAULT-VALUE}).")
   double contractScale;
 
+  @Option(names = "--data-scale", paramLabel = "F", description = "The pixel scale of the --data images relative to the source images audits see. Unset: the images are crops already at the detector's scale (bench-data micrographs), used as they are. Set (e.g. 1 for bench-data whole: full-size micrographs, crops of varied size, generated images as audits meet them): every image goes the audit's way (band cut, resampled by the contract scale / F, patch selection on the specimen).")
+  Double dataScale;
+
   @Option(names = "--max-epochs", defaultValue = "60", description = "Epoch limit (default: ${DEFAULT-VALUE}).")
   int maxEpochs;
 
@@ -74,6 +77,9 @@ public final class TrainNsNetCommand extends JobCommand {
           training.seed);
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage(), e);
+    }
+    if (dataScale != null && !(dataScale > 0 && contractScale > 0)) {
+      throw new ConfigurationException("--data-scale must be > 0, with a tiled contract (--contract-scale > 0)");
     }
     if (!(lambda >= 0 && lambda <= 1) || !(tau > 0)) {
       throw new ConfigurationException("--lambda must be in [0, 1] and --tau > 0");
@@ -119,6 +125,15 @@ public final class TrainNsNetCommand extends JobCommand {
         : new DetectorContract(DetectorContract.Kind.TILES, PatchSelection.PATCH, contractScale, ColorMode.GREY);
   }
 
+  /** How training pictures reach the encoder: as they are, or (--data-scale) the audit's way, see the option. */
+  private DetectorContract specimenContract(FetchedModel encoder) {
+    DetectorContract head = headContract(encoder);
+    if (dataScale == null || !head.tiled()) {
+      return null;
+    }
+    return head.withScale(contractScale / dataScale);
+  }
+
   /** The encoder as verified on the driver, pinned by its manifest checksum for the executors and the features. */
   private ModelRef pinned(FetchedModel encoder) {
     ModelRef ref = models.encoderRef();
@@ -144,13 +159,14 @@ public final class TrainNsNetCommand extends JobCommand {
           + " encoder that carries class means)");
     }
     DetectorTrainingData.Sets sets = DetectorTrainingData.load(session, training.data, training.trainGenerator,
-        new NsNetFeatureSource(pinned(encoder), true), training.features(), conf, out());
+        new NsNetFeatureSource(pinned(encoder), true, specimenContract(encoder)), training.features(), conf, out());
     float[][] meanScale = NsNetHeadTraining.standardisation(sets.train());
     NsNetHeadTraining.Projection projection = projection(session, sets, meanScale, encoder);
     out().printf("null space: %s, semantic rank %d of %d features%n", projection.method(),
         projection.nullSpace() == null ? 0 : projection.nullSpace().semanticRank(), meanScale[0].length);
     Map<String, Object> info = training.dataInfo();
-    info.put("canvases", "shuffled patch selection, one per image, seeded by its pixels");
+    info.put("canvases", "shuffled patch selection, one per image, seeded by its pixels" + (dataScale == null ? ""
+        : "; pictures taken the audit's way (band cut, resampled by " + contractScale / dataScale + ")"));
     Path artifact = NsNetHeadTraining.run(sets.train(), sets.validation(), meanScale, projection, encoder.modelId(),
         recipe, tau, lambda, training.out, training.resume, info, TrainingOutput.of(out()));
     ArtifactContract.stamp(artifact, headContract(encoder));

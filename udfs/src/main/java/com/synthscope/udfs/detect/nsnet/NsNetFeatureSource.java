@@ -1,6 +1,8 @@
 package com.synthscope.udfs.detect.nsnet;
 
+import com.synthscope.udfs.detect.DetectorContract;
 import com.synthscope.udfs.detect.FeatureSource;
+import com.synthscope.udfs.detect.TiledImage;
 import com.synthscope.udfs.image.ColorMode;
 import com.synthscope.udfs.image.FloatImage;
 import com.synthscope.udfs.image.ImageTensors;
@@ -20,8 +22,18 @@ import org.apache.hadoop.conf.Configuration;
  *
  * @param shuffled training canvases (selected patches in a shuffled order, METHODS.md 2.1) instead of the fixed
  *     inference order; the shuffle is seeded by the picture's pixels, so the stored features are reproducible
+ * @param specimen null: the canvas of the picture as it is (training data already at the detector's scale, e.g.
+ *     bench-data micrographs); else the picture goes the audit's way first ({@link TiledImage}: information band
+ *     and borders cut, resampled by this contract's scale, scored whole when smaller than a patch), so a head learns
+ *     from full-size images exactly what it will see when it scores them
  */
-public record NsNetFeatureSource(ModelRef encoder, boolean shuffled) implements FeatureSource {
+public record NsNetFeatureSource(ModelRef encoder, boolean shuffled, DetectorContract specimen)
+    implements FeatureSource {
+
+  /** Pictures already at the detector's scale. */
+  public NsNetFeatureSource(ModelRef encoder, boolean shuffled) {
+    this(encoder, shuffled, null);
+  }
 
   @Override
   public ModelEngine engine() {
@@ -31,7 +43,22 @@ public record NsNetFeatureSource(ModelRef encoder, boolean shuffled) implements 
   @Override
   public Extractor open(Configuration hadoopConf, ExecutionSettings settings) {
     NsNetEncoder enc = new NsNetEncoder(ModelRegistry.get().model(encoder, hadoopConf, settings));
-    return images -> features(enc, images, shuffled);
+    return images -> specimen == null || enc.wholeImage() ? features(enc, images, shuffled)
+        : specimenFeatures(enc, images, shuffled, specimen);
+  }
+
+  /** The features of pictures taken the audit's way ({@link NsNetDetector.SpecimenScorer}), see {@link #specimen}. */
+  static List<float[]> specimenFeatures(NsNetEncoder encoder, List<BufferedImage> images, boolean shuffled,
+      DetectorContract contract) {
+    PatchSelection patches = new PatchSelection();
+    List<float[]> canvases = new ArrayList<>(images.size());
+    for (BufferedImage img : images) {
+      FloatImage region = TiledImage.of(img, contract, com.synthscope.udfs.detect.ScoringOptions.DEFAULT_MAX_TILES).specimen();
+      canvases.add(encoder.normalise(shuffled
+          ? patches.trainingCanvas(region, new Random(Arrays.hashCode(region.data())))
+          : patches.specimenCanvas(region).canvas()));
+    }
+    return encoder.run(canvases);
   }
 
   /** The features of one batch of pictures. */
