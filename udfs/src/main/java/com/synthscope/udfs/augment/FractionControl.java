@@ -13,9 +13,15 @@ import java.util.Map;
  * @param passRate share of samples with L1 at most the tolerance
  * @param meanRequested mean requested vector
  * @param meanAchieved mean achieved vector
+ * @param requestedCount per class, the samples whose request holds at least {@link #PRESENCE_REQUEST} of it
+ * @param presentShare per class, the share of those samples whose mask holds the class at all (NaN when none asked
+ *     for it): whether a minority phase appears when requested, which a mean error hides
  */
 public record FractionControl(int samples, double meanL1, double[] perClassError, double passRate,
-    double[] meanRequested, double[] meanAchieved) {
+    double[] meanRequested, double[] meanAchieved, int[] requestedCount, double[] presentShare) {
+
+  /** A class counts as requested from this fraction on (1 % of the pixels: 10 of a 32 px mask). */
+  public static final float PRESENCE_REQUEST = 0.01f;
 
   public static FractionControl of(List<float[]> requested, List<float[]> achieved, float tolerance) {
     int n = requested.size();
@@ -28,6 +34,8 @@ public record FractionControl(int samples, double meanL1, double[] perClassError
     double[] err = new double[k];
     double[] req = new double[k];
     double[] ach = new double[k];
+    int[] asked = new int[k];
+    int[] present = new int[k];
     for (int i = 0; i < n; i++) {
       float[] r = requested.get(i);
       float[] a = achieved.get(i);
@@ -38,9 +46,17 @@ public record FractionControl(int samples, double meanL1, double[] perClassError
         err[c] += Math.abs(r[c] - a[c]) / n;
         req[c] += r[c] / (double) n;
         ach[c] += a[c] / (double) n;
+        if (r[c] >= PRESENCE_REQUEST) {
+          asked[c]++;
+          present[c] += a[c] > 0 ? 1 : 0;
+        }
       }
     }
-    return new FractionControl(n, l1, err, pass, req, ach);
+    double[] share = new double[k];
+    for (int c = 0; c < k; c++) {
+      share[c] = asked[c] == 0 ? Double.NaN : present[c] / (double) asked[c];
+    }
+    return new FractionControl(n, l1, err, pass, req, ach, asked, share);
   }
 
   /** As a JSON-ready map with class names. */
@@ -52,6 +68,13 @@ public record FractionControl(int samples, double meanL1, double[] perClassError
     m.put("per_class_abs_error", byClass(classNames, perClassError));
     m.put("mean_requested", byClass(classNames, meanRequested));
     m.put("mean_achieved", byClass(classNames, meanAchieved));
+    Map<String, Object> presence = new LinkedHashMap<>();
+    for (int c = 0; c < requestedCount.length; c++) {
+      if (requestedCount[c] > 0) {
+        presence.put(classNames.get(c), Map.of("requested", requestedCount[c], "present", round(presentShare[c])));
+      }
+    }
+    m.put("present_when_requested", presence);
     return m;
   }
 
