@@ -12,6 +12,7 @@ import com.synthscope.udfs.model.ModelException;
 import com.synthscope.udfs.model.ModelPreflight;
 import com.synthscope.udfs.model.ModelRef;
 import com.synthscope.udfs.spark.HadoopConf;
+import com.synthscope.udfs.spark.LabelledImages;
 import com.synthscope.udfs.train.ClassifierTrainer;
 import com.synthscope.udfs.train.NsNetHeadTraining;
 import com.synthscope.udfs.train.PhotoEncoderTraining;
@@ -157,6 +158,12 @@ public final class TrainNsNetCommand extends JobCommand {
     if (svd && semantic == null && classStructure(encoder, PhotoEncoderTraining.CLASS_MEANS) == null) {
       throw new ConfigurationException("--null-space " + nullSpace + " needs --semantic with the embeddings (or an"
           + " encoder that carries class means)");
+    }
+    if (nullSpace.equals("ridge") && LabelledImages.read(session, training.data)
+        .filter(org.apache.spark.sql.functions.col("fractions").isNotNull()).limit(2).count() < 2) {
+      // before the features: computing them may take many minutes
+      throw new ConfigurationException("--null-space ridge needs a fractions column in --data (content targets);"
+          + " use --null-space none or energy:/k: with --semantic");
     }
     DetectorTrainingData.Sets sets = DetectorTrainingData.load(session, training.data, training.trainGenerator,
         new NsNetFeatureSource(pinned(encoder), true, specimenContract(encoder)), training.features(), conf, out());

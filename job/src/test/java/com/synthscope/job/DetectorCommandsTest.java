@@ -1,5 +1,7 @@
 package com.synthscope.job;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,6 +88,25 @@ class DetectorCommandsTest {
         "--max-epochs", "1");
     assertEquals(0, pixels.code(), pixels.err());
     assertEquals("pixels", pixels.lastLineJson().getAsJsonObject("feature").get("feature").getAsString());
+  }
+
+  @Test
+  void theRidgeNullSpaceIsRefusedBeforeAnyFeatureIsComputedWhenTheDataHasNoFractions() throws Exception {
+    Path data = tmp.resolve("no-fractions");
+    for (String dir : List.of("real/0_real", "gen/1_fake")) {
+      for (int i = 0; i < 2; i++) {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(32, 32,
+            java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        img.getRaster().setSample(i, i, 0, 200);
+        AuditCommandTest.png(data.resolve(dir + "/" + i + ".png"), img);
+      }
+    }
+    Path out = tmp.resolve("no-fractions-head");
+    IngestCommandTest.Result r = IngestCommandTest.cli("train", "nsnet", "--data", data.toString(), "--out",
+        out.toString(), "--null-space", "ridge");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("--null-space ridge needs a fractions column"), r.err());
+    assertFalse(Files.exists(out.resolve("features")), "no feature was computed");
   }
 
   @Test
