@@ -145,7 +145,7 @@ public final class DemoCommand extends JobCommand {
     FractionSampler fractions = PfDiffSegModel.fractions("empirical", fetched, classes);
     int parts = Math.max(1, Math.min(session.sparkContext().defaultParallelism(), (count + 7) / 8));
     Augmentation.Settings settings = new Augmentation.Settings(model.ref(), fetched.modelId(),
-        new PfDiffSegGenerator.Settings(samplerSpec, 4.0f, size, 0), 8, 0.05f);
+        new PfDiffSegGenerator.Settings(samplerSpec, 4.0f, size, 0).withSteering(1f), 8, 0.05f);
     String augmentTable = out.resolve("augment").toString();
     ParquetOutput.replace(Augmentation.generate(Augmentation.plan(session, count, parts, seed, fractions), settings,
         conf), augmentTable);

@@ -54,7 +54,7 @@ public final class EvalPfDiffSegCommand extends CommandBase {
   @Option(names = "--guidance", defaultValue = "4.0", description = "Classifier-free guidance scale (default: ${DEFAULT-VALUE}).")
   float guidance;
 
-  @Option(names = "--steering", defaultValue = "0", paramLabel = "S", description = "Fraction steering strength in [0, 1] (as for augment) (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--steering", defaultValue = "1", paramLabel = "S", description = "Fraction steering strength in [0, 1] (as for augment) (default: ${DEFAULT-VALUE}).")
   float steering;
 
   @Option(names = "--max-fraction-error", defaultValue = "0.05", description = "QC tolerance (default: ${DEFAULT-VALUE}).")
