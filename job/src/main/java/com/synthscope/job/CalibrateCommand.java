@@ -352,9 +352,13 @@ public final class CalibrateCommand extends JobCommand {
       if (dumped == null) {
         out().printf("WARNING %s: the dump does not name its models (written before the model column); the scores"
             + " are taken as those of %s%n", d, modelIds.get(d));
-      } else if (!dumped.equals(modelIds.get(d))) {
+      } else if (!names(dumped).equals(names(modelIds.get(d)))) {
         throw new ConfigurationException("--scores: the " + d + " scores come from " + dumped + ", not from "
             + modelIds.get(d) + " (pass the same --model as the run that wrote them)");
+      } else if (!dumped.equals(modelIds.get(d))) {
+        // calibrate's own output: the same weights under a manifest that now holds an operating point
+        out().printf("WARNING %s: the dump's models %s differ from %s only in their manifests (a calibrated copy"
+            + " scores the same); if their weights differ, these figures are wrong%n", d, dumped, modelIds.get(d));
       }
     }
     if (!evaluate) {
@@ -362,6 +366,11 @@ public final class CalibrateCommand extends JobCommand {
           + " does not hold)");
     }
     return c.images();
+  }
+
+  /** Model ids without their manifest checksums: "a@1+b@2" -> "a+b". */
+  static String names(String ids) {
+    return ids.replaceAll("@[0-9a-f]+", "");
   }
 
   private String source() {

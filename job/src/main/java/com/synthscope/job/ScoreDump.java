@@ -62,6 +62,7 @@ final class ScoreDump {
     Map<String, String[]> meta = new LinkedHashMap<>(); // id -> generator, label
     Map<String, ImageScore[]> scores = new LinkedHashMap<>();
     Map<String, String> models = new LinkedHashMap<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
     for (Path file : files) {
       List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
       if (lines.isEmpty() || !lines.get(0).startsWith("id,generator,label,detector,p,logit,tiles,tile_logits")) {
@@ -83,9 +84,10 @@ final class ScoreDump {
           continue; // a detector not selected
         }
         String model = f.length > 8 && !f[8].isEmpty() ? f[8] : null;
-        if (!models.containsKey(f[3])) {
-          models.put(f[3], model);
-        } else if (!java.util.Objects.equals(models.get(f[3]), model)) {
+        seen.add(f[3]);
+        if (models.get(f[3]) == null) {
+          models.put(f[3], model); // a dump that predates the model column says nothing against another's model
+        } else if (model != null && !models.get(f[3]).equals(model)) {
           throw new ConfigurationException("--scores: " + f[3] + " scores of two models (" + models.get(f[3])
               + ", " + model + ") in " + files);
         }
@@ -99,7 +101,7 @@ final class ScoreDump {
       }
     }
     for (String d : detectors) {
-      if (!models.containsKey(d)) {
+      if (!seen.contains(d)) {
         throw new ConfigurationException("--scores " + files + " holds no " + d + " scores");
       }
     }

@@ -78,6 +78,15 @@ class CalibrateCommandTest {
     IngestCommandTest.Result o = IngestCommandTest.cli("calibrate", "--scores", other.toString(), "--evaluate");
     assertEquals(2, o.code(), o.out());
     assertTrue(o.err().contains("the dnf scores come from dnf-other@0"), o.err());
+    // the calibrated copies (same weights, new manifests) evaluate on the dump of the models they came from
+    IngestCommandTest.Result copies = IngestCommandTest.cli("calibrate", "--scores", dump.toString(), "--evaluate",
+        "--model", "dnf.classifier=" + cal.resolve("dnf-classifier"), "--model", "nsnet.head="
+            + cal.resolve("nsnet-head"), "--fusion", cal.resolve("synthscope-fusion.json").toString());
+    assertEquals(0, copies.code(), copies.err() + copies.out());
+    assertTrue(copies.out().contains("differ from") && copies.out().contains("only in their manifests"),
+        copies.out());
+    assertEquals(0.0, copies.lastLineJson().getAsJsonObject("evaluation").getAsJsonObject("fused")
+        .getAsJsonObject("all").get("fpr").getAsDouble(), 0.0);
 
     // the audit of the same images with the calibrated models: their operating point, no real image flagged
     Path out = tmp.resolve("audit");
