@@ -1,0 +1,33 @@
+package com.synthscope.udfs.detect.dnf;
+
+import com.synthscope.udfs.detect.DetectorFactory;
+import com.synthscope.udfs.detect.ImageDetector;
+import com.synthscope.udfs.detect.ModelRole;
+import com.synthscope.udfs.model.EmbeddedModels;
+import com.synthscope.udfs.model.ModelRef;
+import java.util.List;
+import java.util.Map;
+
+/** DNF in the detector registry: a {@code classifier} over the diffusion {@code backbone} its features came from. */
+public final class DnfFactory implements DetectorFactory {
+
+  public static final DnfFactory INSTANCE = new DnfFactory();
+
+  private DnfFactory() {}
+
+  @Override
+  public String name() {
+    return "dnf";
+  }
+
+  @Override
+  public List<ModelRole> models() {
+    return List.of(new ModelRole("classifier", DnfFeature.CLASSIFIER_KIND, EmbeddedModels.dnfClassifier()),
+        new ModelRole("backbone", DnfFeature.BACKBONE_KIND, EmbeddedModels.dnfBackbone()));
+  }
+
+  @Override
+  public ImageDetector build(Map<String, ModelRef> models, int batchSize) {
+    return new DnfDetector(models.get("classifier"), models.get("backbone"), batchSize);
+  }
+}
