@@ -65,7 +65,7 @@ final class Audit {
   }
 
   /** The embedded fusion of the embedded detectors (used only when the run's models are the ones it was fitted on). */
-  static final String EMBEDDED_FUSION = "/synthscope/models/fusion/" + LogisticFusion.FILE_NAME;
+  static final String EMBEDDED_FUSION = LogisticFusion.EMBEDDED;
 
   /** What the run did. */
   record Result(AuditReport.Summary summary, String reportPath, String summaryPath) {}
@@ -246,12 +246,7 @@ final class Audit {
     }
     String json;
     if (s.fusion() == null) {
-      try (var in = Audit.class.getResourceAsStream(EMBEDDED_FUSION)) {
-        if (in == null) {
-          return null;
-        }
-        json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      }
+      return LogisticFusion.embedded();
     } else {
       Path p = new Path(s.fusion());
       try (var in = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(p)) {

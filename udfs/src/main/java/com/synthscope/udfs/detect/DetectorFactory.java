@@ -3,6 +3,7 @@ package com.synthscope.udfs.detect;
 import com.synthscope.udfs.model.ModelRef;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * How one detector is built: its name, the models it takes by role, and the detector over resolved references.
@@ -23,4 +24,12 @@ public interface DetectorFactory {
    * @param models one reference per role of {@link #models()}
    */
   ImageDetector build(Map<String, ModelRef> models, int batchSize);
+
+  /**
+   * The frozen feature extractor the detector's head reads (on the driver: it may read a manifest to know which
+   * feature).
+   *
+   * @param models one reference per role of {@link #models()}
+   */
+  FeatureSource features(Map<String, ModelRef> models, Configuration hadoopConf);
 }

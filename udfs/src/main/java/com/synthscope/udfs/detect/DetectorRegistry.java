@@ -73,6 +73,18 @@ public final class DetectorRegistry implements DetectorCatalog {
     return f.build(refs, batchSize);
   }
 
+  /** A detector's frozen feature extractor over the models given by role (the embedded ones for roles not given). */
+  public FeatureSource features(String name, Map<String, String> models,
+      org.apache.hadoop.conf.Configuration hadoopConf) {
+    DetectorFactory f = factory(name);
+    checkRoles(f, models);
+    Map<String, ModelRef> refs = new LinkedHashMap<>();
+    for (ModelRole role : f.models()) {
+      refs.put(role.name(), ref(f, role, models));
+    }
+    return f.features(refs, hadoopConf);
+  }
+
   /** One role's model reference from the settings: the named artifact, or the embedded default. */
   public ModelRef ref(String detector, String role, Map<String, String> models) {
     DetectorFactory f = factory(detector);

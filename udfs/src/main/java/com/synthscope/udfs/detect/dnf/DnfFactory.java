@@ -1,6 +1,11 @@
 package com.synthscope.udfs.detect.dnf;
 
 import com.synthscope.udfs.detect.DetectorFactory;
+import com.synthscope.udfs.detect.FeatureSource;
+import com.synthscope.udfs.model.FetchedModel;
+import com.synthscope.udfs.model.ModelException;
+import com.synthscope.udfs.model.ModelFetcher;
+import org.apache.hadoop.conf.Configuration;
 import com.synthscope.udfs.detect.ImageDetector;
 import com.synthscope.udfs.detect.ModelRole;
 import com.synthscope.udfs.model.EmbeddedModels;
@@ -29,5 +34,21 @@ public final class DnfFactory implements DetectorFactory {
   @Override
   public ImageDetector build(Map<String, ModelRef> models, int batchSize) {
     return new DnfDetector(models.get("classifier"), models.get("backbone"), batchSize);
+  }
+
+  /** The feature the classifier was trained on (its manifest says which), over the backbone. */
+  @Override
+  public FeatureSource features(Map<String, ModelRef> models, Configuration hadoopConf) {
+    ModelRef classifier = models.get("classifier").withKind(DnfFeature.CLASSIFIER_KIND);
+    FetchedModel c = new ModelFetcher(ModelFetcher.defaultCacheRoot()).fetch(classifier, hadoopConf);
+    DnfFeature feature;
+    try {
+      feature = DnfFeature.fromMap(c.manifest().preprocessing());
+    } catch (RuntimeException e) {
+      throw new ModelException(classifier.displayName(), "its preprocessing does not describe a DNF feature: "
+          + e.getMessage(), "re-export the classifier with 'synthscope train dnf'", e);
+    }
+    return new DnfFeatureSource(feature, feature.isDnf()
+        ? models.get("backbone").withKind(DnfFeature.BACKBONE_KIND) : null);
   }
 }

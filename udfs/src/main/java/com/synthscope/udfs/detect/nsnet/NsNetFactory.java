@@ -1,6 +1,8 @@
 package com.synthscope.udfs.detect.nsnet;
 
 import com.synthscope.udfs.detect.DetectorFactory;
+import com.synthscope.udfs.detect.FeatureSource;
+import org.apache.hadoop.conf.Configuration;
 import com.synthscope.udfs.detect.ImageDetector;
 import com.synthscope.udfs.detect.ModelRole;
 import com.synthscope.udfs.model.EmbeddedModels;
@@ -29,5 +31,11 @@ public final class NsNetFactory implements DetectorFactory {
   @Override
   public ImageDetector build(Map<String, ModelRef> models, int batchSize) {
     return new NsNetDetector(models.get("encoder"), models.get("head"), batchSize);
+  }
+
+  /** The encoder's embedding of the patch-selection canvas, in inference order. */
+  @Override
+  public FeatureSource features(Map<String, ModelRef> models, Configuration hadoopConf) {
+    return new NsNetFeatureSource(models.get("encoder").withKind(NsNetDetector.ENCODER_KIND), false);
   }
 }
