@@ -25,26 +25,33 @@ public final class SqlFunctionsBench {
         .config("spark.sql.extensions", SynthScopeExtensions.class.getName()).getOrCreate();
     String query = "SELECT path, synthscope_score(content) AS score FROM binaryFile.`" + folder + "`";
     long images = spark.read().format("binaryFile").load(folder).count();
-    System.out.printf(Locale.ROOT, "%d images in %s, master %s, batch %s%n", images, folder, master,
-        spark.conf().get(ImageFunctionSettings.BATCH, "8"));
-    for (String batched : List.of("true", "false")) {
-      spark.conf().set(ImageFunctionSettings.BATCHED, batched);
-      double best = Double.MAX_VALUE;
-      double sum = 0;
-      for (int r = 0; r <= repeats; r++) {
+    int partitions = spark.read().format("binaryFile").load(folder).rdd().getNumPartitions();
+    System.out.printf(Locale.ROOT, "%d images in %s (%d partitions), master %s%n", images, folder, partitions, master);
+    // modes: batched at batch 8 (the default), batched at batch 1 (the operator without batching), row at a time
+    String[][] modes = {{"true", "8"}, {"true", "1"}, {"false", "8"}};
+    double[][] seconds = new double[modes.length][repeats];
+    for (int r = -1; r < repeats; r++) { // interleaved, so a change of load hits every mode alike; r = -1 warms up
+      for (int m = 0; m < modes.length; m++) {
+        spark.conf().set(ImageFunctionSettings.BATCHED, modes[m][0]);
+        spark.conf().set(ImageFunctionSettings.BATCH, modes[m][1]);
         long t0 = System.nanoTime();
         List<Row> rows = spark.sql(query).collectAsList();
         double s = (System.nanoTime() - t0) / 1e9;
         if (rows.size() != images) {
           throw new IllegalStateException(rows.size() + " rows for " + images + " images");
         }
-        if (r > 0) { // the first run loads the models
-          best = Math.min(best, s);
-          sum += s;
+        if (r >= 0) {
+          seconds[m][r] = s;
         }
       }
-      System.out.printf(Locale.ROOT, "%-14s best %7.2f s  mean %7.2f s  %6.2f images/s (best)%n",
-          batched.equals("true") ? "batched" : "row-at-a-time", best, sum / repeats, images / best);
+    }
+    for (int m = 0; m < modes.length; m++) {
+      double[] s = seconds[m].clone();
+      java.util.Arrays.sort(s);
+      double median = s[s.length / 2];
+      System.out.printf(Locale.ROOT, "%-26s median %6.2f s  min %6.2f s  max %6.2f s  %6.2f images/s (median)%n",
+          modes[m][0].equals("true") ? "batched, batch " + modes[m][1] : "row at a time", median, s[0],
+          s[s.length - 1], images / median);
     }
     spark.stop();
   }
