@@ -65,7 +65,7 @@ final class Audit {
   }
 
   /** The embedded fusion of the embedded detectors (used only when the run's models are the ones it was fitted on). */
-  static final String EMBEDDED_FUSION = "/synthscope/models/fusion/" + LogisticFusion.FILE_NAME;
+  static final String EMBEDDED_FUSION = LogisticFusion.EMBEDDED;
 
   /** What the run did. */
   record Result(AuditReport.Summary summary, String reportPath, String summaryPath) {}
@@ -128,13 +128,13 @@ final class Audit {
     t = System.nanoTime();
     AuditScan.Metrics metrics = new AuditScan.Metrics(spark, names);
     AuditScan.Settings scanSettings = new AuditScan.Settings(s.input(), s.detectors(), op.threshold(), s.batchSize(),
-        op.fusion());
+        op.fusion(), models);
     Dataset<Row> scan = AuditScan.scan(spark, scanSettings, before, conf, metrics)
         .persist(StorageLevel.MEMORY_AND_DISK());
     Path staging = null;
     try {
-      Dataset<Row> rows = withModels(scan.filter(col(AuditSchema.SKIPPED).isNull()
-          .or(functions.not(col(AuditSchema.SKIPPED)))), names, models);
+      Dataset<Row> rows = fileColumns(scan.filter(col(AuditSchema.SKIPPED).isNull()
+          .or(functions.not(col(AuditSchema.SKIPPED)))), names);
       staging = table.stage(rows, runId);
       double scanSeconds = secondsSince(t);
 
@@ -246,12 +246,7 @@ final class Audit {
     }
     String json;
     if (s.fusion() == null) {
-      try (var in = Audit.class.getResourceAsStream(EMBEDDED_FUSION)) {
-        if (in == null) {
-          return null;
-        }
-        json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      }
+      return LogisticFusion.embedded();
     } else {
       Path p = new Path(s.fusion());
       try (var in = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(p)) {
@@ -299,15 +294,9 @@ final class Audit {
     return new AuditReport.Scoring(op.describe(), op.fusionRule(), contracts, ood, whole, cut, tiles, warnings);
   }
 
-  /** The scan's rows in the table's file layout, with the run's models map. */
-  private static Dataset<Row> withModels(Dataset<Row> scanned, List<String> names, Map<String, String> models) {
-    List<Column> kv = new ArrayList<>();
-    models.forEach((k, v) -> {
-      kv.add(lit(k));
-      kv.add(lit(v));
-    });
-    Dataset<Row> with = scanned.withColumn(AuditSchema.MODELS, functions.map(kv.toArray(new Column[0])));
-    return with.select(java.util.Arrays.stream(AuditSchema.fileSchema(names).fieldNames()).map(functions::col)
+  /** The scan's rows ({@code AuditRow}s, models included) in the table's file layout: without the scan's own column. */
+  private static Dataset<Row> fileColumns(Dataset<Row> scanned, List<String> names) {
+    return scanned.select(java.util.Arrays.stream(AuditSchema.fileSchema(names).fieldNames()).map(functions::col)
         .toArray(Column[]::new));
   }
 

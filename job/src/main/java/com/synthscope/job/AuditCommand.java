@@ -1,5 +1,6 @@
 package com.synthscope.job;
 
+import com.synthscope.udfs.detect.DetectorCatalog;
 import com.synthscope.udfs.detect.ImageDetector;
 import com.synthscope.udfs.detect.ScoringOptions;
 import com.synthscope.udfs.detect.TileAggregation;
@@ -128,41 +129,11 @@ public final class AuditCommand extends JobCommand {
 
   /** The detectors named, each once, in order; {@code DETECTOR.ROLE=URI} model options go to their detector. */
   static List<ImageDetector> detectors(DetectorCatalog catalog, List<String> names, Map<String, String> models) {
-    LinkedHashSet<String> unique = new LinkedHashSet<>();
-    for (String n : names) {
-      String name = n.strip().toLowerCase(java.util.Locale.ROOT);
-      if (!name.isEmpty()) {
-        unique.add(name);
-      }
+    try {
+      return catalog.select(names, models, "--model");
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(e.getMessage(), e);
     }
-    if (unique.isEmpty()) {
-      throw new ConfigurationException("--detectors names no detector; choose from " + String.join(", ",
-          catalog.names()));
-    }
-    for (String name : unique) {
-      if (!catalog.names().contains(name)) {
-        throw new ConfigurationException("unknown detector '" + name + "'; choose from "
-            + String.join(", ", catalog.names()));
-      }
-    }
-    Map<String, Map<String, String>> byDetector = new LinkedHashMap<>();
-    models.forEach((key, uri) -> {
-      int dot = key.indexOf('.');
-      if (dot <= 0 || dot == key.length() - 1) {
-        throw new ConfigurationException("--model " + key + "=" + uri + ": write DETECTOR.ROLE=URI, e.g."
-            + " dnf.classifier=URI");
-      }
-      String d = key.substring(0, dot);
-      if (!unique.contains(d)) {
-        throw new ConfigurationException("--model " + key + " given but " + d + " is not among --detectors");
-      }
-      byDetector.computeIfAbsent(d, x -> new LinkedHashMap<>()).put(key.substring(dot + 1), uri);
-    });
-    List<ImageDetector> out = new ArrayList<>();
-    for (String name : unique) {
-      out.add(catalog.create(name, byDetector.getOrDefault(name, Map.of())));
-    }
-    return out;
   }
 
   @Override

@@ -1,5 +1,7 @@
 package com.synthscope.job;
 
+import com.synthscope.udfs.detect.DetectorRegistry;
+import com.synthscope.udfs.detect.DetectorCatalog;
 import static org.apache.spark.sql.functions.col;
 
 import com.synthscope.job.ScoreDump.Scored;
@@ -215,12 +217,8 @@ public final class CalibrateCommand extends JobCommand {
         extra.put(DomainCheck.KEY, DomainCheck.fit(features).toMap());
       }
       String role = d.name().equals("dnf") ? "classifier" : "head";
-      ModelRef ref = d.name().equals("dnf") ? (models.containsKey("dnf.classifier") ? ModelOptions.ref(
-          "--model dnf.classifier", models.get("dnf.classifier"), com.synthscope.udfs.model.ModelFormat.DJL_PARAMS)
-          : com.synthscope.udfs.model.EmbeddedModels.dnfClassifier())
-          : (models.containsKey("nsnet.head") ? ModelOptions.ref("--model nsnet.head", models.get("nsnet.head"),
-              com.synthscope.udfs.model.ModelFormat.DJL_PARAMS)
-              : com.synthscope.udfs.model.EmbeddedModels.nsnetHead());
+      ModelRef ref = DetectorRegistry.builtin().ref(d.name(), role,
+          DetectorCatalog.byDetector(models, "--model").getOrDefault(d.name(), Map.of()));
       Path folder = outDir.resolve(d.name().equals("dnf") ? "dnf-classifier" : "nsnet-head");
       String id = writeCalibrated(ModelPreflight.check(ref, conf, null), folder, extra);
       String old = infos.get(d.name()).models();

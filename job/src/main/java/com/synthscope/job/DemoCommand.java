@@ -1,5 +1,6 @@
 package com.synthscope.job;
 
+import com.synthscope.udfs.detect.DetectorCatalog;
 import com.synthscope.udfs.augment.FractionSampler;
 import com.synthscope.udfs.augment.PfDiffSegGenerator;
 import com.synthscope.udfs.augment.SamplerSpec;

@@ -1,12 +1,16 @@
 package com.synthscope.job;
 
-import com.synthscope.udfs.detect.dnf.DnfDetector;
-import com.synthscope.udfs.model.EmbeddedModels;
-import com.synthscope.udfs.model.ModelFormat;
+import com.synthscope.udfs.detect.DetectorRegistry;
+import com.synthscope.udfs.detect.ImageDetector;
 import com.synthscope.udfs.model.ModelRef;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** Model options of the DNF detector: classifier and backbone artifacts, the embedded ones by default. */
+/**
+ * Model options of the DNF detector: classifier and backbone artifacts, the embedded ones by default. The same
+ * settings as {@code audit --model dnf.ROLE=URI}, built by the detector registry.
+ */
 final class DnfModelOptions {
 
   @Option(names = "--classifier", paramLabel = "URI", description = "DNF classifier artifact; default: the embedded one.")
@@ -15,16 +19,37 @@ final class DnfModelOptions {
   @Option(names = "--backbone", paramLabel = "URI", description = "DNF diffusion backbone artifact; default: the embedded one.")
   String backbone;
 
-  @Option(names = "--backbone-format", defaultValue = "djl-params", paramLabel = "FORMAT", description = "Format of --backbone: torchscript, onnx or djl-params (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--backbone-format", paramLabel = "FORMAT", description = "Format of --backbone: torchscript, onnx or djl-params (default: djl-params).")
   String backboneFormat;
 
-  ModelRef backboneRef() {
-    return backbone == null ? EmbeddedModels.dnfBackbone()
-        : ModelOptions.ref("--backbone", backbone, ModelOptions.format("--backbone-format", backboneFormat));
+  /** As {@code --model dnf.ROLE=URI} settings. */
+  Map<String, String> settings() {
+    Map<String, String> m = new LinkedHashMap<>();
+    if (classifier != null) {
+      m.put("classifier", classifier);
+    }
+    if (backbone != null) {
+      m.put("backbone", backbone);
+    }
+    if (backboneFormat != null) {
+      m.put("backbone-format", backboneFormat);
+    }
+    return m;
   }
 
-  DnfDetector detector(int batch) {
-    ModelRef c = classifier == null ? EmbeddedModels.dnfClassifier() : ModelOptions.ref("--classifier", classifier, ModelFormat.DJL_PARAMS);
-    return new DnfDetector(c, backboneRef(), batch);
+  ModelRef backboneRef() {
+    try {
+      return DetectorRegistry.builtin().ref("dnf", "backbone", settings());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(e.getMessage(), e);
+    }
+  }
+
+  ImageDetector detector(int batch) {
+    try {
+      return DetectorRegistry.builtin().create("dnf", settings(), batch);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(e.getMessage(), e);
+    }
   }
 }

@@ -9,20 +9,15 @@ final class ModelOptions {
 
   private ModelOptions() {}
 
-  /** A reference to an artifact that must be in {@code format} (its manifest is checked against it). */
-  static ModelRef ref(String option, String uri, ModelFormat format) {
+  /**
+   * A reference to an artifact that must be in {@code format} and of {@code kind} (its manifest is checked against
+   * both when it is fetched).
+   */
+  static ModelRef ref(String option, String uri, ModelFormat format, String kind) {
     try {
-      return ModelRef.of(URI.create(uri), null, format);
+      return ModelRef.of(URI.create(uri), null, format, kind);
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(option + " " + uri + ": " + e.getMessage(), e);
-    }
-  }
-
-  static ModelFormat format(String option, String id) {
-    try {
-      return ModelFormat.parse(id);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigurationException(option + ": " + e.getMessage(), e);
     }
   }
 }

@@ -1,30 +1,55 @@
 package com.synthscope.job;
 
-import com.synthscope.udfs.detect.nsnet.NsNetDetector;
-import com.synthscope.udfs.model.EmbeddedModels;
-import com.synthscope.udfs.model.ModelFormat;
+import com.synthscope.udfs.detect.DetectorRegistry;
+import com.synthscope.udfs.detect.ImageDetector;
 import com.synthscope.udfs.model.ModelRef;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** Model options of the NS-Net detector: encoder and head artifacts, the embedded ones by default. */
+/**
+ * Model options of the NS-Net detector: encoder and head artifacts, the embedded ones by default. The same settings
+ * as {@code audit --model nsnet.ROLE=URI}, built by the detector registry.
+ */
 final class NsNetModelOptions {
 
   @Option(names = "--encoder", paramLabel = "URI", description = "NS-Net encoder artifact (contract image [3,224,224] -> [d]; TorchScript, ONNX or djl-params); default: the embedded one (not CLIP).")
   String encoder;
 
-  @Option(names = "--encoder-format", defaultValue = "djl-params", paramLabel = "FORMAT", description = "Format of --encoder: torchscript, onnx or djl-params (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--encoder-format", paramLabel = "FORMAT", description = "Format of --encoder: torchscript, onnx or djl-params (default: djl-params).")
   String encoderFormat;
 
   @Option(names = "--head", paramLabel = "URI", description = "NS-Net head artifact; default: the embedded one.")
   String head;
 
-  ModelRef encoderRef() {
-    return encoder == null ? EmbeddedModels.nsnetEncoder() : ModelOptions.ref("--encoder", encoder,
-        ModelOptions.format("--encoder-format", encoderFormat));
+  /** As {@code --model nsnet.ROLE=URI} settings. */
+  Map<String, String> settings() {
+    Map<String, String> m = new LinkedHashMap<>();
+    if (encoder != null) {
+      m.put("encoder", encoder);
+    }
+    if (encoderFormat != null) {
+      m.put("encoder-format", encoderFormat);
+    }
+    if (head != null) {
+      m.put("head", head);
+    }
+    return m;
   }
 
-  NsNetDetector detector(int batch) {
-    return new NsNetDetector(encoderRef(), head == null ? EmbeddedModels.nsnetHead()
-        : ModelOptions.ref("--head", head, ModelFormat.DJL_PARAMS), batch);
+  ModelRef encoderRef() {
+    try {
+      return DetectorRegistry.builtin().ref("nsnet", "encoder", settings());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(e.getMessage(), e);
+    }
+  }
+
+  ImageDetector detector(int batch) {
+    try {
+      return DetectorRegistry.builtin().create("nsnet", settings(), batch);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(e.getMessage(), e);
+    }
   }
 }

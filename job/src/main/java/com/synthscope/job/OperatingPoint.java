@@ -21,7 +21,7 @@ record OperatingPoint(double threshold, LogisticFusion fusion, Calibration calib
 
   static OperatingPoint choose(Double threshold, Map<String, DetectorInfo> infos, Map<String, String> models,
       LogisticFusion fusion) {
-    LogisticFusion f = fusion != null && infos.size() > 1 && fusion.fits(models) ? fusion : null;
+    LogisticFusion f = infos.size() > 1 ? LogisticFusion.choose(fusion, models) : null;
     Calibration c = null;
     if (f != null) {
       c = f.calibration();

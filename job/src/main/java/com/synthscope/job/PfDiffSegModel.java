@@ -35,7 +35,7 @@ public final class PfDiffSegModel {
       return EmbeddedModels.pfDiffSeg();
     }
     try {
-      return ModelRef.of(URI.create(model), sha256, ModelFormat.DJL_PARAMS);
+      return ModelRef.of(URI.create(model), sha256, ModelFormat.DJL_PARAMS, PfDiffSegTraining.KIND);
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException("--model " + model + ": " + e.getMessage(), e);
     }
@@ -43,12 +43,7 @@ public final class PfDiffSegModel {
 
   /** Fetches, verifies, loads and dry-runs the model on the driver; refuses anything but a pfdiffseg model. */
   FetchedModel preflight(Configuration hadoop) {
-    FetchedModel f = ModelPreflight.check(ref(), hadoop, null);
-    if (!PfDiffSegTraining.KIND.equals(f.manifest().kind())) {
-      throw new ModelException(ref().displayName(), "is a " + f.manifest().kind() + " model, not pfdiffseg",
-          "pass a PF-DiffSeg artifact to --model");
-    }
-    return f;
+    return ModelPreflight.check(ref(), hadoop, null); // the reference's kind refuses any other model
   }
 
   /**

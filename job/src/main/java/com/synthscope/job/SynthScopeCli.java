@@ -1,5 +1,6 @@
 package com.synthscope.job;
 
+import com.synthscope.udfs.detect.DetectorCatalog;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -131,10 +131,6 @@ public final class TrainDnfCommand extends JobCommand {
       return new DnfFeature(DnfFeature.PIXELS, size, channels, null, null, null);
     }
     FetchedModel b = ModelPreflight.check(models.backboneRef(), conf.get(), null);
-    if (!DnfFeature.BACKBONE_KIND.equals(b.manifest().kind())) {
-      throw new ModelException(models.backboneRef().displayName(), "is a " + b.manifest().kind() + " model, not "
-          + DnfFeature.BACKBONE_KIND, "pass a DNF backbone to --backbone");
-    }
     List<com.synthscope.udfs.model.TensorSpec> in = b.manifest().inputs();
     List<Long> x = in.get(0).shape();
     return new DnfFeature(DnfFeature.DNF, x.get(1).intValue(), x.get(0).intValue(), dnfMode, post, b.modelId());

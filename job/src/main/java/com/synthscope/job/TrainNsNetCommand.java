@@ -138,7 +138,7 @@ public final class TrainNsNetCommand extends JobCommand {
   /** The encoder as verified on the driver, pinned by its manifest checksum for the executors and the features. */
   private ModelRef pinned(FetchedModel encoder) {
     ModelRef ref = models.encoderRef();
-    return new ModelRef(ref.uri(), encoder.manifestSha256(), ref.engine(), ref.format());
+    return ref.withSha256(encoder.manifestSha256());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package com.synthscope.job;
 
+import com.synthscope.udfs.detect.dnf.DnfFeature;
 import static org.apache.spark.sql.functions.col;
 
 import com.synthscope.udfs.image.DecodeLimits;
@@ -127,7 +128,7 @@ public final class TrainNsNetEncoderCommand extends CommandBase {
 
   private int fromBackbone() throws Exception {
     ModelRef ref = backbone == null ? EmbeddedModels.dnfBackbone()
-        : ModelOptions.ref("--backbone", backbone, ModelFormat.DJL_PARAMS);
+        : ModelOptions.ref("--backbone", backbone, ModelFormat.DJL_PARAMS, DnfFeature.BACKBONE_KIND);
     FetchedModel b = ModelPreflight.check(ref, new Configuration(), null);
     Path artifact;
     try {

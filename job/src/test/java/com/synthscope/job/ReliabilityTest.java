@@ -1,5 +1,6 @@
 package com.synthscope.job;
 
+import com.synthscope.udfs.detect.DetectorCatalog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;

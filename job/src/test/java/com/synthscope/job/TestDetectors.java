@@ -1,5 +1,6 @@
 package com.synthscope.job;
 
+import com.synthscope.udfs.detect.DetectorCatalog;
 import com.synthscope.udfs.detect.ImageDetector;
 import com.synthscope.udfs.image.ColorMode;
 import com.synthscope.udfs.image.FloatImage;

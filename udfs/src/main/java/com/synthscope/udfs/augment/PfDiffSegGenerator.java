@@ -85,10 +85,7 @@ public final class PfDiffSegGenerator {
   private final GreyRange grey;
 
   public PfDiffSegGenerator(LoadedModel model, Settings settings) {
-    ModelManifest m = model.manifest();
-    if (!"pfdiffseg".equals(m.kind())) {
-      throw new IllegalArgumentException("model " + model.modelId() + " is a " + m.kind() + ", not a pfdiffseg model");
-    }
+    ModelManifest m = model.manifest(); // its kind was checked at load (EmbeddedModels.pfDiffSeg, PfDiffSegModel)
     this.model = model;
     this.settings = settings;
     this.schedule = NoiseSchedule.parse(String.valueOf(m.arguments().get("schedule")),

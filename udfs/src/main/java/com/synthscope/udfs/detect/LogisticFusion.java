@@ -126,6 +126,26 @@ public record LogisticFusion(double bias, Map<String, Double> weights, Map<Strin
     return GSON.toJson(m) + "\n";
   }
 
+  /** Where the embedded fusion of the embedded detectors lies on the classpath. */
+  public static final String EMBEDDED = "/synthscope/models/fusion/" + FILE_NAME;
+
+  /** The embedded fusion (fitted on the embedded models), or null when this build has none. */
+  public static LogisticFusion embedded() {
+    try (java.io.InputStream in = LogisticFusion.class.getResourceAsStream(EMBEDDED)) {
+      return in == null ? null : fromJson(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The fused score rule a run uses: this fusion when there are several detectors and it was fitted on exactly
+   * their models, else null (the mean of the probabilities).
+   */
+  public static LogisticFusion choose(LogisticFusion fusion, Map<String, String> runModels) {
+    return fusion != null && runModels.size() > 1 && fusion.fits(runModels) ? fusion : null;
+  }
+
   @SuppressWarnings("unchecked")
   public static LogisticFusion fromJson(String json) {
     Map<String, Object> m = GSON.fromJson(json, Map.class);

@@ -21,37 +21,37 @@ public final class EmbeddedModels {
 
   /** The default PF-DiffSeg model (MetalDAM). */
   public static ModelRef pfDiffSeg() {
-    return ModelRef.of(URI.create(SCHEME + ":pfdiffseg"), null, ModelFormat.DJL_PARAMS);
+    return embedded("pfdiffseg", "pfdiffseg");
   }
 
   /** The default DNF diffusion backbone (unconditional, MetalDAM). */
   public static ModelRef dnfBackbone() {
-    return ModelRef.of(URI.create(SCHEME + ":dnf-backbone"), null, ModelFormat.DJL_PARAMS);
+    return embedded("dnf-backbone", "dnf-backbone");
   }
 
   /** The default DNF classifier, trained on features of {@link #dnfBackbone()}. */
   public static ModelRef dnfClassifier() {
-    return ModelRef.of(URI.create(SCHEME + ":dnf-classifier"), null, ModelFormat.DJL_PARAMS);
+    return embedded("dnf-classifier", "dnf-classifier");
   }
 
   /** The default NS-Net encoder (the DNF backbone's downsampling path; not CLIP). */
   public static ModelRef nsnetEncoder() {
-    return ModelRef.of(URI.create(SCHEME + ":nsnet-encoder"), null, ModelFormat.DJL_PARAMS);
+    return embedded("nsnet-encoder", "nsnet-encoder");
   }
 
   /** The default NS-Net head, trained on features of {@link #nsnetEncoder()}. */
   public static ModelRef nsnetHead() {
-    return ModelRef.of(URI.create(SCHEME + ":nsnet-head"), null, ModelFormat.DJL_PARAMS);
+    return embedded("nsnet-head", "nsnet-head");
   }
 
   /** NS-Net's photo encoder: a CIFAR ResNet-20 trained on CIFAKE's real images' classes (docs/photos.md). */
   public static ModelRef photosNsnetEncoder() {
-    return ModelRef.of(URI.create(SCHEME + ":photos-nsnet-encoder"), null, ModelFormat.DJL_PARAMS);
+    return embedded("photos-nsnet-encoder", "nsnet-encoder");
   }
 
   /** NS-Net's photo head (null space of the classifier's weights), trained on {@link #photosNsnetEncoder()}. */
   public static ModelRef photosNsnetHead() {
-    return ModelRef.of(URI.create(SCHEME + ":photos-nsnet-head"), null, ModelFormat.DJL_PARAMS);
+    return embedded("photos-nsnet-head", "nsnet-head");
   }
 
   /**
@@ -59,7 +59,11 @@ public final class EmbeddedModels {
    * backbone; the photo DNF backbone is not trained yet).
    */
   public static ModelRef photosPixelsClassifier() {
-    return ModelRef.of(URI.create(SCHEME + ":photos-pixels-classifier"), null, ModelFormat.DJL_PARAMS);
+    return embedded("photos-pixels-classifier", "dnf-classifier");
+  }
+
+  private static ModelRef embedded(String name, String kind) {
+    return ModelRef.of(URI.create(SCHEME + ":" + name), null, ModelFormat.DJL_PARAMS, kind);
   }
 
   public static boolean isEmbedded(URI uri) {

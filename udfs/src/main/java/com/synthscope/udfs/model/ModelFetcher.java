@@ -123,7 +123,25 @@ public final class ModelFetcher {
     }
   }
 
+  /**
+   * The verified local copy of a model, fetched into the cache unless a verified copy is there. A model of another
+   * kind than the reference expects is refused here, the one place every preflight and load passes.
+   */
   public FetchedModel fetch(ModelRef ref, Configuration hadoopConf) {
+    FetchedModel fetched = fetchVerified(ref, hadoopConf);
+    requireKind(ref, fetched.manifest());
+    return fetched;
+  }
+
+  /** Refuses a manifest of another kind than the reference expects. */
+  static void requireKind(ModelRef ref, ModelManifest manifest) {
+    if (ref.kind() != null && !ref.kind().equals(manifest.kind())) {
+      throw new ModelException(ref.displayName(), "is a " + manifest.kind() + " model, not " + ref.kind(),
+          "pass a " + ref.kind() + " artifact (see 'synthscope train --help' for the commands that make one)");
+    }
+  }
+
+  private FetchedModel fetchVerified(ModelRef ref, Configuration hadoopConf) {
     String name = ref.displayName();
     try {
       ensurePrivate(cacheRoot);

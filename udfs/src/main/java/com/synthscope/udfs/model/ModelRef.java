@@ -16,8 +16,11 @@ import java.util.regex.Pattern;
  *     whose own file checksums hold
  * @param engine the engine the caller expects
  * @param format the weight format the caller expects
+ * @param kind the manifest's {@code kind} the caller expects ({@code dnf-classifier}, {@code nsnet-encoder} ...),
+ *     checked once, when the artifact is fetched for preflight or load; null accepts any kind
  */
-public record ModelRef(URI uri, String sha256, ModelEngine engine, ModelFormat format) implements Serializable {
+public record ModelRef(URI uri, String sha256, ModelEngine engine, ModelFormat format, String kind)
+    implements Serializable {
 
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
@@ -36,8 +39,24 @@ public record ModelRef(URI uri, String sha256, ModelEngine engine, ModelFormat f
     }
   }
 
+  /** A reference that accepts a model of any kind (test fixtures, tools that inspect any artifact). */
   public static ModelRef of(URI uri, String sha256, ModelFormat format) {
-    return new ModelRef(uri, sha256, format.engine(), format);
+    return new ModelRef(uri, sha256, format.engine(), format, null);
+  }
+
+  /** A reference to a model that must be of {@code kind}. */
+  public static ModelRef of(URI uri, String sha256, ModelFormat format, String kind) {
+    return new ModelRef(uri, sha256, format.engine(), format, kind);
+  }
+
+  /** The same reference pinned to a manifest checksum. */
+  public ModelRef withSha256(String manifestSha256) {
+    return new ModelRef(uri, manifestSha256, engine, format, kind);
+  }
+
+  /** The same reference expecting another kind. */
+  public ModelRef withKind(String expected) {
+    return new ModelRef(uri, sha256, engine, format, expected);
   }
 
   /** A short name for messages: the last path element of the URI. */

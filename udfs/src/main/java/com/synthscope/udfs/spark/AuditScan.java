@@ -3,26 +3,22 @@ package com.synthscope.udfs.spark;
 import com.synthscope.udfs.detect.ImageDetector;
 import com.synthscope.udfs.detect.ImageScore;
 import com.synthscope.udfs.detect.LogisticFusion;
-import com.synthscope.udfs.detect.ScoreFusion;
 import com.synthscope.udfs.image.DecodeLimits;
-import com.synthscope.udfs.image.DecodeResult;
 import com.synthscope.udfs.image.ImageDecoder;
 import com.synthscope.udfs.model.Batches;
-import java.awt.image.BufferedImage;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.expressions.UserDefinedFunction;
-import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 
@@ -32,8 +28,8 @@ import org.apache.spark.util.LongAccumulator;
  * decoded images go through every selected detector in batches ({@link ImageScoring#scoreDecoded}); the fused
  * {@code score} ({@link ScoreFusion}) and {@code flagged} follow. Bad files become error rows, never task failures.
  *
- * <p>Output: {@link AuditSchema#fileSchema} without {@code models} (the job adds the run's constant columns), plus
- * {@value AuditSchema#SKIPPED}. Skipped rows carry path, length, modification time and sha256 only.
+ * <p>Output: {@link AuditRow}s ({@link AuditRow#schema}: the table's file columns plus
+ * {@value AuditSchema#SKIPPED}). Skipped rows carry path, length, modification time and sha256 only.
  */
 public final class AuditScan {
 
@@ -46,15 +42,17 @@ public final class AuditScan {
    * @param threshold {@code flagged = score >= threshold}
    * @param batchSize images per model batch
    * @param fusion the fitted fusion of the detectors' logits; null: the mean of their probabilities
+   * @param models the run's {@code models} column (detector -> model ids), as the detectors' preflight gave them
    */
   public record Settings(IngestOptions input, List<ImageDetector> detectors, double threshold, int batchSize,
-      LogisticFusion fusion) {
+      LogisticFusion fusion, Map<String, String> models) {
     public Settings(IngestOptions input, List<ImageDetector> detectors, double threshold, int batchSize) {
-      this(input, detectors, threshold, batchSize, null);
+      this(input, detectors, threshold, batchSize, null, Map.of());
     }
 
     public Settings {
       detectors = List.copyOf(detectors);
+      models = models == null ? Map.of() : Map.copyOf(new LinkedHashMap<>(models));
       if (detectors.isEmpty()) {
         throw new IllegalArgumentException("no detector selected");
       }
@@ -94,15 +92,9 @@ public final class AuditScan {
     }
   }
 
-  /** The scan's schema: the table's file columns without {@code models}, plus {@value AuditSchema#SKIPPED}. */
+  /** The scan's schema: the table's file columns plus {@value AuditSchema#SKIPPED} ({@link AuditRow}). */
   public static StructType schema(List<String> detectors) {
-    StructType s = new StructType();
-    for (var f : AuditSchema.fileSchema(detectors).fields()) {
-      if (!f.name().equals(AuditSchema.MODELS)) {
-        s = s.add(f);
-      }
-    }
-    return s.add(AuditSchema.SKIPPED, DataTypes.BooleanType, true); // null on rows refused unread
+    return AuditRow.schema(detectors);
   }
 
   /** Lazily scans the input; nothing runs until the caller writes or counts the result. */
@@ -110,34 +102,31 @@ public final class AuditScan {
       Metrics metrics) {
     Broadcast<Sha256Set> skip = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(alreadyScored);
     StructType schema = schema(settings.names());
-    int width = schema.size();
-    List<String> all = AuditSchema.scoredDetectors(settings.names());
-    int[] scoreSlot = settings.names().stream().mapToInt(all::indexOf).toArray();
-    DecodeLimits limits = settings.input().limits();
-    List<ImageDetector> detectors = settings.detectors();
-    double threshold = settings.threshold();
-    LogisticFusion fusion = settings.fusion();
-    List<String> names = settings.names();
-    int batchSize = settings.batchSize();
     InjectedTaskFailure fault = InjectedTaskFailure.from(spark);
+    DecodeLimits limits = settings.input().limits();
+    int batchSize = settings.batchSize();
+    RowMaker rows = new RowMaker(settings.detectors(), settings.names(), settings.fusion(), settings.threshold(),
+        settings.models());
     MapPartitionsFunction<Row, Row> decodeAndScore = files -> {
       ImageDecoder decoder = new ImageDecoder(limits);
       // scorers are opened on first use: no model load when a partition has nothing new to score
       List<List<ImageDetector.Scorer>> scorers = new ArrayList<>(1);
       return Batches.map(InjectedTaskFailure.apply(fault, files), batchSize, batch -> {
-        long[] nanos = new long[detectors.size()];
-        List<Row> out = scoreBatch(batch, decoder, skip.value(), detectors, names, fusion, threshold, scorers, conf, scoreSlot,
-            all.size(), width, metrics, nanos);
+        long[] nanos = new long[rows.detectors().size()];
+        List<Row> out = scoreBatch(batch, decoder, skip.value(), rows, scorers, conf, metrics, nanos);
         for (int k = 0; k < nanos.length; k++) {
           metrics.detectorNanos.get(k).add(nanos[k]);
         }
         return out;
       });
     };
-    // every row's label, also of files refused unread (too large, empty), from its path
-    UserDefinedFunction label = functions.udf((UDF1<String, Integer>) AuditSchema::labelOf, DataTypes.IntegerType);
+    // entries refused unread (too large, empty, unreadable) come from the listing as bare inventory rows
+    int skippedColumn = schema.fieldIndex(AuditSchema.SKIPPED);
+    List<String> names = settings.names();
+    Map<String, String> models = settings.models();
     return ImageIngestion.perFile(spark, settings.input(), decodeAndScore, schema)
-        .withColumn(AuditSchema.LABEL, label.apply(functions.col(InventorySchema.PATH)));
+        .map((MapFunction<Row, Row>) r -> r.isNullAt(skippedColumn) ? AuditRow.unread(r, models).toRow(names) : r,
+            Encoders.row(schema));
   }
 
   /**
@@ -146,108 +135,47 @@ public final class AuditScan {
    * than this (plus one picture) in memory, whatever {@code --batch} says.
    */
   static long heldPixels(DecodeLimits limits) {
-    return 2 * limits.maxDecodePixels();
+    return DecodeAndScore.heldPixels(limits);
   }
 
-  private static List<Row> scoreBatch(List<Row> batch, ImageDecoder decoder, Sha256Set skip,
-      List<ImageDetector> detectors, List<String> names, LogisticFusion fusion, double threshold, List<List<ImageDetector.Scorer>> scorers, HadoopConf conf, int[] scoreSlot, int scoreColumns, int width,
-      Metrics metrics, long[] nanos) {
+  /** What a task needs to score files into audit rows (the settings without the input, which stays on the driver). */
+  private record RowMaker(List<ImageDetector> detectors, List<String> names, LogisticFusion fusion, double threshold,
+      Map<String, String> models) implements Serializable {}
+
+  /** One batch of files: hashed, skipped when scored before, else decoded and scored, as audit rows. */
+  private static List<Row> scoreBatch(List<Row> batch, ImageDecoder decoder, Sha256Set skip, RowMaker settings,
+      List<List<ImageDetector.Scorer>> scorers, HadoopConf conf, Metrics metrics, long[] nanos) {
     int n = batch.size();
-    Row[] inventory = new Row[n];
-    boolean[] skipped = new boolean[n];
-    ImageScore[][] rowScores = new ImageScore[n][];
-    long budget = heldPixels(decoder.limits());
-    List<BufferedImage> images = new ArrayList<>(n);
-    List<Integer> imageRows = new ArrayList<>(n);
-    long heldPixels = 0;
+    String[] sha = new String[n];
+    List<byte[]> toDecode = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      Row file = batch.get(i);
       long t0 = System.nanoTime();
-      byte[] content = file.getAs("content");
-      String sha = DecodePartition.sha256(content);
-      long t1 = System.nanoTime();
-      metrics.readNanos.add(t1 - t0);
-      if (skip.contains(sha)) {
-        skipped[i] = true;
-        inventory[i] = RowFactory.create(file.getAs("path"), file.getAs("length"), file.getAs("modificationTime"),
-            sha, null, null, null, null, null, InventorySchema.STATUS_OK, null);
-        continue;
-      }
-      DecodeResult result = decoder.decode(content);
-      metrics.decodeNanos.add(System.nanoTime() - t1);
-      metrics.decoded.add(1);
-      inventory[i] = DecodePartition.inventoryRow(file, sha, result);
-      if (result instanceof DecodeResult.Decoded d) {
-        BufferedImage img = d.image();
-        if (!images.isEmpty() && heldPixels + (long) img.getWidth() * img.getHeight() > budget) {
-          score(images, imageRows, rowScores, detectors, scorers, conf, metrics, nanos);
-          heldPixels = 0;
-        }
-        images.add(img);
-        imageRows.add(i);
-        heldPixels += (long) img.getWidth() * img.getHeight();
-      }
+      byte[] content = batch.get(i).getAs("content");
+      sha[i] = DecodePartition.sha256(content);
+      metrics.readNanos.add(System.nanoTime() - t0);
+      toDecode.add(skip.contains(sha[i]) ? null : content);
     }
-    score(images, imageRows, rowScores, detectors, scorers, conf, metrics, nanos);
-    int inventoryWidth = InventorySchema.SCHEMA.size();
+    List<DecodeAndScore.Outcome<List<ImageScore>>> outcomes = DecodeAndScore.run(toDecode, decoder, images -> {
+      if (scorers.isEmpty()) {
+        scorers.add(ImageScoring.open(settings.detectors(), conf));
+      }
+      List<List<ImageScore>> byDetector = ImageScoring.scoreDecodedImages(images, scorers.get(0), nanos);
+      metrics.scored.add(images.size());
+      return ImageScoring.byImage(byDetector);
+    }, t -> {
+      metrics.decodeNanos.add(t);
+      metrics.decoded.add(1);
+    });
+    List<String> names = settings.names();
     List<Row> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      Object[] values = new Object[width];
-      for (int c = 0; c < inventoryWidth; c++) {
-        values[c] = inventory[i].get(c);
-      }
-      Double fused = null;
-      List<ImageScore> own = new ArrayList<>(detectors.size());
-      if (rowScores[i] != null) {
-        for (int k = 0; k < rowScores[i].length; k++) {
-          own.add(rowScores[i][k]);
-          values[inventoryWidth + scoreSlot[k]] = rowScores[i][k].probability();
-        }
-        fused = ScoreFusion.fuse(fusion, names, own);
-      }
-      int c = inventoryWidth + scoreColumns;
-      values[c++] = fused;
-      values[c++] = ScoreFusion.flagged(fused, threshold);
-      values[c++] = null; // label: scan() sets it from the path for every row
-      if (own.isEmpty()) {
-        c += AuditSchema.scoringFields().size();
-      } else {
-        values[c++] = own.stream().mapToInt(ImageScore::tiles).max().orElseThrow();
-        values[c++] = own.stream().map(ImageScore::maxTile).filter(java.util.Objects::nonNull)
-            .max(Double::compare).orElse(null);
-        values[c++] = own.stream().mapToInt(ImageScore::tilesLeftOut).max().orElseThrow();
-        values[c++] = own.stream().anyMatch(ImageScore::wholeImage);
-        List<Boolean> ood = own.stream().map(ImageScore::outOfDomain).filter(java.util.Objects::nonNull).toList();
-        values[c++] = ood.isEmpty() ? null : ood.contains(Boolean.TRUE);
-        values[c++] = own.stream().map(ImageScore::tileMap).filter(java.util.Objects::nonNull).findFirst()
-            .orElse(null);
-      }
-      values[c] = skipped[i];
-      out.add(RowFactory.create(values));
+      Row file = batch.get(i);
+      DecodeAndScore.Outcome<List<ImageScore>> o = outcomes.get(i);
+      AuditRow row = o.decoded() == null ? AuditRow.skipped(file, sha[i], settings.models())
+          : AuditRow.decoded(DecodePartition.inventoryRow(file, sha[i], o.decoded()), names, o.value(),
+              settings.fusion(), settings.threshold(), settings.models());
+      out.add(row.toRow(names));
     }
     return out;
-  }
-
-  /** Scores the pending pictures, files their scores by row, and empties the pending lists. */
-  private static void score(List<BufferedImage> images, List<Integer> imageRows, ImageScore[][] rowScores,
-      List<ImageDetector> detectors, List<List<ImageDetector.Scorer>> scorers, HadoopConf conf, Metrics metrics,
-      long[] nanos) {
-    if (images.isEmpty()) {
-      return;
-    }
-    if (scorers.isEmpty()) {
-      scorers.add(ImageScoring.open(detectors, conf));
-    }
-    List<List<ImageScore>> scores = ImageScoring.scoreDecodedImages(images, scorers.get(0), nanos);
-    metrics.scored.add(images.size());
-    for (int j = 0; j < images.size(); j++) {
-      ImageScore[] own = new ImageScore[scores.size()];
-      for (int k = 0; k < own.length; k++) {
-        own[k] = scores.get(k).get(j);
-      }
-      rowScores[imageRows.get(j)] = own;
-    }
-    images.clear();
-    imageRows.clear();
   }
 }

@@ -1,6 +1,5 @@
 package com.synthscope.udfs.spark;
 
-import com.synthscope.udfs.image.DecodeResult;
 import com.synthscope.udfs.image.ImageDecoder;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -13,9 +12,9 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The shared step of the jobs that run models over encoded images in a table: decode a batch of rows, run a
- * function over the pictures that decoded, and return each row without its image bytes, with the function's
- * columns (null where the picture did not decode) and {@value #ERROR}.
+ * Rows through the shared decode -> batch -> model step ({@link DecodeAndScore}) for the jobs that run models over
+ * encoded images in a table: each row comes back without its image bytes, with the function's columns (null where
+ * the picture did not decode) and {@value #ERROR}.
  */
 final class DecodedBatches {
 
@@ -52,28 +51,12 @@ final class DecodedBatches {
    */
   static List<Row> map(List<Row> batch, int content, ImageDecoder decoder, int added,
       Function<List<BufferedImage>, List<Object[]>> perImages) {
-    int n = batch.size();
-    String[] errors = new String[n];
-    int[] slot = new int[n];
-    List<BufferedImage> images = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      byte[] bytes = (byte[]) batch.get(i).get(content);
-      DecodeResult r = bytes == null ? null : decoder.decode(bytes);
-      if (r instanceof DecodeResult.Decoded d) {
-        slot[i] = images.size();
-        images.add(d.image());
-      } else {
-        slot[i] = -1;
-        errors[i] = r == null ? "empty: no image bytes" : ((DecodeResult.Failed) r).message();
-      }
-    }
-    List<Object[]> values = images.isEmpty() ? List.of() : perImages.apply(images);
-    if (values.size() != images.size()) {
-      throw new IllegalStateException("a model gave " + values.size() + " results for " + images.size() + " images");
-    }
-    List<Row> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
+    List<DecodeAndScore.Outcome<Object[]>> outcomes = DecodeAndScore.run(DecodeAndScore.contents(batch, content),
+        decoder, perImages, null);
+    List<Row> out = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
       Row row = batch.get(i);
+      DecodeAndScore.Outcome<Object[]> o = outcomes.get(i);
       Object[] v = new Object[row.size() - 1 + added + 1];
       int k = 0;
       for (int c = 0; c < row.size(); c++) {
@@ -82,9 +65,9 @@ final class DecodedBatches {
         }
       }
       for (int a = 0; a < added; a++) {
-        v[k++] = slot[i] < 0 ? null : values.get(slot[i])[a];
+        v[k++] = o.value() == null ? null : o.value()[a];
       }
-      v[k] = errors[i];
+      v[k] = o.error();
       out.add(RowFactory.create(v));
     }
     return out;

@@ -107,6 +107,20 @@ public final class ImageScoring {
     return out;
   }
 
+  /** {@code [detector][image]} scores as {@code [image][detector]}. */
+  public static List<List<ImageScore>> byImage(List<List<ImageScore>> byDetector) {
+    int n = byDetector.isEmpty() ? 0 : byDetector.get(0).size();
+    List<List<ImageScore>> out = new ArrayList<>(n);
+    for (int j = 0; j < n; j++) {
+      List<ImageScore> own = new ArrayList<>(byDetector.size());
+      for (List<ImageScore> d : byDetector) {
+        own.add(d.get(j));
+      }
+      out.add(own);
+    }
+    return out;
+  }
+
   /**
    * Scores decoded images with every scorer: {@code [detector][image]}, each checked to give one probability per
    * image.

@@ -26,12 +26,11 @@ public final class NsNetEncoderExport {
 
   private NsNetEncoderExport() {}
 
-  /** Writes the encoder artifact into a fresh {@code dir} from a verified backbone artifact. */
+  /**
+   * Writes the encoder artifact into a fresh {@code dir} from a verified backbone artifact (fetched by a reference
+   * of kind {@value DnfFeature#BACKBONE_KIND}, so its kind is checked).
+   */
   public static Path fromBackbone(FetchedModel backbone, Path dir) throws IOException {
-    if (!DnfFeature.BACKBONE_KIND.equals(backbone.manifest().kind())) {
-      throw new IllegalArgumentException(backbone.modelId() + " is a " + backbone.manifest().kind()
-          + " model, not a DNF backbone");
-    }
     DiffusionExport.fresh(dir);
     String entry = backbone.manifest().entry();
     Files.copy(backbone.folder().resolve(entry), dir.resolve(entry));

@@ -24,6 +24,8 @@ public final class SharedSpark {
           .config("spark.sql.shuffle.partitions", "2")
           .config("spark.default.parallelism", "2")
           .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+          // SynthScope's SQL functions, as a user enables them (static: only at session creation)
+          .config("spark.sql.extensions", "com.synthscope.udfs.spark.sql.SynthScopeExtensions")
           .config("spark.sql.warehouse.dir", Path.of("target", "spark-warehouse").toAbsolutePath().toString())
           .getOrCreate();
     }

@@ -60,8 +60,9 @@ public final class DnfDetector implements ImageDetector {
 
   public DnfDetector(ModelRef classifier, ModelRef backbone, int batchSize, ScoringOptions options) {
     this.options = Objects.requireNonNull(options, "options");
-    this.classifier = Objects.requireNonNull(classifier, "classifier");
-    this.backbone = backbone;
+    // the kinds are checked once, when the models are fetched
+    this.classifier = Objects.requireNonNull(classifier, "classifier").withKind(DnfFeature.CLASSIFIER_KIND);
+    this.backbone = backbone == null ? null : backbone.withKind(DnfFeature.BACKBONE_KIND);
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
     }
@@ -274,10 +275,6 @@ public final class DnfDetector implements ImageDetector {
   }
 
   private DnfFeature feature(FetchedModel c) {
-    if (!DnfFeature.CLASSIFIER_KIND.equals(c.manifest().kind())) {
-      throw new ModelException(classifier.displayName(), "is a " + c.manifest().kind() + " model, not "
-          + DnfFeature.CLASSIFIER_KIND, "pass a DNF classifier artifact (train it with 'synthscope train dnf')");
-    }
     try {
       return DnfFeature.fromMap(c.manifest().preprocessing());
     } catch (RuntimeException e) {
@@ -287,10 +284,6 @@ public final class DnfDetector implements ImageDetector {
   }
 
   private void checkPair(DnfFeature feature, FetchedModel b) {
-    if (!DnfFeature.BACKBONE_KIND.equals(b.manifest().kind())) {
-      throw new ModelException(backbone.displayName(), "is a " + b.manifest().kind() + " model, not "
-          + DnfFeature.BACKBONE_KIND, "pass the DNF diffusion backbone");
-    }
     if (!feature.backbone().equals(b.modelId())) {
       throw new ModelException(classifier.displayName(), "was trained on features of backbone " + feature.backbone()
           + ", but the backbone given is " + b.modelId(), "pass the backbone the classifier was trained with, or"

@@ -56,8 +56,9 @@ public final class NsNetDetector implements ImageDetector {
 
   public NsNetDetector(ModelRef encoder, ModelRef head, int batchSize, ScoringOptions options) {
     this.options = java.util.Objects.requireNonNull(options, "options");
-    this.encoder = Objects.requireNonNull(encoder, "encoder");
-    this.head = Objects.requireNonNull(head, "head");
+    // the kinds are checked once, when the models are fetched
+    this.encoder = Objects.requireNonNull(encoder, "encoder").withKind(ENCODER_KIND);
+    this.head = Objects.requireNonNull(head, "head").withKind(HEAD_KIND);
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
     }
@@ -235,10 +236,6 @@ public final class NsNetDetector implements ImageDetector {
   }
 
   private void checkPair(FetchedModel e, FetchedModel h) {
-    if (!HEAD_KIND.equals(h.manifest().kind())) {
-      throw new ModelException(head.displayName(), "is a " + h.manifest().kind() + " model, not " + HEAD_KIND,
-          "pass an NS-Net head artifact (train it with 'synthscope train nsnet')");
-    }
     Object trainedOn = h.manifest().preprocessing().get("encoder");
     if (!e.modelId().equals(trainedOn)) {
       throw new ModelException(head.displayName(), "was trained on features of encoder " + trainedOn

@@ -1,0 +1,54 @@
+package com.synthscope.udfs.detect.dnf;
+
+import com.synthscope.udfs.detect.DetectorFactory;
+import com.synthscope.udfs.detect.FeatureSource;
+import com.synthscope.udfs.model.FetchedModel;
+import com.synthscope.udfs.model.ModelException;
+import com.synthscope.udfs.model.ModelFetcher;
+import org.apache.hadoop.conf.Configuration;
+import com.synthscope.udfs.detect.ImageDetector;
+import com.synthscope.udfs.detect.ModelRole;
+import com.synthscope.udfs.model.EmbeddedModels;
+import com.synthscope.udfs.model.ModelRef;
+import java.util.List;
+import java.util.Map;
+
+/** DNF in the detector registry: a {@code classifier} over the diffusion {@code backbone} its features came from. */
+public final class DnfFactory implements DetectorFactory {
+
+  public static final DnfFactory INSTANCE = new DnfFactory();
+
+  private DnfFactory() {}
+
+  @Override
+  public String name() {
+    return "dnf";
+  }
+
+  @Override
+  public List<ModelRole> models() {
+    return List.of(new ModelRole("classifier", DnfFeature.CLASSIFIER_KIND, EmbeddedModels.dnfClassifier()),
+        new ModelRole("backbone", DnfFeature.BACKBONE_KIND, EmbeddedModels.dnfBackbone()));
+  }
+
+  @Override
+  public ImageDetector build(Map<String, ModelRef> models, int batchSize) {
+    return new DnfDetector(models.get("classifier"), models.get("backbone"), batchSize);
+  }
+
+  /** The feature the classifier was trained on (its manifest says which), over the backbone. */
+  @Override
+  public FeatureSource features(Map<String, ModelRef> models, Configuration hadoopConf) {
+    ModelRef classifier = models.get("classifier").withKind(DnfFeature.CLASSIFIER_KIND);
+    FetchedModel c = new ModelFetcher(ModelFetcher.defaultCacheRoot()).fetch(classifier, hadoopConf);
+    DnfFeature feature;
+    try {
+      feature = DnfFeature.fromMap(c.manifest().preprocessing());
+    } catch (RuntimeException e) {
+      throw new ModelException(classifier.displayName(), "its preprocessing does not describe a DNF feature: "
+          + e.getMessage(), "re-export the classifier with 'synthscope train dnf'", e);
+    }
+    return new DnfFeatureSource(feature, feature.isDnf()
+        ? models.get("backbone").withKind(DnfFeature.BACKBONE_KIND) : null);
+  }
+}
