@@ -11,10 +11,9 @@ import com.synthscope.udfs.model.Batches;
 import java.awt.image.BufferedImage;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -79,6 +78,9 @@ public final class AuditScan {
     public final LongAccumulator decodeNanos;
     public final LongAccumulator scored;
     public final List<LongAccumulator> detectorNanos;
+    /** Files whose content was read from the input, and their bytes. */
+    public final LongAccumulator filesRead;
+    public final LongAccumulator bytesRead;
 
     public Metrics(SparkSession spark, List<String> detectors) {
       var sc = spark.sparkContext();
@@ -91,6 +93,27 @@ public final class AuditScan {
         d.add(sc.longAccumulator("audit." + name + "_nanos"));
       }
       detectorNanos = List.copyOf(d);
+      filesRead = sc.longAccumulator("audit.files_read");
+      bytesRead = sc.longAccumulator("audit.bytes_read");
+    }
+
+    /** The files as they come from the input, counted as read. */
+    Iterator<Row> countingReads(Iterator<Row> files) {
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return files.hasNext();
+        }
+
+        @Override
+        public Row next() {
+          Row r = files.next();
+          byte[] content = r.getAs("content");
+          filesRead.add(1);
+          bytesRead.add(content == null ? 0 : content.length);
+          return r;
+        }
+      };
     }
   }
 
@@ -98,17 +121,78 @@ public final class AuditScan {
   public static StructType schema(List<String> detectors) {
     StructType s = new StructType();
     for (var f : AuditSchema.fileSchema(detectors).fields()) {
-      if (!f.name().equals(AuditSchema.MODELS)) {
+      if (!f.name().equals(AuditSchema.MODELS) && !f.name().equals(AuditSchema.SCORES_FROM_RUN)) {
         s = s.add(f);
       }
     }
     return s.add(AuditSchema.SKIPPED, DataTypes.BooleanType, true); // null on rows refused unread
   }
 
-  /** Lazily scans the input; nothing runs until the caller writes or counts the result. */
-  public static Dataset<Row> scan(SparkSession spark, Settings settings, Sha256Set alreadyScored, HadoopConf conf,
+  /**
+   * Lazily reads, hashes, decodes and scores the listed files (rows of {@link ImageIngestion#LISTING_SCHEMA}, e.g. a
+   * nightly run's new and changed files), each read once; nothing runs until the caller writes or counts the result.
+   */
+  public static Dataset<Row> scan(SparkSession spark, Settings settings, Dataset<Row> listing, HadoopConf conf,
       Metrics metrics) {
-    Broadcast<Sha256Set> skip = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(alreadyScored);
+    MapPartitionsFunction<Row, Row> decodeAndScore = decodeAndScore(spark, settings, conf, metrics);
+    MapPartitionsFunction<Row, Row> counted = files -> decodeAndScore.call(metrics.countingReads(files));
+    return withLabel(ImageIngestion.perListed(spark, listing, settings.input(), counted, schema(settings.names())));
+  }
+
+  /**
+   * Lazily decodes and scores files already read ({@code binaryFile}-like rows: {@code path},
+   * {@code modificationTime}, {@code length}, {@code content}), e.g. those {@link #readAndHash} kept because no
+   * earlier run scored their bytes. Rows as {@link #scan} gives them.
+   */
+  public static Dataset<Row> score(SparkSession spark, Settings settings, Dataset<Row> files, HadoopConf conf,
+      Metrics metrics) {
+    StructType schema = schema(settings.names());
+    MapPartitionsFunction<Row, Row> decodeAndScore = decodeAndScore(spark, settings, conf, metrics);
+    return withLabel(spark.createDataFrame(files.javaRDD().mapPartitions(decodeAndScore::call), schema));
+  }
+
+  /** The rows {@link #readAndHash} gives: the inventory columns (only path to sha256, status, error set), content. */
+  public static final StructType HASHED_SCHEMA = InventorySchema.SCHEMA.add("content", DataTypes.BinaryType, true);
+
+  /**
+   * Lazily reads and hashes the listed files, keeping their content: the first half of an incremental run, whose
+   * hashes are joined against the table before anything is decoded. Files that cannot be read are inventory error
+   * rows (content null).
+   */
+  public static Dataset<Row> readAndHash(SparkSession spark, IngestOptions input, Dataset<Row> listing,
+      Metrics metrics) {
+    MapPartitionsFunction<Row, Row> hash = files -> {
+      Iterator<Row> read = metrics.countingReads(files);
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return read.hasNext();
+        }
+
+        @Override
+        public Row next() {
+          Row file = read.next();
+          long t0 = System.nanoTime();
+          byte[] content = file.getAs("content");
+          String sha = DecodePartition.sha256(content);
+          metrics.readNanos.add(System.nanoTime() - t0);
+          return RowFactory.create(file.getAs("path"), file.getAs("length"), file.getAs("modificationTime"), sha,
+              null, null, null, null, null, InventorySchema.STATUS_OK, null, content);
+        }
+      };
+    };
+    return ImageIngestion.perListed(spark, listing, input, hash, HASHED_SCHEMA);
+  }
+
+  private static Dataset<Row> withLabel(Dataset<Row> rows) {
+    // every row's label, also of files refused unread (too large, empty), from its path
+    UserDefinedFunction label = functions.udf((UDF1<String, Integer>) AuditSchema::labelOf, DataTypes.IntegerType);
+    return rows.withColumn(AuditSchema.LABEL, label.apply(functions.col(InventorySchema.PATH)));
+  }
+
+  /** Per partition: hash, decode, score in batches. */
+  private static MapPartitionsFunction<Row, Row> decodeAndScore(SparkSession spark, Settings settings,
+      HadoopConf conf, Metrics metrics) {
     StructType schema = schema(settings.names());
     int width = schema.size();
     List<String> all = AuditSchema.scoredDetectors(settings.names());
@@ -120,13 +204,15 @@ public final class AuditScan {
     List<String> names = settings.names();
     int batchSize = settings.batchSize();
     InjectedTaskFailure fault = InjectedTaskFailure.from(spark);
-    MapPartitionsFunction<Row, Row> decodeAndScore = files -> {
+    return files -> {
       ImageDecoder decoder = new ImageDecoder(limits);
+      // which bytes were scored before is settled by the job's join against the table, not here
+      Sha256Set skip = Sha256Set.empty();
       // scorers are opened on first use: no model load when a partition has nothing new to score
       List<List<ImageDetector.Scorer>> scorers = new ArrayList<>(1);
       return Batches.map(InjectedTaskFailure.apply(fault, files), batchSize, batch -> {
         long[] nanos = new long[detectors.size()];
-        List<Row> out = scoreBatch(batch, decoder, skip.value(), detectors, names, fusion, threshold, scorers, conf, scoreSlot,
+        List<Row> out = scoreBatch(batch, decoder, skip, detectors, names, fusion, threshold, scorers, conf, scoreSlot,
             all.size(), width, metrics, nanos);
         for (int k = 0; k < nanos.length; k++) {
           metrics.detectorNanos.get(k).add(nanos[k]);
@@ -134,10 +220,6 @@ public final class AuditScan {
         return out;
       });
     };
-    // every row's label, also of files refused unread (too large, empty), from its path
-    UserDefinedFunction label = functions.udf((UDF1<String, Integer>) AuditSchema::labelOf, DataTypes.IntegerType);
-    return ImageIngestion.perFile(spark, settings.input(), decodeAndScore, schema)
-        .withColumn(AuditSchema.LABEL, label.apply(functions.col(InventorySchema.PATH)));
   }
 
   /**
