@@ -320,14 +320,14 @@ final class AuditTable {
         + runId, last);
   }
 
-  /** The table version whose commit carries this attempt's id. */
+  /**
+   * The table version whose commit carries this attempt's id; when there is none (a run with no rows and no earlier
+   * rows to replace changes nothing, and Delta writes no commit for that), the version the table stands at.
+   */
   private long versionOf(String attempt) {
-    List<Row> v = io.delta.tables.DeltaTable.forPath(spark, scores.toString()).history()
-        .filter(col("userMetadata").equalTo(lit(attempt))).select("version").collectAsList();
-    if (v.isEmpty()) {
-      throw new IllegalStateException("the commit of attempt " + attempt + " is not in the history of " + scores);
-    }
-    return v.get(0).getLong(0);
+    io.delta.tables.DeltaTable t = io.delta.tables.DeltaTable.forPath(spark, scores.toString());
+    List<Row> v = t.history().filter(col("userMetadata").equalTo(lit(attempt))).select("version").collectAsList();
+    return v.isEmpty() ? t.history(1).select("version").first().getLong(0) : v.get(0).getLong(0);
   }
 
   private static boolean concurrent(Throwable e) {
