@@ -73,6 +73,8 @@ exec "$JAVA" \
   -Dspark.driver.host=127.0.0.1 \
   -Dspark.ui.enabled=false \
   -Dspark.ui.showConsoleProgress=false \
+  -Dspark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension \
+  -Dspark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog \
   "-Dlog4j.configurationFile=$HERE/log4j2.properties" \
   -Djava.awt.headless=true \
   -cp "$KERNEL_JAR" \

@@ -19,7 +19,6 @@ import com.synthscope.udfs.spark.AuditSchema;
 import com.synthscope.udfs.spark.HadoopConf;
 import com.synthscope.udfs.spark.IngestOptions;
 import com.synthscope.udfs.spark.InventorySchema;
-import com.synthscope.udfs.spark.Sha256Set;
 import com.synthscope.udfs.spark.Thumbnails;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -57,7 +56,12 @@ final class Audit {
    * @param topFlagged thumbnails in the report
    */
   record Settings(IngestOptions input, String output, List<ImageDetector> detectors, Double threshold, boolean full,
-      String runId, int batchSize, int topFlagged, String fusion) {
+      String runId, int batchSize, int topFlagged, String fusion, AuditTable.Format format) {
+    Settings(IngestOptions input, String output, List<ImageDetector> detectors, Double threshold, boolean full,
+        String runId, int batchSize, int topFlagged, String fusion) {
+      this(input, output, detectors, threshold, full, runId, batchSize, topFlagged, fusion, AuditTable.Format.DELTA);
+    }
+
     Settings(IngestOptions input, String output, List<ImageDetector> detectors, Double threshold, boolean full,
         String runId, int batchSize, int topFlagged) {
       this(input, output, detectors, threshold, full, runId, batchSize, topFlagged, null);
@@ -87,8 +91,12 @@ final class Audit {
     HadoopConf conf = HadoopConf.of(spark);
 
     // 0. the output, before any work: not over the input, and writable
-    AuditTable table = new AuditTable(spark, s.output());
+    AuditTable table = new AuditTable(spark, s.output(), s.format());
     refuseUnsafeOutput(spark, table);
+    table.checkFormat();
+    if (table.format() == AuditTable.Format.DELTA) {
+      DeltaSession.require(spark);
+    }
 
     // 1. models, on the driver, before any Spark stage: a wrong model is exit code 2 with nothing written
     Map<String, String> models = new LinkedHashMap<>();
@@ -107,44 +115,45 @@ final class Audit {
     out.printf("threshold  %s%n", op.describe());
     out.flush();
 
-    try (RunLock lock = table.lock(runId, out)) {
-      return run(spark, table, runId, runDate, started, t0, names, conf, models, infos, op);
+    try (RunLock lock = table.lock(runId, out); HeapSampler heap = HeapSampler.start()) {
+      return run(spark, table, runId, runDate, started, t0, names, conf, models, infos, op, heap);
     }
   }
 
   private Result run(SparkSession spark, AuditTable table, String runId, LocalDate runDate, Instant started, long t0,
       List<String> names, HadoopConf conf, Map<String, String> models, Map<String, DetectorInfo> infos,
-      OperatingPoint op) throws IOException {
+      OperatingPoint op, HeapSampler heap) throws IOException {
     table.cleanStale(runId);
 
-    // 2. incremental: what earlier runs scored with the same models
+    // 2. incremental: the listing against what earlier runs scored with the same models, joined on the cluster
     long t = System.nanoTime();
-    Sha256Set before = s.full() ? Sha256Set.empty() : table.previouslyScored(models, runId);
-    out.printf("previous   %d images already scored with these models%s (%.1f s)%n", before.size(),
-        s.full() ? " (--full: ignored)" : "", secondsSince(t));
-    out.flush();
-
-    // 3. the scan: list, read, hash, decode, score, in one pass; rows staged where readers do not look
-    t = System.nanoTime();
+    Dataset<Row> previous = s.full() ? null : table.previouslyScored(models, runId);
     AuditScan.Metrics metrics = new AuditScan.Metrics(spark, names);
     AuditScan.Settings scanSettings = new AuditScan.Settings(s.input(), s.detectors(), op.threshold(), s.batchSize(),
         op.fusion(), models);
-    Dataset<Row> scan = AuditScan.scan(spark, scanSettings, before, conf, metrics)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Increment increment = new Increment(spark, scanSettings, conf, metrics);
+    Dataset<Row> scan = increment.rows(previous).persist(StorageLevel.MEMORY_AND_DISK());
+    Increment.Plan plan = increment.plan();
+    out.printf("listed     %d files: %d unchanged since scored with these models%s, %d new or changed (%d bytes)"
+        + " (%.1f s)%n", plan.listed(), plan.unchanged(), s.full() ? " (--full: none)" : "", plan.candidates(),
+        plan.candidateBytes(), secondsSince(t));
+    out.flush();
+
+    // 3. the scan: read, hash, carry or decode and score the new and changed files; rows staged where readers do
+    // not look
     Path staging = null;
     try {
-      Dataset<Row> rows = fileColumns(scan.filter(col(AuditSchema.SKIPPED).isNull()
-          .or(functions.not(col(AuditSchema.SKIPPED)))), names);
+      Dataset<Row> rows = fileColumns(scan, names);
       staging = table.stage(rows, runId);
       double scanSeconds = secondsSince(t);
 
-      // 4. counts from the scan (skipped rows included), everything else from the staged rows
-      Counts counts = counts(scan);
+      // 4. counts from the scan and the plan, everything else from the staged rows
+      Counts counts = counts(scan, plan);
       Dataset<Row> staged = spark.read().schema(AuditSchema.fileSchema(names)).parquet(staging.toString());
       List<AuditReport.Stage> stages = new ArrayList<>();
-      stages.add(new AuditReport.Stage("scan (list, read, hash, decode, score, write)", counts.scanned, scanSeconds,
-          "wall"));
-      stages.add(new AuditReport.Stage("read + sha256", counts.scanned - counts.refusedUnread,
+      stages.add(new AuditReport.Stage("scan (list, join, read, hash, decode, score, write)", counts.scanned,
+          scanSeconds, "wall"));
+      stages.add(new AuditReport.Stage("read + sha256", metrics.filesRead.value(),
           metrics.readNanos.value() / 1e9, "task"));
       stages.add(new AuditReport.Stage("decode", metrics.decoded.value(), metrics.decodeNanos.value() / 1e9, "task"));
       for (int k = 0; k < names.size(); k++) {
@@ -182,7 +191,7 @@ final class Audit {
           s.input().input(), table.root().toString(), table.scores().toString(), runFolder,
           table.reportFolder(runId).toString(), op.threshold(), names, models, s.full(), counts.scanned,
           counts.ok, counts.skipped, counts.errors(), counts.errorsByReason, counts.flagged, stages, histograms, roc,
-          labelled, top, scoring(staged, op, infos));
+          labelled, top, scoring(staged, op, infos), null);
       for (String w : summary.scoring().warnings()) {
         out.println("WARNING    " + w);
       }
@@ -192,7 +201,9 @@ final class Audit {
 
       // 5. visible: the report first, then the rows (one rename). Readers of the table never see rows without
       // their run's summary; a failure while writing the report leaves nothing visible (the staged rows go).
-      summary = withSeconds(summary, secondsSince(t0));
+      summary = withIncrement(withSeconds(summary, secondsSince(t0)), new AuditReport.Increment(
+          table.format().id(), plan.listed(), plan.unchanged(), metrics.filesRead.value(),
+          metrics.bytesRead.value(), counts.carried, null, heap.peakBytes(), heap.afterGcPeakBytes()));
       AuditTable.simulateCrashBeforeCommit();
       // the attempt's id in both places: summary.json's "attempt" equals the row folder's _attempt file, so a
       // reader can tell a summary from the rows it describes even after a kill between the two renames
@@ -201,11 +212,7 @@ final class Audit {
       Path reportStaging = null;
       try {
         reportStaging = table.reportStaging(runId);
-        Map<String, Object> json = summary.toJson();
-        json.put("attempt", attempt);
-        table.writeText(new Path(reportStaging, AuditTable.SUMMARY),
-            new GsonBuilder().disableHtmlEscaping().setPrettyPrinting().serializeNulls().create()
-                .toJson(json) + "\n");
+        table.writeText(new Path(reportStaging, AuditTable.SUMMARY), summaryJson(summary, attempt));
         table.writeText(new Path(reportStaging, AuditTable.REPORT), AuditReport.html(summary));
         AuditTable.injectReportFault();
         table.commitReport(reportStaging, runId);
@@ -216,9 +223,21 @@ final class Audit {
         throw new IOException("cannot write the report under " + table.reportFolder(runId) + " (" + e
             + "); the run's rows were not made visible", e);
       }
-      table.commit(staging, runDate, runId);
-      staging = null;
       Path folder = table.reportFolder(runId);
+      if (table.format() == AuditTable.Format.DELTA) {
+        long version = table.commitDelta(staging, runDate, runId, attempt);
+        table.discard(staging);
+        staging = null;
+        // the version is known once committed: summary.json gains it (the report and rows are already visible)
+        AuditReport.Increment inc = summary.increment();
+        summary = withIncrement(summary, new AuditReport.Increment(inc.tableFormat(), inc.listed(), inc.unchanged(),
+            inc.filesRead(), inc.bytesRead(), inc.carried(), version, heap.peakBytes(), heap.afterGcPeakBytes()));
+        table.writeText(new Path(folder, AuditTable.SUMMARY), summaryJson(summary, attempt));
+        out.printf("committed  table version %d (read it back: versionAsOf %d)%n", version, version);
+      } else {
+        table.commit(staging, runDate, runId);
+        staging = null;
+      }
       return new Result(summary, new Path(folder, AuditTable.REPORT).toString(),
           new Path(folder, AuditTable.SUMMARY).toString());
     } catch (AuditTable.SimulatedCrash e) {
@@ -229,14 +248,28 @@ final class Audit {
         table.discard(staging);
       }
       scan.unpersist();
+      increment.release();
     }
+  }
+
+  private static String summaryJson(AuditReport.Summary summary, String attempt) {
+    Map<String, Object> json = summary.toJson();
+    json.put("attempt", attempt);
+    return new GsonBuilder().disableHtmlEscaping().setPrettyPrinting().serializeNulls().create().toJson(json) + "\n";
+  }
+
+  private static AuditReport.Summary withIncrement(AuditReport.Summary x, AuditReport.Increment increment) {
+    return new AuditReport.Summary(x.runId(), x.runDate(), x.started(), x.seconds(), x.input(), x.output(),
+        x.table(), x.runFolder(), x.reportFolder(), x.threshold(), x.detectors(), x.models(), x.full(), x.scanned(),
+        x.newlyScored(), x.skipped(), x.errors(), x.errorsByReason(), x.flagged(), x.stages(), x.histograms(),
+        x.roc(), x.labelled(), x.topFlagged(), x.scoring(), increment);
   }
 
   private static AuditReport.Summary withSeconds(AuditReport.Summary x, double seconds) {
     return new AuditReport.Summary(x.runId(), x.runDate(), x.started(), seconds, x.input(), x.output(), x.table(),
         x.runFolder(), x.reportFolder(), x.threshold(), x.detectors(), x.models(), x.full(), x.scanned(),
         x.newlyScored(), x.skipped(), x.errors(), x.errorsByReason(), x.flagged(), x.stages(), x.histograms(),
-        x.roc(), x.labelled(), x.topFlagged(), x.scoring());
+        x.roc(), x.labelled(), x.topFlagged(), x.scoring(), x.increment());
   }
 
   /** The fitted fusion: {@code --fusion URI}, none, or the embedded one. */
@@ -311,7 +344,7 @@ final class Audit {
     long scanned;
     long ok;
     long skipped;
-    long refusedUnread;
+    long carried;
     long flagged;
     final Map<String, Long> errorsByReason = new TreeMap<>();
 
@@ -320,25 +353,30 @@ final class Audit {
     }
   }
 
-  private static Counts counts(Dataset<Row> scan) {
+  /**
+   * scanned: every listed file; skipped: unchanged since an earlier run scored it with these models (not read);
+   * new: scored by this run; carried: a copy or move of bytes scored before (its row carries those scores); errors.
+   */
+  private static Counts counts(Dataset<Row> scan, Increment.Plan plan) {
     Counts c = new Counts();
-    for (Row r : scan.groupBy(col(AuditSchema.SKIPPED), col(InventorySchema.STATUS),
-            substring_index(col(InventorySchema.ERROR), ":", 1).as("reason"), col(AuditSchema.FLAGGED))
+    c.scanned = plan.listed();
+    c.skipped = plan.unchanged();
+    for (Row r : scan.groupBy(col(InventorySchema.STATUS),
+            substring_index(col(InventorySchema.ERROR), ":", 1).as("reason"), col(AuditSchema.FLAGGED),
+            col(AuditSchema.SCORES_FROM_RUN).isNotNull().as("carried"))
         .agg(count("*")).collectAsList()) {
       long n = r.getLong(4);
-      c.scanned += n;
-      if (r.isNullAt(0)) {
-        c.refusedUnread += n; // too large, unlisted or unreadable (see FileListing, FileContent): no bytes hashed
-      }
-      if (!r.isNullAt(0) && r.getBoolean(0)) {
-        c.skipped += n;
-      } else if (InventorySchema.STATUS_OK.equals(r.getString(1))) {
-        c.ok += n;
-        if (!r.isNullAt(3) && r.getBoolean(3)) {
+      if (InventorySchema.STATUS_OK.equals(r.getString(0))) {
+        if (r.getBoolean(3)) {
+          c.carried += n;
+        } else {
+          c.ok += n;
+        }
+        if (!r.isNullAt(2) && r.getBoolean(2)) {
           c.flagged += n;
         }
       } else {
-        c.errorsByReason.merge(r.isNullAt(2) ? "unknown" : r.getString(2), n, Long::sum);
+        c.errorsByReason.merge(r.isNullAt(1) ? "unknown" : r.getString(1), n, Long::sum);
       }
     }
     return c;

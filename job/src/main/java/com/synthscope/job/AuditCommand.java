@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 @Command(name = "audit", mixinStandardHelpOptions = true,
     description = {"Score every new image under an input URI with the detectors, append the scores to the",
         "audit-scores table (partitioned by run_date and run_id) and write a summary and an HTML report.",
-        "Images scored by earlier runs with the same bytes (sha256) and the same models are skipped."})
+        "Unchanged files (path, length, modification time) scored by earlier runs with the same models are",
+        "not read; a copied or moved file whose bytes (sha256) were scored carries those scores (scores_from_run)."})
 public final class AuditCommand extends JobCommand {
 
   @Option(names = "--input", required = true, paramLabel = "URI", description = "Folder or file on any Hadoop filesystem (file:, hdfs:, s3a:).")
@@ -52,6 +53,9 @@ public final class AuditCommand extends JobCommand {
   @Option(names = "--run-id", paramLabel = "ID", description = "Run id (letters, digits, '.', '_', '-'); the same id again replaces that run's rows. Default: the start time, yyyyMMdd'T'HHmmss'Z' (UTC).")
   String runId;
 
+  @Option(names = "--format", defaultValue = "delta", paramLabel = "delta|parquet", description = "Scores table format: delta (Delta Lake, one atomic commit per run, time travel) or parquet (plain Parquet folders for readers without Delta) (default: ${DEFAULT-VALUE}).")
+  String format;
+
   @Option(names = "--fail-on-flagged", paramLabel = "N", description = "Exit with 1 when more than N images are flagged (default: flagged images are no failure).")
   Long failOnFlagged;
 
@@ -82,6 +86,7 @@ public final class AuditCommand extends JobCommand {
   private final DetectorCatalog catalog;
   private DecodeLimits limits;
   private List<ImageDetector> detectors;
+  private AuditTable.Format tableFormat;
 
   public AuditCommand() {
     this(DetectorCatalog.builtin());
@@ -106,6 +111,7 @@ public final class AuditCommand extends JobCommand {
     if ((batch != null && batch < 1) || top < 0) {
       throw new ConfigurationException("--batch must be >= 1 and --top >= 0");
     }
+    tableFormat = AuditTable.Format.parse(format);
     try {
       limits = new DecodeLimits(maxFileBytes, maxPixels, minSide);
     } catch (IllegalArgumentException e) {
@@ -146,7 +152,7 @@ public final class AuditCommand extends JobCommand {
     int batchSize = batch != null ? batch : detectors.stream().mapToInt(ImageDetector::batchSize).max().orElse(8);
     batchSize = BatchSizing.fit(batchSize, detectors, BatchSizing.room(session), out());
     Audit.Settings settings = new Audit.Settings(new IngestOptions(input, glob, recursive, limits), output, detectors,
-        threshold, full, runId, batchSize, top, fusion);
+        threshold, full, runId, batchSize, top, fusion, tableFormat);
     Audit.Result result = new Audit(settings, out()).run(session);
     return finish(this, result, failOnFlagged, null);
   }

@@ -22,6 +22,32 @@ final class AuditReport {
   /** Counts per histogram bin of a probability column, over the run's scored images. */
   record Histogram(String column, long[] counts) {}
 
+  /**
+   * What a nightly run cost and where its rows went.
+   *
+   * @param listed files listed; {@code unchanged} of them were not read (scored before with the same models)
+   * @param filesRead files whose content was read from the input (task counters: a retried task counts twice)
+   * @param carried copies or moves of bytes scored before: rows carrying those scores, not scored again
+   * @param tableVersion the Delta table version the run committed (time travel: {@code versionAsOf}); null for the
+   *     plain-Parquet layout
+   * @param heapPeakBytes the driver JVM's highest used heap while the run ran (sampled; in local mode the executor's
+   *     tasks share that JVM); {@code heapAfterGcPeakBytes}: the highest heap left after a collection (what is held)
+   */
+  record Increment(String tableFormat, long listed, long unchanged, long filesRead, long bytesRead, long carried,
+      Long tableVersion, long heapPeakBytes, long heapAfterGcPeakBytes) {
+    Map<String, Object> toJson() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("listed", listed);
+      m.put("unchanged_not_read", unchanged);
+      m.put("files_read", filesRead);
+      m.put("bytes_read", bytesRead);
+      m.put("carried", carried);
+      m.put("driver_heap_peak_bytes", heapPeakBytes);
+      m.put("driver_heap_after_gc_peak_bytes", heapAfterGcPeakBytes);
+      return m;
+    }
+  }
+
   /** A top flagged image. */
   record Flagged(String path, double score, Map<String, Double> detectorScores, String thumbnail, Integer label,
       Integer width, Integer height, String tileMap) {}
@@ -59,13 +85,19 @@ final class AuditReport {
       String table, String runFolder, String reportFolder, double threshold, List<String> detectors,
       Map<String, String> models, boolean full, long scanned, long newlyScored, long skipped, long errors,
       Map<String, Long> errorsByReason, long flagged, List<Stage> stages, List<Histogram> histograms,
-      Map<String, AuditCurves.Roc> roc, long labelled, List<Flagged> topFlagged, Scoring scoring) {
+      Map<String, AuditCurves.Roc> roc, long labelled, List<Flagged> topFlagged, Scoring scoring,
+      Increment increment) {
 
     Map<String, Object> counts() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("scanned", scanned);
       m.put("new", newlyScored);
       m.put("skipped", skipped);
+      if (increment != null) {
+        m.put("carried", increment.carried());
+        m.put("files_read", increment.filesRead());
+        m.put("bytes_read", increment.bytesRead());
+      }
       m.put("errors", errors);
       m.put("errors_by_reason", errorsByReason);
       m.put("flagged", flagged);
@@ -90,6 +122,11 @@ final class AuditReport {
       m.put("models", models);
       m.put("full", full);
       m.put("counts", counts());
+      if (increment != null) {
+        m.put("table_format", increment.tableFormat());
+        m.put("table_version", increment.tableVersion());
+        m.put("incremental", increment.toJson());
+      }
       List<Map<String, Object>> st = new ArrayList<>();
       for (Stage s : stages) {
         Map<String, Object> x = new LinkedHashMap<>();

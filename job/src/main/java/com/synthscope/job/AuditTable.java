@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.lit;
 
 import com.synthscope.udfs.spark.AuditSchema;
 import com.synthscope.udfs.spark.InventorySchema;
-import com.synthscope.udfs.spark.Sha256Set;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -20,7 +19,9 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The audit output on any Hadoop filesystem:
@@ -42,6 +43,36 @@ import org.apache.spark.sql.SparkSession;
  * {@code run_date} folders.
  */
 final class AuditTable {
+
+  /**
+   * How the scores are stored. {@code DELTA} (the default): a Delta Lake table at {@code OUTPUT/scores},
+   * partitioned by {@code run_date} and {@code run_id} (the same folders as the plain layout), one commit per run
+   * ({@code replaceWhere run_id = ID}): readers see all of a run's rows or none on any filesystem Delta supports, and
+   * every run is a table version to travel back to. {@code PARQUET}: the plain-Parquet layout below, committed by
+   * renames, for readers without Delta.
+   */
+  enum Format {
+    DELTA, PARQUET;
+
+    static Format parse(String name) {
+      for (Format f : values()) {
+        if (f.name().equalsIgnoreCase(name)) {
+          return f;
+        }
+      }
+      throw new ConfigurationException("--format must be delta or parquet, got '" + name + "'");
+    }
+
+    String id() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** Delta's transaction log folder inside the table. */
+  static final String DELTA_LOG = "_delta_log";
+
+  /** Commits lost to concurrent writers before a run gives up (each retry rewrites only the run's own rows). */
+  static final int COMMIT_ATTEMPTS = 5;
 
   static final String SCORES = "scores";
   static final String RUNS = "runs";
@@ -67,13 +98,19 @@ final class AuditTable {
   private static final long STALE_MILLIS = 24L * 3600 * 1000;
 
   private final SparkSession spark;
+  private final Format format;
   private final FileSystem fs;
   private final Path root;
   private final Path scores;
   private final Path runs;
 
   AuditTable(SparkSession spark, String output) throws IOException {
+    this(spark, output, Format.PARQUET);
+  }
+
+  AuditTable(SparkSession spark, String output, Format format) throws IOException {
     this.spark = spark;
+    this.format = format;
     Path out = new Path(output);
     this.fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());
     this.root = fs.makeQualified(out);
@@ -97,31 +134,68 @@ final class AuditTable {
     return new Path(runs, runId);
   }
 
-  /** The table as it is now, with the contract's columns; null when no run has been committed. */
-  Dataset<Row> read(List<String> detectors) throws IOException {
-    if (!fs.exists(scores)) {
-      return null;
-    }
-    return spark.read().schema(AuditSchema.tableSchema(detectors)).parquet(scores.toString());
+  Format format() {
+    return format;
   }
 
   /**
-   * The sha256 of images that runs other than {@code runId} scored successfully with exactly these models
-   * (detector -> model id), for every one of the given detectors.
+   * Refuses an output whose table is in the other format (exit code 2): a Delta run over a plain-Parquet table
+   * would hide its earlier runs, a plain run inside a Delta table would write files its log does not know.
    */
-  Sha256Set previouslyScored(Map<String, String> models, String runId) throws IOException {
+  void checkFormat() throws IOException {
+    boolean delta = fs.exists(new Path(scores, DELTA_LOG));
+    boolean plain = !delta && fs.exists(scores) && fs.globStatus(new Path(scores, AuditSchema.RUN_DATE + "=*"))
+        .length > 0;
+    if (format == Format.DELTA && plain) {
+      throw new ConfigurationException(scores + " is a plain-Parquet audit table: pass --format parquet, or convert"
+          + " it to Delta first (README, \"Migrating the scores table to Delta Lake\")");
+    }
+    if (format == Format.PARQUET && delta) {
+      throw new ConfigurationException(scores + " is a Delta Lake table: pass --format delta (the default)");
+    }
+  }
+
+  /** The table as it is now, with the contract's columns; null when no run has been committed. */
+  Dataset<Row> read(List<String> detectors) throws IOException {
+    return read(spark, scores.toString(), detectors);
+  }
+
+  /**
+   * The audit-scores table at {@code scores} in either format (a {@code _delta_log} inside says Delta), with the
+   * contract's columns (columns an older table lacks read as null); null when nothing has been committed there.
+   */
+  static Dataset<Row> read(SparkSession spark, String scores, List<String> detectors) throws IOException {
+    Path p = new Path(scores);
+    FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    StructType schema = AuditSchema.tableSchema(detectors);
+    if (fs.exists(new Path(p, DELTA_LOG))) {
+      Dataset<Row> t = spark.read().format("delta").load(scores);
+      List<String> have = List.of(t.columns());
+      return t.select(java.util.Arrays.stream(schema.fields()).map(f -> have.contains(f.name()) ? col(f.name())
+          : lit(null).cast(f.dataType()).as(f.name())).toArray(Column[]::new));
+    }
+    if (!fs.exists(p)) {
+      return null;
+    }
+    return spark.read().schema(schema).parquet(scores);
+  }
+
+  /**
+   * The rows that runs other than {@code runId} scored successfully with exactly these models (detector -> model
+   * id), for every one of the given detectors, lazily; null when the table is empty. Nothing is collected: the
+   * caller joins this against the listing on the cluster.
+   */
+  Dataset<Row> previouslyScored(Map<String, String> models, String runId) throws IOException {
     Dataset<Row> table = read(List.copyOf(models.keySet()));
     if (table == null) {
-      return Sha256Set.empty();
+      return null;
     }
     Column same = col(InventorySchema.STATUS).equalTo(lit(InventorySchema.STATUS_OK))
         .and(col(AuditSchema.RUN_ID).notEqual(lit(runId))).and(col(InventorySchema.SHA256).isNotNull());
     for (Map.Entry<String, String> m : models.entrySet()) {
       same = same.and(element_at(col(AuditSchema.MODELS), lit(m.getKey())).equalTo(lit(m.getValue())));
     }
-    List<String> shas = table.filter(same).select(InventorySchema.SHA256).distinct()
-        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-    return Sha256Set.of(shas);
+    return table.filter(same);
   }
 
   /** Takes the run id's lock in this output ({@link RunLock}). */
@@ -211,6 +285,64 @@ final class AuditTable {
     for (Path t : aside) {
       fs.delete(t, true);
     }
+  }
+
+  /**
+   * Delta: commits the staged rows as the run's rows in one transaction that also removes the run id's earlier rows
+   * (any date): readers see the table before or after, never between. A commit lost to a concurrent writer is
+   * retried (only the run's own rows are rewritten); when it keeps losing, a one-line IOException and nothing
+   * written. Returns the table version the run wrote.
+   */
+  long commitDelta(Path staging, LocalDate runDate, String runId, String attempt) throws IOException {
+    Dataset<Row> rows = spark.read().parquet(staging.toString())
+        .withColumn(AuditSchema.RUN_ID, lit(runId))
+        .withColumn(AuditSchema.RUN_DATE, lit(java.sql.Date.valueOf(runDate)));
+    RuntimeException last = null;
+    for (int i = 1; i <= COMMIT_ATTEMPTS; i++) {
+      try {
+        rows.write().format("delta").mode(SaveMode.Overwrite)
+            // the run id is checked against Audit.RUN_ID: letters, digits, '.', '_', '-' only
+            .option("replaceWhere", AuditSchema.RUN_ID + " = '" + runId + "'")
+            .option("mergeSchema", "true") // a table of an earlier release gains the new nullable columns
+            .option("userMetadata", attempt)
+            .partitionBy(AuditSchema.RUN_DATE, AuditSchema.RUN_ID)
+            .save(scores.toString());
+        return versionOf(attempt);
+      } catch (RuntimeException e) {
+        if (!concurrent(e)) {
+          throw e;
+        }
+        last = e;
+      }
+    }
+    throw new IOException("another writer kept committing to " + scores + " at the same time (" + COMMIT_ATTEMPTS
+        + " attempts, last: " + firstLine(last) + "); run " + runId + " committed nothing, rerun it with --run-id "
+        + runId, last);
+  }
+
+  /**
+   * The table version whose commit carries this attempt's id; when there is none (a run with no rows and no earlier
+   * rows to replace changes nothing, and Delta writes no commit for that), the version the table stands at.
+   */
+  private long versionOf(String attempt) {
+    io.delta.tables.DeltaTable t = io.delta.tables.DeltaTable.forPath(spark, scores.toString());
+    List<Row> v = t.history().filter(col("userMetadata").equalTo(lit(attempt))).select("version").collectAsList();
+    return v.isEmpty() ? t.history(1).select("version").first().getLong(0) : v.get(0).getLong(0);
+  }
+
+  private static boolean concurrent(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.util.ConcurrentModificationException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String firstLine(Throwable e) {
+    String m = String.valueOf(e.getMessage());
+    int nl = m.indexOf('\n');
+    return e.getClass().getSimpleName() + ": " + (nl < 0 ? m : m.substring(0, nl));
   }
 
   void commitReport(Path staging, String runId) throws IOException {

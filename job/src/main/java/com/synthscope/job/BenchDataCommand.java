@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code synthscope bench-data <set>}: builds a labelled benchmark table for the detectors. */
 @Command(name = "bench-data", mixinStandardHelpOptions = true,
     description = "Build a labelled benchmark table for the detectors.",
-    subcommands = {BenchDataMicrographsCommand.class, BenchDataWholeCommand.class})
+    subcommands = {BenchDataMicrographsCommand.class, BenchDataWholeCommand.class, BenchDataArchiveCommand.class})
 public final class BenchDataCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

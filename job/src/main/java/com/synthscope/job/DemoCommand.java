@@ -1,5 +1,7 @@
 package com.synthscope.job;
 
+import static org.apache.spark.sql.functions.col;
+
 import com.synthscope.udfs.detect.DetectorCatalog;
 import com.synthscope.udfs.augment.FractionSampler;
 import com.synthscope.udfs.augment.PfDiffSegGenerator;
@@ -184,8 +186,10 @@ public final class DemoCommand extends JobCommand {
         detectors.stream().mapToInt(ImageDetector::batchSize).max().orElse(8), 24);
     Audit.Result result = new Audit(audit, out()).run(session);
     long[][] byLabel = new long[2][2]; // [label][flagged]
-    for (Row r : session.read().schema(AuditSchema.fileSchema(detectors.stream().map(ImageDetector::name).toList()))
-        .parquet(result.summary().runFolder()).filter("label IS NOT NULL AND flagged IS NOT NULL")
+    for (Row r : AuditTable.read(session, result.summary().table(),
+            detectors.stream().map(ImageDetector::name).toList())
+        .filter(col(AuditSchema.RUN_ID).equalTo(result.summary().runId()))
+        .filter("label IS NOT NULL AND flagged IS NOT NULL")
         .groupBy("label", "flagged").count().collectAsList()) {
       byLabel[r.getInt(0)][r.getBoolean(1) ? 1 : 0] += r.getLong(2);
     }
@@ -196,7 +200,7 @@ public final class DemoCommand extends JobCommand {
           byLabel[1][0] + byLabel[1][1], byLabel[0][1], byLabel[0][0] + byLabel[0][1],
           realCount == 0 ? " (no real images)" : "");
       out().println("demo: open " + result.reportPath() + " in a browser; query the table with"
-          + " spark.read().parquet(\"" + result.summary().table() + "\")");
+          + " spark.read().format(\"delta\").load(\"" + result.summary().table() + "\")");
     });
   }
 

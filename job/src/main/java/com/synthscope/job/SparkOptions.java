@@ -74,6 +74,8 @@ public final class SparkOptions {
     SparkSession.Builder b = SparkSession.builder().appName("synthscope " + appName);
     Map<String, String> s = new LinkedHashMap<>();
     Map<String, String> all = new LinkedHashMap<>(HADOOP_RPC_BOUNDS);
+    // Delta Lake for the audit-scores table: static settings, so every session the CLI builds has them
+    all.putAll(DeltaSession.DEFAULTS);
     all.putAll(defaults);
     all.forEach((k, v) -> {
       if (System.getProperty(k) == null) {

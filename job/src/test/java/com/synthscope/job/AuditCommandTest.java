@@ -48,9 +48,16 @@ class AuditCommandTest {
     return detectors.cli(args);
   }
 
+  /** The scores table in either format; empty when nothing was committed. */
   static Dataset<Row> table(Path output) {
-    return SharedSpark.session().read().schema(AuditSchema.tableSchema(List.of("dnf", "nsnet")))
-        .parquet(output.resolve("scores").toString());
+    Dataset<Row> t;
+    try {
+      t = AuditTable.read(SharedSpark.session(), output.resolve("scores").toString(), List.of("dnf", "nsnet"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return t != null ? t : SharedSpark.session().createDataFrame(List.of(),
+        AuditSchema.tableSchema(List.of("dnf", "nsnet")));
   }
 
   static void png(Path file, BufferedImage img) throws Exception {
@@ -135,7 +142,7 @@ class AuditCommandTest {
     }
     Path out = tmp.resolve("audit");
     String[] args = {"audit", "--input", in.toString(), "--output", out.toString(), "--run-id", "nightly",
-        "--detectors", "nsnet"};
+        "--detectors", "nsnet", "--format", "parquet"};
     assertEquals(0, audit(args).code());
     // as if the same id had also run on an earlier day: one run id is one run, whatever its date
     Path today;

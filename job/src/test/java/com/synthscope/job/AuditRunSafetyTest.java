@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.synthscope.udfs.spark.AuditSchema;
+import com.synthscope.udfs.testing.SharedSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -169,6 +171,15 @@ class AuditRunSafetyTest {
         .getAsJsonObject();
     assertEquals(expected, summary.getAsJsonObject("counts").get("scanned").getAsLong());
     assertEquals(expected, rows(out, runId));
+    if (Files.isDirectory(out.resolve("scores/_delta_log"))) {
+      // Delta: the commit that made the rows visible carries the attempt, at the version summary.json names
+      List<Row> commit = io.delta.tables.DeltaTable.forPath(SharedSpark.session(), out.resolve("scores").toString())
+          .history().filter("userMetadata = '" + summary.get("attempt").getAsString() + "'").select("version")
+          .collectAsList();
+      assertEquals(1, commit.size(), "one commit of attempt " + summary.get("attempt"));
+      assertEquals(summary.get("table_version").getAsLong(), commit.get(0).getLong(0));
+      return;
+    }
     List<Path> folders;
     try (Stream<Path> s = Files.walk(out.resolve("scores"))) {
       folders = s.filter(p -> p.getFileName().toString().equals("run_id=" + runId)).toList();

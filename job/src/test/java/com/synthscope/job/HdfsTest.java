@@ -211,9 +211,9 @@ class HdfsTest {
     assertNoLeftovers(new Path(out));
   }
 
-  private static Dataset<Row> table(String output) {
-    return SharedSpark.session().read().schema(AuditSchema.tableSchema(List.of("dnf", "nsnet")))
-        .parquet(output + "/scores");
+  /** The scores table as readers see it (Delta by default: its log says which files are the table's). */
+  private static Dataset<Row> table(String output) throws IOException {
+    return AuditTable.read(SharedSpark.session(), output + "/scores", List.of("dnf", "nsnet"));
   }
 
   /**

@@ -21,7 +21,8 @@ import org.apache.spark.sql.types.StructType;
  *
  * @param inventory the {@link InventorySchema} columns, as {@code DecodePartition.inventoryRow} builds them
  * @param scores probability by detector name; absent for detectors that did not score the image
- * @param skipped true: scored by an earlier run (only path, length, time and sha256 are set); null: refused unread
+ * @param skipped false: read by this run; null: refused unread (copies of earlier scores are made by the job's
+ *     join against the table, in its own rows)
  */
 public record AuditRow(Row inventory, Map<String, Double> scores, Double score, Boolean flagged,
     Map<String, String> models, Integer label, Scoring scoring, Boolean skipped) {
@@ -78,13 +79,6 @@ public record AuditRow(Row inventory, Map<String, Double> scores, Double score, 
         Scoring.of(own), false);
   }
 
-  /** A file an earlier run scored with the same models: read and hashed, not decoded. */
-  public static AuditRow skipped(Row file, String sha256, Map<String, String> models) {
-    Row inventory = RowFactory.create(file.getAs("path"), file.getAs("length"), file.getAs("modificationTime"),
-        sha256, null, null, null, null, null, InventorySchema.STATUS_OK, null);
-    return new AuditRow(inventory, null, null, null, models, labelOf(inventory), null, true);
-  }
-
   /** A listed entry that could not be read (too large, unreadable, vanished): its inventory error columns only. */
   public static AuditRow unread(Row scanRow, Map<String, String> models) {
     Object[] v = new Object[InventorySchema.SCHEMA.size()];
@@ -114,6 +108,7 @@ public record AuditRow(Row inventory, Map<String, Double> scores, Double score, 
     v.add(scoring.scoredWhole());
     v.add(scoring.outOfDomain());
     v.add(scoring.tileMap());
+    v.add(null); // scores_from_run: rows this run scored or could not read carry no earlier run's scores
     v.add(skipped);
     return RowFactory.create(v.toArray());
   }

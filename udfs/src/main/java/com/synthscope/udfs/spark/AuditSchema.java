@@ -12,7 +12,8 @@ import org.apache.spark.sql.types.StructType;
  * The audit-scores table of DESIGN.md: the inventory columns, one {@code <detector>_score} per detector, the fused
  * {@code score}, {@code flagged}, {@code models}, {@code label}, how each image was scored ({@code tiles},
  * {@code max_tile_score}, {@code tiles_left_out}, {@code scored_whole}, {@code out_of_domain}, {@code tile_map}),
- * and the partition columns {@code run_date} and
+ * {@code scores_from_run} (the run whose scores a copied or moved file carries), and the partition columns
+ * {@code run_date} and
  * {@code run_id}. {@code dnf_score} and {@code nsnet_score} are always present (null where a detector did not run),
  * so runs with different detector selections read as one table.
  */
@@ -36,6 +37,12 @@ public final class AuditSchema {
   public static final String OUT_OF_DOMAIN = "out_of_domain";
   /** The tiled detector's tile heat map ({@code detect.ImageScore#tileMap}). */
   public static final String TILE_MAP = "tile_map";
+
+  /**
+   * The run whose scores a row carries when its bytes (sha256) were scored earlier with the same models under
+   * another path (a copied or moved file); null on rows this run scored itself.
+   */
+  public static final String SCORES_FROM_RUN = "scores_from_run";
 
   /** Scan-only column: the image was scored by an earlier run with the same models (never written). */
   public static final String SKIPPED = "skipped";
@@ -73,6 +80,7 @@ public final class AuditSchema {
         DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), true));
     fields.add(DataTypes.createStructField(LABEL, DataTypes.IntegerType, true));
     fields.addAll(scoringFields());
+    fields.add(DataTypes.createStructField(SCORES_FROM_RUN, DataTypes.StringType, true));
     return DataTypes.createStructType(fields);
   }
 

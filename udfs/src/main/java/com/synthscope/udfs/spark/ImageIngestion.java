@@ -16,6 +16,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -28,12 +29,16 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class ImageIngestion {
 
+  /** The listing's column with the encoded URI a file is opened with ({@link FileListing.Entry#uri}). */
+  public static final String URI = "uri";
+
   /** The listing as a table, for jobs that join it against earlier results: no content is read. */
   public static final StructType LISTING_SCHEMA = new StructType()
       .add(InventorySchema.PATH, DataTypes.StringType, false)
       .add(InventorySchema.LENGTH, DataTypes.LongType, false)
       .add(InventorySchema.MODIFICATION_TIME, DataTypes.TimestampType, true)
-      .add(InventorySchema.ERROR, DataTypes.StringType, true);
+      .add(InventorySchema.ERROR, DataTypes.StringType, true)
+      .add(URI, DataTypes.StringType, false);
 
   /** The rows a decode function gets: those of Spark's {@code binaryFile} source, which it replaces. */
   static final StructType FILE_SCHEMA = new StructType()
@@ -54,7 +59,7 @@ public final class ImageIngestion {
     boolean java8 = java8Time(spark);
     List<Row> rows = new ArrayList<>();
     for (FileListing.Entry e : list(spark, options)) {
-      rows.add(RowFactory.create(e.path(), e.length(), time(e.modificationTime(), java8), e.error()));
+      rows.add(RowFactory.create(e.path(), e.length(), time(e.modificationTime(), java8), e.error(), e.uri()));
     }
     return spark.createDataFrame(rows, LISTING_SCHEMA);
   }
@@ -75,11 +80,7 @@ public final class ImageIngestion {
    */
   public static Dataset<Row> perFile(SparkSession spark, IngestOptions options, MapPartitionsFunction<Row, Row> decode,
       StructType schema) {
-    int extra = schema.size() - InventorySchema.SCHEMA.size();
-    if (extra < 0 || !Arrays.asList(schema.fieldNames()).subList(0, InventorySchema.SCHEMA.size())
-        .equals(Arrays.asList(InventorySchema.SCHEMA.fieldNames()))) {
-      throw new IllegalArgumentException("schema must start with the inventory columns: " + schema.simpleString());
-    }
+    int extra = checkSchema(schema);
     Configuration hadoop = hadoopConf(spark);
     List<FileListing.Entry> entries = FileListing.list(hadoop, options.input(), options.glob(), options.recursive());
     List<Row> rows = new ArrayList<>(entries.size());
@@ -91,6 +92,36 @@ public final class ImageIngestion {
     }
     int partitions = partitions(spark, rows.size(), bytes);
     JavaRDD<Row> listed = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, partitions);
+    return read(spark, hadoop, listed, options, decode, schema, extra);
+  }
+
+  /**
+   * As {@link #perFile(SparkSession, IngestOptions, MapPartitionsFunction, StructType)}, for the entries of a
+   * listing the caller has already narrowed (rows of {@link #LISTING_SCHEMA}, e.g. a nightly run's new and changed
+   * files after an anti-join against its table): only these are read, in the listing's partitions.
+   */
+  public static Dataset<Row> perListed(SparkSession spark, Dataset<Row> listing, IngestOptions options,
+      MapPartitionsFunction<Row, Row> decode, StructType schema) {
+    int extra = checkSchema(schema);
+    JavaRDD<Row> listed = listing.select(functions.col(InventorySchema.PATH), functions.col(URI),
+        functions.col(InventorySchema.LENGTH),
+        functions.coalesce(functions.expr("unix_millis(" + InventorySchema.MODIFICATION_TIME + ")"), functions.lit(0L)),
+        functions.col(InventorySchema.ERROR)).javaRDD();
+    return read(spark, hadoopConf(spark), listed, options, decode, schema, extra);
+  }
+
+  private static int checkSchema(StructType schema) {
+    int extra = schema.size() - InventorySchema.SCHEMA.size();
+    if (extra < 0 || !Arrays.asList(schema.fieldNames()).subList(0, InventorySchema.SCHEMA.size())
+        .equals(Arrays.asList(InventorySchema.SCHEMA.fieldNames()))) {
+      throw new IllegalArgumentException("schema must start with the inventory columns: " + schema.simpleString());
+    }
+    return extra;
+  }
+
+  /** {@code listed}: rows (path, uri, length, modification time in ms, error), one task per partition. */
+  private static Dataset<Row> read(SparkSession spark, Configuration hadoop, JavaRDD<Row> listed,
+      IngestOptions options, MapPartitionsFunction<Row, Row> decode, StructType schema, int extra) {
     HadoopConf conf = HadoopConf.of(hadoop);
     boolean java8 = java8Time(spark);
     long maxFileBytes = options.limits().maxFileBytes();
@@ -100,7 +131,7 @@ public final class ImageIngestion {
   }
 
   /** As many partitions as cores, more when the bytes call for it (Spark's 128 MiB per partition), never empty. */
-  private static int partitions(SparkSession spark, int files, long bytes) {
+  public static int partitions(SparkSession spark, int files, long bytes) {
     long perPartition = Math.max(1, spark.sessionState().conf().filesMaxPartitionBytes());
     long byBytes = (bytes + perPartition - 1) / perPartition;
     long n = Math.max(spark.sparkContext().defaultParallelism(), byBytes);

@@ -33,19 +33,4 @@ class AuditSchemaTest {
     assertFalse(List.of(AuditSchema.fileSchema(List.of("dnf")).fieldNames()).contains("run_id"),
         "partition columns live in the folder names");
   }
-
-  @Test
-  void sha256SetFindsExactlyItsDigests() {
-    String a = "00".repeat(15) + "01" + "00".repeat(16);
-    String b = "ff".repeat(32);
-    String c = "7f".repeat(16) + "00".repeat(16);
-    Sha256Set s = Sha256Set.of(List.of(b, a, a, c, "not-a-digest"));
-    assertEquals(3, s.size(), "duplicates and malformed entries are dropped");
-    assertTrue(s.contains(a) && s.contains(b) && s.contains(c));
-    assertTrue(s.contains(b.toUpperCase()), "hex case does not matter");
-    assertFalse(s.contains("00".repeat(15) + "02" + "00".repeat(16)));
-    assertTrue(s.contains("00".repeat(15) + "01" + "ab".repeat(16)), "only the first 128 bits are kept (documented)");
-    assertFalse(s.contains(null));
-    assertFalse(Sha256Set.empty().contains(a));
-  }
 }

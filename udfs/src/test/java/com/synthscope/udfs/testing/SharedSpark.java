@@ -15,7 +15,7 @@ public final class SharedSpark {
 
   public static synchronized SparkSession session() {
     if (session == null) {
-      session = SparkSession.builder()
+      SparkSession.Builder builder = SparkSession.builder()
           .appName("synthscope-tests")
           .master("local[2]")
           .config("spark.driver.bindAddress", "127.0.0.1")
@@ -24,12 +24,30 @@ public final class SharedSpark {
           .config("spark.sql.shuffle.partitions", "2")
           .config("spark.default.parallelism", "2")
           .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-          // SynthScope's SQL functions, as a user enables them (static: only at session creation)
-          .config("spark.sql.extensions", "com.synthscope.udfs.spark.sql.SynthScopeExtensions")
-          .config("spark.sql.warehouse.dir", Path.of("target", "spark-warehouse").toAbsolutePath().toString())
-          .getOrCreate();
+          .config("spark.sql.warehouse.dir", Path.of("target", "spark-warehouse").toAbsolutePath().toString());
+      // SynthScope's SQL functions, as a user enables them (static: only at session creation)
+      String extensions = "com.synthscope.udfs.spark.sql.SynthScopeExtensions";
+      if (onClasspath(DELTA_EXTENSION)) {
+        // the job module's audit-scores table is a Delta table: its static session settings, where Delta is present
+        extensions += "," + DELTA_EXTENSION;
+        builder.config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+            // Delta rebuilds a table's state in 50 partitions by default: 50 tasks per read of a tiny test table
+            .config("spark.databricks.delta.snapshotPartitions", "2");
+      }
+      session = builder.config("spark.sql.extensions", extensions).getOrCreate();
     }
     return session;
+  }
+
+  private static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
+
+  private static boolean onClasspath(String className) {
+    try {
+      Class.forName(className, false, SharedSpark.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
   }
 
   /** The CIFAKE Parquet folder of ../shared. */
