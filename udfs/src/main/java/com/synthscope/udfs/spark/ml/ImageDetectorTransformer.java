@@ -162,7 +162,7 @@ public final class ImageDetectorTransformer extends Transformer implements Defau
   }
 
   private ImageFunctionSettings settings() {
-    return ImageFunctionSettings.defaults().withModels(models()).withBatchSize($(batchSize));
+    return ImageFunctionSettings.defaults().withModels(models()).withBatchSize((Integer) getOrDefault(batchSize));
   }
 
   @Override
