@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
         "logits instead. Last line: one JSON object."})
 public final class EvalFusedCommand extends CommandBase {
 
-  @Option(names = "--scores", required = true, paramLabel = "FILE", description = "A scores file of one detector (repeat, two or more).")
+  @Option(names = "--scores", required = true, paramLabel = "FILE", description = "A scores file of one detector (repeat, two or more; one alone with --threshold re-thresholds that detector).")
   List<Path> files;
 
   @Option(names = "--fusion", paramLabel = "FILE|embedded:NAME", description = "A fitted fusion (synthscope-fusion.json from 'synthscope calibrate', or embedded:photos-fusion / embedded:synthscope-fusion); the --scores files are taken in its detectors' order. Default: the mean of the probabilities.")
@@ -39,8 +39,9 @@ public final class EvalFusedCommand extends CommandBase {
 
   @Override
   protected void validate() {
-    if (files.size() < 2) {
-      throw new ConfigurationException("give --scores at least twice: fusion needs two detectors");
+    if (files.size() < 2 && (threshold == null || fusion != null)) {
+      throw new ConfigurationException("give --scores at least twice: fusion needs two detectors (one file only"
+          + " with --threshold: that detector's metrics at another threshold)");
     }
     if (fusion != null) {
       fitted = load(fusion);

@@ -1,0 +1,97 @@
+package com.synthscope.job;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.synthscope.udfs.detect.Calibration;
+import com.synthscope.udfs.detect.DetectorDomain;
+import com.synthscope.udfs.detect.DetectorRegistry;
+import com.synthscope.udfs.detect.ImageDetector;
+import com.synthscope.udfs.detect.LogisticFusion;
+import com.synthscope.udfs.testing.SharedSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code audit --domain photos} on a folder of CIFAKE test images (real under {@code 0_real/}, Stable Diffusion
+ * under {@code 1_fake/}, written from the Parquet into a temporary folder): the embedded photo detectors score them,
+ * fused by the embedded photo fusion at its calibrated threshold, and most are right.
+ */
+class PhotoDomainAuditTest {
+
+  @TempDir Path tmp;
+
+  @Test
+  void theEmbeddedPhotoFusionFitsTheEmbeddedPhotoModels() {
+    LogisticFusion f = LogisticFusion.embedded(DetectorDomain.PHOTOS);
+    assertNotNull(f, "the photo family ships its fusion");
+    assertEquals(Calibration.BALANCED_RULE, f.calibration().rule());
+    Map<String, String> ids = new LinkedHashMap<>();
+    for (String d : List.of("dnf", "nsnet")) {
+      ImageDetector det = DetectorRegistry.builtin(DetectorDomain.PHOTOS).create(d, Map.of());
+      ids.put(d, det.describe(new Configuration()).models());
+      assertNotNull(det.describe(new Configuration()).calibration(), d + " carries its photo operating point");
+    }
+    assertTrue(f.fits(ids), "fitted on " + f.models() + ", embedded " + ids);
+    LogisticFusion micrographs = LogisticFusion.embedded(DetectorDomain.MICROGRAPHS);
+    assertTrue(micrographs == null || !micrographs.fits(ids), "the micrograph fusion is not the photos'");
+  }
+
+  @Test
+  void auditDomainPhotosScoresCifakeImagesWithThePhotoFusionAndThreshold() throws Exception {
+    SparkSession spark = SharedSpark.session();
+    Dataset<Row> test = spark.read().parquet(SharedSpark.cifake().toString()).filter(col("split").equalTo("test"));
+    Path input = tmp.resolve("photos");
+    int n = 0;
+    for (int label = 0; label <= 1; label++) {
+      Path folder = Files.createDirectories(input.resolve(label == 0 ? "0_real" : "1_fake"));
+      for (Row r : test.filter(col("label").equalTo(label)).orderBy("path").limit(40).select("path", "content")
+          .collectAsList()) {
+        Files.write(folder.resolve(r.getString(0).replaceAll("[^A-Za-z0-9.]", "_")), (byte[]) r.get(1));
+        n++;
+      }
+    }
+    Path output = tmp.resolve("audit");
+    IngestCommandTest.Result r = IngestCommandTest.cli("audit", "--domain", "photos", "--input", input.toString(),
+        "--output", output.toString(), "--recursive", "--run-id", "photos");
+    assertEquals(0, r.code(), r.err() + r.out());
+    JsonObject json = r.lastLineJson();
+    assertEquals(n, json.get("new").getAsLong(), r.out());
+    String models = json.getAsJsonObject("models").toString();
+    assertTrue(models.contains("pixels") && models.contains("nsnet-head"), "the photo models: " + models);
+
+    LogisticFusion fusion = LogisticFusion.embedded(DetectorDomain.PHOTOS);
+    JsonObject summary = JsonParser.parseString(Files.readString(output.resolve("runs/photos/summary.json")))
+        .getAsJsonObject();
+    assertEquals(fusion.calibration().threshold(), summary.get("threshold").getAsDouble(), 1e-12,
+        "the photo fusion's calibrated threshold");
+    assertEquals(fusion.describe(), summary.get("fusion").getAsString());
+
+    List<Row> rows = spark.read().parquet(output.resolve("scores").toString()).select("label", "flagged")
+        .collectAsList();
+    assertEquals(n, rows.size());
+    long right = rows.stream().filter(x -> x.getInt(0) == (x.getBoolean(1) ? 1 : 0)).count();
+    assertTrue(right >= 0.85 * n, right + " of " + n + " right");
+  }
+
+  @Test
+  void anUnknownDomainIsAConfigurationError() {
+    IngestCommandTest.Result r = IngestCommandTest.cli("audit", "--domain", "satellites", "--input",
+        tmp.toString(), "--output", tmp.resolve("a").toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--domain"), r.err());
+  }
+}
