@@ -31,8 +31,11 @@ abstract class DetectorEvalCommand extends JobCommand {
   @Option(names = "--aggregate", defaultValue = "mean-logit", paramLabel = "RULE", description = "Tile logits to the image logit: mean-logit, max or top-quarter-mean (default: ${DEFAULT-VALUE}).")
   String aggregate;
 
-  @Option(names = "--perturb", paramLabel = "jpeg:Q|downup:F|blur:SIGMA", description = "Robustness test: perturb every image before scoring (JPEG re-compression at quality Q, down-scaling by F and back, Gaussian blur).")
+  @Option(names = "--perturb", paramLabel = "jpeg:Q|downup:F|blur:SIGMA|large:S", description = "Robustness test: perturb every image before scoring (JPEG re-compression at quality Q, down-scaling by F and back, Gaussian blur; large:S enlarges to S px and saves as JPEG q90).")
   String perturb;
+
+  @Option(names = "--per-label", paramLabel = "N", description = "At most N images of each label, the first by id (default: all).")
+  Integer perLabel;
 
   @Option(names = "--by", paramLabel = "COLUMN", description = "Also report the metrics per value of this Parquet column (e.g. cifar_class), joined on the table's path.")
   String by;
@@ -52,8 +55,8 @@ abstract class DetectorEvalCommand extends JobCommand {
 
   @Override
   protected void validate() {
-    if (batch < 1) {
-      throw new ConfigurationException("--batch must be >= 1");
+    if (batch < 1 || (perLabel != null && perLabel < 1)) {
+      throw new ConfigurationException("--batch and --per-label must be >= 1");
     }
     try {
       perturbation = perturb == null ? null : Perturbation.parse(perturb);
@@ -88,7 +91,7 @@ abstract class DetectorEvalCommand extends JobCommand {
     double at = threshold(detector.describe(HadoopConf.of(session).get()).calibration());
     long started = System.nanoTime();
     List<DetectorEvaluation.Scored> scored = DetectorEvaluation.score(session, detector, data, split, batch,
-        perturbation, by);
+        perturbation, by, perLabel);
     double seconds = (System.nanoTime() - started) / 1e9;
     Map<String, DetectionMetrics> subsets = DetectorEvaluation.bySubset(scored, at);
     out().printf("%s %s on %s (%s split%s), %d images in %.1f s%n", detector.name(), modelIds, data, split,

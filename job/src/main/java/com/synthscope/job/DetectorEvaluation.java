@@ -54,8 +54,19 @@ final class DetectorEvaluation {
    */
   static List<Scored> score(SparkSession session, ImageDetector detector, String data, String split, int batch,
       Perturbation perturbation, String by) throws java.io.IOException {
+    return score(session, detector, data, split, batch, perturbation, by, null);
+  }
+
+  /** As above, with at most {@code perLabel} images of each label (the first by id; null: all). */
+  static List<Scored> score(SparkSession session, ImageDetector detector, String data, String split, int batch,
+      Perturbation perturbation, String by, Integer perLabel) throws java.io.IOException {
     Dataset<Row> rows = LabelledImages.read(session, data);
     rows = rows.filter(col("split").isNull().or(col("split").equalTo(split)));
+    if (perLabel != null) {
+      rows = rows.withColumn("n_in_label", org.apache.spark.sql.functions.row_number().over(
+          org.apache.spark.sql.expressions.Window.partitionBy("label").orderBy("id")))
+          .filter(col("n_in_label").leq(perLabel)).drop("n_in_label");
+    }
     if (by != null) {
       Dataset<Row> raw = session.read().parquet(data);
       if (!Arrays.asList(raw.columns()).contains(by) || !Arrays.asList(raw.columns()).contains("path")) {

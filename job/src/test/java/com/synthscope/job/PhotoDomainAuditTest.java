@@ -88,6 +88,20 @@ class PhotoDomainAuditTest {
   }
 
   @Test
+  void demoDomainPhotosAuditsCifakeTestImagesWithThePhotoFamily() {
+    IngestCommandTest.Result r = IngestCommandTest.cli("demo", "--domain", "photos", "--photos",
+        SharedSpark.cifake().toString(), "--count", "12", "--output", tmp.resolve("demo").toString());
+    assertEquals(0, r.code(), r.err() + r.out());
+    assertTrue(r.out().contains("12 real CIFAKE test images") && r.out().contains("12 generated CIFAKE test images"),
+        r.out());
+    assertEquals(24, r.lastLineJson().get("new").getAsLong(), r.out());
+    assertTrue(r.out().contains("for the highest balanced accuracy"), "the photo operating point: " + r.out());
+    IngestCommandTest.Result both = IngestCommandTest.cli("demo", "--domain", "photos", "--real", tmp.toString(),
+        "--output", tmp.resolve("demo2").toString());
+    assertEquals(2, both.code(), "--real is the micrographs' option");
+  }
+
+  @Test
   void anUnknownDomainIsAConfigurationError() {
     IngestCommandTest.Result r = IngestCommandTest.cli("audit", "--domain", "satellites", "--input",
         tmp.toString(), "--output", tmp.resolve("a").toString());
