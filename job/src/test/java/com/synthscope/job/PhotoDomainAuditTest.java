@@ -88,6 +88,55 @@ class PhotoDomainAuditTest {
   }
 
   @Test
+  void aUserSuppliedHeadGoesThroughTheSameContractAndKeepsTheFusionOnlyWhenItIsTheFittedModel() throws Exception {
+    SparkSession spark = SharedSpark.session();
+    Path input = tmp.resolve("few");
+    Dataset<Row> test = spark.read().parquet(SharedSpark.cifake().toString()).filter(col("split").equalTo("test"));
+    for (int label = 0; label <= 1; label++) {
+      Path folder = Files.createDirectories(input.resolve(label == 0 ? "0_real" : "1_fake"));
+      int i = 0;
+      for (Row r : test.filter(col("label").equalTo(label)).orderBy("path").limit(4).select("content")
+          .collectAsList()) {
+        Files.write(folder.resolve(i++ + ".jpg"), (byte[]) r.get(0));
+      }
+    }
+    // the embedded head as a user's artifact folder: the same manifest bytes, the same model id
+    Path same = tmp.resolve("head-same");
+    Path other = tmp.resolve("head-other");
+    com.synthscope.udfs.model.FetchedModel head = new com.synthscope.udfs.model.ModelFetcher(
+        com.synthscope.udfs.model.ModelFetcher.defaultCacheRoot()).fetch(
+        com.synthscope.udfs.model.EmbeddedModels.photosNsnetHead(), new Configuration());
+    for (Path to : List.of(same, other)) {
+      Files.createDirectories(to);
+      try (var files = Files.list(head.folder())) {
+        for (Path f : files.toList()) {
+          Files.copy(f, to.resolve(f.getFileName()));
+        }
+      }
+    }
+    // another model: the same weights under another version, so another manifest checksum
+    Path manifest = other.resolve("synthscope-model.json");
+    Files.writeString(manifest, Files.readString(manifest).replaceFirst("\"version\": \"[^\"]*\"",
+        "\"version\": \"user-copy\""));
+    double fitted = LogisticFusion.embedded(DetectorDomain.PHOTOS).calibration().threshold();
+    for (Path h : List.of(same, other)) {
+      Path out = tmp.resolve("audit-" + h.getFileName());
+      IngestCommandTest.Result r = IngestCommandTest.cli("audit", "--domain", "photos", "--input", input.toString(),
+          "--output", out.toString(), "--recursive", "--run-id", "r", "--model", "nsnet.head=" + h);
+      assertEquals(0, r.code(), r.err() + r.out());
+      assertEquals(8, r.lastLineJson().get("new").getAsLong());
+      JsonObject summary = JsonParser.parseString(Files.readString(out.resolve("runs/r/summary.json")))
+          .getAsJsonObject();
+      double threshold = summary.get("threshold").getAsDouble();
+      if (h == same) {
+        assertEquals(fitted, threshold, 1e-12, "the fitted model: the photo fusion and its threshold");
+      } else {
+        assertEquals(0.5, threshold, 1e-12, "another model: the mean of the probabilities at 0.5");
+      }
+    }
+  }
+
+  @Test
   void demoDomainPhotosAuditsCifakeTestImagesWithThePhotoFamily() {
     IngestCommandTest.Result r = IngestCommandTest.cli("demo", "--domain", "photos", "--photos",
         SharedSpark.cifake().toString(), "--count", "12", "--output", tmp.resolve("demo").toString());
