@@ -272,7 +272,7 @@ final class Audit {
         x.roc(), x.labelled(), x.topFlagged(), x.scoring(), x.increment());
   }
 
-  /** The fitted fusion: {@code --fusion URI}, none, or the embedded one. */
+  /** The fitted fusion: {@code --fusion URI}, {@code embedded:NAME}, none, or the embedded one. */
   private LogisticFusion loadFusion(SparkSession spark) throws IOException {
     if (s.detectors().size() < 2 || "none".equals(s.fusion())) {
       return null;
@@ -280,6 +280,9 @@ final class Audit {
     String json;
     if (s.fusion() == null) {
       return LogisticFusion.embedded();
+    } else if (s.fusion().startsWith(com.synthscope.udfs.model.EmbeddedModels.SCHEME + ":")) {
+      // a family's embedded fusion (audit --domain photos: embedded:photos-fusion)
+      return EvalFusedCommand.load(s.fusion());
     } else {
       Path p = new Path(s.fusion());
       try (var in = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(p)) {

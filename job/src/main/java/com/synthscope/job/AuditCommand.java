@@ -44,8 +44,10 @@ public final class AuditCommand extends JobCommand {
   @Option(names = "--aggregate", defaultValue = "mean-logit", paramLabel = "RULE", description = "Tile logits to the image logit: mean-logit, max or top-quarter-mean (default: ${DEFAULT-VALUE}).")
   String aggregate;
 
-  @Option(names = "--fusion", paramLabel = "URI|none", description = "Fitted fusion of the detectors' logits (synthscope-fusion.json from 'synthscope calibrate'); default: the embedded one when the models are the embedded ones; none: the mean of the probabilities.")
+  @Option(names = "--fusion", paramLabel = "URI|embedded:NAME|none", description = "Fitted fusion of the detectors' logits (synthscope-fusion.json from 'synthscope calibrate'); default: the domain's embedded one when the models are the ones it was fitted on; none: the mean of the probabilities.")
   String fusion;
+
+  @picocli.CommandLine.Mixin DomainOption domain;
 
   @Option(names = "--full", description = "Rescore everything, also images scored before with the same models.")
   boolean full;
@@ -88,10 +90,12 @@ public final class AuditCommand extends JobCommand {
   private List<ImageDetector> detectors;
   private AuditTable.Format tableFormat;
 
+  /** The detectors of {@code --domain}. */
   public AuditCommand() {
-    this(DetectorCatalog.builtin());
+    this(null);
   }
 
+  /** @param catalog the detectors to choose from; null: those of {@code --domain} */
   public AuditCommand(DetectorCatalog catalog) {
     this.catalog = catalog;
   }
@@ -117,7 +121,16 @@ public final class AuditCommand extends JobCommand {
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage(), e);
     }
-    detectors = withOptions(detectors(catalog, detectorNames, models), scoringOptions(scale, maxTiles, aggregate));
+    detectors = withOptions(detectors(catalog != null ? catalog : domain.registry(), detectorNames, models),
+        scoringOptions(scale, maxTiles, aggregate));
+  }
+
+  /** {@code --fusion}, or the domain's embedded fusion where the family is not the micrographs'. */
+  static String fusion(String given, DomainOption domain) {
+    if (given != null || domain.domain() == com.synthscope.udfs.detect.DetectorDomain.MICROGRAPHS) {
+      return given;
+    }
+    return com.synthscope.udfs.model.EmbeddedModels.SCHEME + ":" + domain.domain().fusionName();
   }
 
   /** {@code --scale}, {@code --max-tiles} and {@code --aggregate} as options; exit 2 when out of range. */
@@ -152,7 +165,7 @@ public final class AuditCommand extends JobCommand {
     int batchSize = batch != null ? batch : detectors.stream().mapToInt(ImageDetector::batchSize).max().orElse(8);
     batchSize = BatchSizing.fit(batchSize, detectors, BatchSizing.room(session), out());
     Audit.Settings settings = new Audit.Settings(new IngestOptions(input, glob, recursive, limits), output, detectors,
-        threshold, full, runId, batchSize, top, fusion, tableFormat);
+        threshold, full, runId, batchSize, top, fusion(fusion, domain), tableFormat);
     Audit.Result result = new Audit(settings, out()).run(session);
     return finish(this, result, failOnFlagged, null);
   }

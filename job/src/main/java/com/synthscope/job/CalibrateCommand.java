@@ -1,7 +1,5 @@
 package com.synthscope.job;
 
-import com.synthscope.udfs.detect.DetectorRegistry;
-import com.synthscope.udfs.detect.DetectorCatalog;
 import static org.apache.spark.sql.functions.col;
 
 import com.synthscope.job.ScoreDump.Scored;
@@ -76,10 +74,15 @@ public final class CalibrateCommand extends JobCommand {
   @Option(names = "--model", paramLabel = "DETECTOR.ROLE=URI", description = "A detector's model artifact instead of the embedded one, as for audit (repeatable).")
   Map<String, String> models = new LinkedHashMap<>();
 
-  @Option(names = "--target-fpr", defaultValue = "0.01", paramLabel = "R", description = "False-positive rate the thresholds are fitted to (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--target-fpr", defaultValue = "0.01", paramLabel = "R", description = "False-positive rate the thresholds are fitted to under the fpr rule (default: ${DEFAULT-VALUE}).")
   double targetFpr;
 
-  @Option(names = "--fusion", paramLabel = "URI", description = "With --evaluate: the fusion to evaluate (default: the embedded one when it fits the models).")
+  @Option(names = "--operating-point", paramLabel = "fpr|balanced", description = "How thresholds are fitted: fpr (at most --target-fpr of the held-out real images flagged) or balanced (the highest balanced accuracy on held-out real and generated images). Default: the domain's: fpr for micrographs, balanced for photos.")
+  String operatingPoint;
+
+  @picocli.CommandLine.Mixin DomainOption domain;
+
+  @Option(names = "--fusion", paramLabel = "FILE|embedded:NAME", description = "With --evaluate: the fusion to evaluate (default: the domain's embedded one when it fits the models).")
   String fusion;
 
   @Option(names = "--scale", paramLabel = "F", description = "Pixel scale instead of the contracts'.")
@@ -107,8 +110,21 @@ public final class CalibrateCommand extends JobCommand {
     if (!(targetFpr >= 0 && targetFpr < 1)) {
       throw new ConfigurationException("--target-fpr must lie in [0, 1)");
     }
-    detectors = AuditCommand.withOptions(AuditCommand.detectors(DetectorCatalog.builtin(), detectorNames, models),
+    if (operatingPoint != null && !operatingPoint.equals("fpr") && !operatingPoint.equals("balanced")) {
+      throw new ConfigurationException("--operating-point must be fpr or balanced, got " + operatingPoint);
+    }
+    detectors = AuditCommand.withOptions(AuditCommand.detectors(domain.registry(), detectorNames, models),
         AuditCommand.scoringOptions(scale, maxTiles, aggregate));
+  }
+
+  /**
+   * The rule thresholds are fitted by: the target FPR for micrographs (an archive audit is mostly real images, a
+   * false alarm costs a reviewer's time), the highest balanced accuracy for photos (benchmarked on balanced sets).
+   */
+  String rule() {
+    String r = operatingPoint != null ? operatingPoint
+        : domain.domain() == com.synthscope.udfs.detect.DetectorDomain.PHOTOS ? "balanced" : "fpr";
+    return r.equals("balanced") ? "balanced" : "fpr:" + targetFpr;
   }
 
   @Override
@@ -210,15 +226,15 @@ public final class CalibrateCommand extends JobCommand {
       int kk = k;
       double[] p = scored.stream().mapToDouble(s -> s.scores().get(kk).probability()).toArray();
       logits[k] = scored.stream().mapToDouble(s -> s.scores().get(kk).logit()).toArray();
-      Calibration c = Calibration.fit(targetFpr, select(p, labels, 0), select(p, labels, 1), provenance());
+      Calibration c = Calibration.fit(rule(), select(p, labels, 0), select(p, labels, 1), provenance());
       Map<String, Object> extra = new LinkedHashMap<>();
       extra.put(Calibration.KEY, c.toMap());
       if (d.name().equals("nsnet") && !features.isEmpty()) {
         extra.put(DomainCheck.KEY, DomainCheck.fit(features).toMap());
       }
       String role = d.name().equals("dnf") ? "classifier" : "head";
-      ModelRef ref = DetectorRegistry.builtin().ref(d.name(), role,
-          DetectorCatalog.byDetector(models, "--model").getOrDefault(d.name(), Map.of()));
+      ModelRef ref = domain.registry().ref(d.name(), role,
+          com.synthscope.udfs.detect.DetectorCatalog.byDetector(models, "--model").getOrDefault(d.name(), Map.of()));
       Path folder = outDir.resolve(d.name().equals("dnf") ? "dnf-classifier" : "nsnet-head");
       String id = writeCalibrated(ModelPreflight.check(ref, conf, null), folder, extra);
       String old = infos.get(d.name()).models();
@@ -232,7 +248,7 @@ public final class CalibrateCommand extends JobCommand {
     }
     if (detectors.size() > 1) {
       LogisticFusion f = LogisticFusion.fit(detectors.stream().map(ImageDetector::name).toList(), logits, labels,
-          newIds, targetFpr, provenance());
+          newIds, rule(), provenance());
       Path file = outDir.resolve(LogisticFusion.FILE_NAME);
       Files.writeString(file, f.toJson(), StandardCharsets.UTF_8);
       out().printf("fused  %s: %s -> %s%n", f.describe(), f.calibration().describe(), file);
@@ -268,9 +284,9 @@ public final class CalibrateCommand extends JobCommand {
       Map<String, DetectorInfo> infos) throws IOException {
     LogisticFusion f = null;
     if (detectors.size() > 1) {
-      String json = fusion == null ? resource() : Files.readString(Path.of(fusion), StandardCharsets.UTF_8);
-      if (json != null) {
-        LogisticFusion candidate = LogisticFusion.fromJson(json);
+      LogisticFusion candidate = fusion == null ? LogisticFusion.embedded(domain.domain())
+          : EvalFusedCommand.load(fusion);
+      if (candidate != null) {
         Map<String, String> ids = new LinkedHashMap<>();
         infos.forEach((k, v) -> ids.put(k, v.models()));
         f = candidate.fits(ids) ? candidate : null;
@@ -380,12 +396,6 @@ public final class CalibrateCommand extends JobCommand {
   private String provenance() {
     return source() + (split == null ? "" : " (" + split + ")") + "; " + aggregate + ", at most " + maxTiles + " tiles"
         + (scale == null ? "" : ", scale " + scale);
-  }
-
-  private static String resource() throws IOException {
-    try (var in = CalibrateCommand.class.getResourceAsStream(Audit.EMBEDDED_FUSION)) {
-      return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
   }
 
   private static Object nan(double v) {

@@ -33,12 +33,15 @@ import picocli.CommandLine.Option;
  * {@code synthscope demo}: the audit end to end on embedded defaults. Generates a small PF-DiffSeg batch (the
  * augment code path), puts its grey images under {@code input/1_fake/} next to as many real tiles at the
  * generator's scale and size under {@code input/0_real/} (see {@link RealTiles}), audits that folder and says where
- * the table and report are.
+ * the table and report are. With {@code --domain photos} there is no photo generator in the project: it takes
+ * {@code --count} real and {@code --count} Stable Diffusion images of CIFAKE's test split instead (the Parquet of
+ * {@code --photos}), and audits them with the photo family.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"Run the audit end to end with no arguments: generate a few PF-DiffSeg micrographs with the",
         "embedded model, audit them next to real MetalDAM images with the embedded detectors, and print where",
-        "the table and the HTML report are."})
+        "the table and the HTML report are. --domain photos: audit CIFAKE test images (real and Stable",
+        "Diffusion) with the embedded photo detectors instead."})
 public final class DemoCommand extends JobCommand {
 
   /** Marks a folder as the demo's own, so that a rerun may replace it. */
@@ -50,7 +53,7 @@ public final class DemoCommand extends JobCommand {
   @Option(names = "--real", paramLabel = "DIR", description = "Real images, cut into tiles at the generator's scale and size, to audit next to the generated ones (default: ../shared/datasets/metaldam/images from the working directory or the repository, if there: its test split).")
   Path real;
 
-  @Option(names = "--count", defaultValue = "24", description = "Generated micrographs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--count", defaultValue = "24", description = "Generated micrographs; with --domain photos: CIFAKE test images of each label (default: ${DEFAULT-VALUE}).")
   int count;
 
   @Option(names = "--sampler", defaultValue = "ddim:20", paramLabel = "ddpm|ddim:K", description = "Sampler for the generated images (default: ${DEFAULT-VALUE}).")
@@ -71,14 +74,21 @@ public final class DemoCommand extends JobCommand {
   @Option(names = "--threshold", paramLabel = "P", description = "flagged = score >= P (default: the models' calibrated threshold, as for audit).")
   Double threshold;
 
+  @picocli.CommandLine.Mixin DomainOption domain;
+
+  @Option(names = "--photos", paramLabel = "URI", description = "With --domain photos: CIFAKE-layout Parquet (content, label, split) whose test images are audited (default: ../shared/datasets/cifake/parquet from the working directory or the repository).")
+  String photos;
+
   private final DetectorCatalog catalog;
   private SamplerSpec samplerSpec;
   private List<ImageDetector> detectors;
 
+  /** The detectors of {@code --domain}. */
   public DemoCommand() {
-    this(DetectorCatalog.builtin());
+    this(null);
   }
 
+  /** @param catalog the detectors to choose from; null: those of {@code --domain} */
   public DemoCommand(DetectorCatalog catalog) {
     this.catalog = catalog;
   }
@@ -102,7 +112,16 @@ public final class DemoCommand extends JobCommand {
     if (real != null && !Files.isDirectory(real)) {
       throw new ConfigurationException("--real " + real + " is not a folder");
     }
-    detectors = AuditCommand.detectors(catalog, detectorNames, models);
+    detectors = AuditCommand.detectors(catalog != null ? catalog : domain.registry(), detectorNames, models);
+    if (photos()) {
+      if (cifake() == null) {
+        throw new ConfigurationException("--domain photos: no CIFAKE Parquet (give --photos URI, or run beside"
+            + " ../shared/datasets/cifake/parquet)");
+      }
+      if (real != null) {
+        throw new ConfigurationException("--real is for micrographs; with --domain photos the demo reads --photos");
+      }
+    }
     // the demo deletes its output folder: never one holding or inside the real images it reads
     Path realDir = realImages();
     if (realDir != null) {
@@ -122,12 +141,68 @@ public final class DemoCommand extends JobCommand {
 
   /** The real images: --real, else MetalDAM from ../shared beside the working directory or the repository. */
   Path realImages() {
+    if (photos()) {
+      return null;
+    }
     return real != null ? real : RealTiles.metalDamImages();
+  }
+
+  private boolean photos() {
+    return domain.domain() == com.synthscope.udfs.detect.DetectorDomain.PHOTOS;
+  }
+
+  /** --photos, else CIFAKE from ../shared beside the working directory or the repository; null if none. */
+  String cifake() {
+    if (photos != null) {
+      return photos;
+    }
+    for (String base : new String[] {".", System.getProperty("synthscope.home")}) {
+      if (base != null) {
+        Path p = Path.of(base).toAbsolutePath().resolve("../shared/datasets/cifake/parquet").normalize();
+        if (Files.isDirectory(p)) {
+          return p.toString();
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The photo demo: {@code count} real and {@code count} generated test images of CIFAKE (the first by path, so the
+   * demo is the same every run) under {@code input/0_real} and {@code input/1_fake}, audited with the photo family.
+   */
+  private int runPhotos(SparkSession session, Path out) throws Exception {
+    HadoopConf conf = HadoopConf.of(session);
+    for (ImageDetector d : detectors) {
+      d.preflight(conf.get());
+    }
+    replaceFolder(out);
+    Files.writeString(out.resolve(MARKER), "made by synthscope demo; replaced by the next run\n");
+    Dataset<Row> test = session.read().parquet(cifake()).filter(org.apache.spark.sql.functions.col("split")
+        .equalTo("test"));
+    for (int label = 0; label <= 1; label++) {
+      Path to = Files.createDirectories(out.resolve("input").resolve(label == 0 ? AuditSchema.REAL_FOLDER
+          : AuditSchema.FAKE_FOLDER));
+      int n = 0;
+      for (Row r : test.filter(org.apache.spark.sql.functions.col("label").equalTo(label)).orderBy("path")
+          .limit(count).select("path", "content").collectAsList()) {
+        String name = Path.of(r.getString(0)).getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
+        Files.write(to.resolve(String.format("%04d-%s", n++, name)), (byte[]) r.get(1));
+      }
+      out().printf("demo: %d %s CIFAKE test images from %s -> %s%n", n, label == 0 ? "real" : "generated", cifake(),
+          to);
+    }
+    out().flush();
+    return audit(session, out, count,
+        AuditCommand.fusion(null, domain));
   }
 
   @Override
   protected int run(SparkSession session) throws Exception {
     Path out = output.toAbsolutePath().normalize();
+    if (photos()) {
+      return runPhotos(session, out);
+    }
     HadoopConf conf = HadoopConf.of(session);
     // models first: nothing is deleted or written when a model is wrong
     PfDiffSegModel model = new PfDiffSegModel();
@@ -179,11 +254,14 @@ public final class DemoCommand extends JobCommand {
           + " generated images alone, so there is no ROC curve");
     }
     out().flush();
+    return audit(session, out, nReal, null);
+  }
 
-    // 3. the audit
+  /** 3. the audit of {@code out/input}, with a summary of what was flagged per label. */
+  private int audit(SparkSession session, Path out, int nReal, String fusion) throws Exception {
     Audit.Settings audit = new Audit.Settings(new IngestOptions(out.resolve("input").toString(), null, true,
         DecodeLimits.defaults()), out.resolve("audit").toString(), detectors, threshold, true, "demo",
-        detectors.stream().mapToInt(ImageDetector::batchSize).max().orElse(8), 24);
+        detectors.stream().mapToInt(ImageDetector::batchSize).max().orElse(8), 24, fusion);
     Audit.Result result = new Audit(audit, out()).run(session);
     long[][] byLabel = new long[2][2]; // [label][flagged]
     for (Row r : AuditTable.read(session, result.summary().table(),

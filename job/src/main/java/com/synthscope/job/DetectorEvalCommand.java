@@ -31,11 +31,19 @@ abstract class DetectorEvalCommand extends JobCommand {
   @Option(names = "--aggregate", defaultValue = "mean-logit", paramLabel = "RULE", description = "Tile logits to the image logit: mean-logit, max or top-quarter-mean (default: ${DEFAULT-VALUE}).")
   String aggregate;
 
-  @Option(names = "--perturb", paramLabel = "jpeg:Q|downup:F|blur:SIGMA", description = "Robustness test: perturb every image before scoring (JPEG re-compression at quality Q, down-scaling by F and back, Gaussian blur).")
+  @Option(names = "--perturb", paramLabel = "jpeg:Q|downup:F|blur:SIGMA|large:S", description = "Robustness test: perturb every image before scoring (JPEG re-compression at quality Q, down-scaling by F and back, Gaussian blur; large:S enlarges to S px and saves as JPEG q90).")
   String perturb;
+
+  @Option(names = "--per-label", paramLabel = "N", description = "At most N images of each label, the first by id (default: all).")
+  Integer perLabel;
 
   @Option(names = "--by", paramLabel = "COLUMN", description = "Also report the metrics per value of this Parquet column (e.g. cifar_class), joined on the table's path.")
   String by;
+
+  @picocli.CommandLine.Mixin DomainOption domain;
+
+  @Option(names = "--threshold", paramLabel = "P|calibrated", description = "Accuracy at score >= P, or at the model's calibrated threshold ('synthscope calibrate'; 0.5 where it has none). Default: 0.5, the papers' threshold.")
+  String threshold;
 
   @Option(names = "--scores", paramLabel = "FILE", description = "Write every image's score to this CSV (id, generator, label, score, group), e.g. for 'eval fused'.")
   java.nio.file.Path scores;
@@ -47,8 +55,8 @@ abstract class DetectorEvalCommand extends JobCommand {
 
   @Override
   protected void validate() {
-    if (batch < 1) {
-      throw new ConfigurationException("--batch must be >= 1");
+    if (batch < 1 || (perLabel != null && perLabel < 1)) {
+      throw new ConfigurationException("--batch and --per-label must be >= 1");
     }
     try {
       perturbation = perturb == null ? null : Perturbation.parse(perturb);
@@ -57,15 +65,35 @@ abstract class DetectorEvalCommand extends JobCommand {
     }
   }
 
+  /** {@code --threshold}: a number, or the calibrated threshold of the model ({@code calibrated}). */
+  private double threshold(com.synthscope.udfs.detect.Calibration calibration) {
+    if (threshold == null) {
+      return 0.5;
+    }
+    if (threshold.equals("calibrated")) {
+      return calibration == null ? 0.5 : calibration.threshold();
+    }
+    try {
+      double t = Double.parseDouble(threshold);
+      if (t >= 0 && t <= 1) {
+        return t;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ConfigurationException("--threshold must be a probability in [0, 1] or 'calibrated', got " + threshold);
+  }
+
   @Override
   protected int run(SparkSession session) throws Exception {
     ImageDetector detector = detector(batch).with(AuditCommand.scoringOptions(scale, maxTiles, aggregate));
     String modelIds = detector.preflight(HadoopConf.of(session).get());
+    double at = threshold(detector.describe(HadoopConf.of(session).get()).calibration());
     long started = System.nanoTime();
     List<DetectorEvaluation.Scored> scored = DetectorEvaluation.score(session, detector, data, split, batch,
-        perturbation, by);
+        perturbation, by, perLabel);
     double seconds = (System.nanoTime() - started) / 1e9;
-    Map<String, DetectionMetrics> subsets = DetectorEvaluation.bySubset(scored);
+    Map<String, DetectionMetrics> subsets = DetectorEvaluation.bySubset(scored, at);
     out().printf("%s %s on %s (%s split%s), %d images in %.1f s%n", detector.name(), modelIds, data, split,
         perturbation == null ? "" : ", " + perturbation.describe(), scored.size(), seconds);
     if (scores != null) {
@@ -77,10 +105,11 @@ abstract class DetectorEvalCommand extends JobCommand {
     json.put("data", data);
     json.put("split", split);
     json.put("perturbation", perturbation == null ? "none" : perturbation.toString());
+    json.put("threshold", at);
     json.put("subsets", DetectorEvaluation.report(out(), subsets));
     if (by != null) {
       out().println("by " + by + ":");
-      json.put("by_" + by, DetectorEvaluation.report(out(), DetectorEvaluation.byGroup(scored)));
+      json.put("by_" + by, DetectorEvaluation.report(out(), DetectorEvaluation.byGroup(scored, at)));
     }
     json.put("images_per_second", Math.round(scored.size() / seconds * 10) / 10.0);
     printJson(json);

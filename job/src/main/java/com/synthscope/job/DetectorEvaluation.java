@@ -54,8 +54,19 @@ final class DetectorEvaluation {
    */
   static List<Scored> score(SparkSession session, ImageDetector detector, String data, String split, int batch,
       Perturbation perturbation, String by) throws java.io.IOException {
+    return score(session, detector, data, split, batch, perturbation, by, null);
+  }
+
+  /** As above, with at most {@code perLabel} images of each label (the first by id; null: all). */
+  static List<Scored> score(SparkSession session, ImageDetector detector, String data, String split, int batch,
+      Perturbation perturbation, String by, Integer perLabel) throws java.io.IOException {
     Dataset<Row> rows = LabelledImages.read(session, data);
     rows = rows.filter(col("split").isNull().or(col("split").equalTo(split)));
+    if (perLabel != null) {
+      rows = rows.withColumn("n_in_label", org.apache.spark.sql.functions.row_number().over(
+          org.apache.spark.sql.expressions.Window.partitionBy("label").orderBy("id")))
+          .filter(col("n_in_label").leq(perLabel)).drop("n_in_label");
+    }
     if (by != null) {
       Dataset<Row> raw = session.read().parquet(data);
       if (!Arrays.asList(raw.columns()).contains(by) || !Arrays.asList(raw.columns()).contains("path")) {
@@ -87,6 +98,11 @@ final class DetectorEvaluation {
 
   /** Metrics per subset (generators of generated images, in name order), then {@code all}. */
   static Map<String, DetectionMetrics> bySubset(List<Scored> scored) {
+    return bySubset(scored, 0.5);
+  }
+
+  /** As {@link #bySubset(List)} with accuracy at {@code score >= threshold}. */
+  static Map<String, DetectionMetrics> bySubset(List<Scored> scored, double threshold) {
     TreeSet<String> generators = new TreeSet<>();
     scored.stream().filter(s -> s.label() == 1).forEach(s -> generators.add(s.generator()));
     Map<String, DetectionMetrics> out = new LinkedHashMap<>();
@@ -94,20 +110,25 @@ final class DetectorEvaluation {
       boolean ownReal = scored.stream().anyMatch(s -> s.label() == 0 && s.generator().equals(g));
       List<Scored> subset = scored.stream()
           .filter(s -> s.generator().equals(g) || (!ownReal && s.label() == 0)).toList();
-      out.put(g, metrics(subset));
+      out.put(g, metrics(subset, threshold));
     }
-    out.put("all", metrics(scored));
+    out.put("all", metrics(scored, threshold));
     return out;
   }
 
   /** Metrics per value of the {@code --by} column, in name order (each group holds its real and generated rows). */
   static Map<String, DetectionMetrics> byGroup(List<Scored> scored) {
+    return byGroup(scored, 0.5);
+  }
+
+  /** As {@link #byGroup(List)} with accuracy at {@code score >= threshold}. */
+  static Map<String, DetectionMetrics> byGroup(List<Scored> scored, double threshold) {
     Map<String, List<Scored>> groups = new java.util.TreeMap<>();
     for (Scored s : scored) {
       groups.computeIfAbsent(s.group() == null ? "(none)" : s.group(), g -> new ArrayList<>()).add(s);
     }
     Map<String, DetectionMetrics> out = new LinkedHashMap<>();
-    groups.forEach((g, rows) -> out.put(g, metrics(rows)));
+    groups.forEach((g, rows) -> out.put(g, metrics(rows, threshold)));
     return out;
   }
 
@@ -175,13 +196,17 @@ final class DetectorEvaluation {
   }
 
   static DetectionMetrics metrics(List<Scored> rows) {
+    return metrics(rows, 0.5);
+  }
+
+  static DetectionMetrics metrics(List<Scored> rows, double threshold) {
     double[] s = new double[rows.size()];
     int[] l = new int[rows.size()];
     for (int i = 0; i < s.length; i++) {
       s[i] = rows.get(i).score();
       l[i] = rows.get(i).label();
     }
-    return DetectionMetrics.of(s, l);
+    return DetectionMetrics.of(s, l, threshold);
   }
 
   /** The table on the console and the metrics as JSON-ready maps. */

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  */
 final class DnfModelOptions {
 
-  @Option(names = "--classifier", paramLabel = "URI", description = "DNF classifier artifact; default: the embedded one.")
+  @Option(names = "--classifier", paramLabel = "URI", description = "DNF classifier artifact; default: the embedded one (of --domain where the command has it).")
   String classifier;
 
   @Option(names = "--backbone", paramLabel = "URI", description = "DNF diffusion backbone artifact; default: the embedded one.")
@@ -46,8 +46,13 @@ final class DnfModelOptions {
   }
 
   ImageDetector detector(int batch) {
+    return detector(DetectorRegistry.builtin(), batch);
+  }
+
+  /** The detector over these settings, the family's embedded models for roles not given. */
+  ImageDetector detector(DetectorRegistry registry, int batch) {
     try {
-      return DetectorRegistry.builtin().create("dnf", settings(), batch);
+      return registry.create("dnf", settings(), batch);
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage(), e);
     }

@@ -14,6 +14,6 @@ public final class EvalNsNetCommand extends DetectorEvalCommand {
 
   @Override
   ImageDetector detector(int batchSize) {
-    return models.detector(batchSize);
+    return models.detector(domain.registry(), batchSize);
   }
 }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  */
 final class NsNetModelOptions {
 
-  @Option(names = "--encoder", paramLabel = "URI", description = "NS-Net encoder artifact (contract image [3,224,224] -> [d]; TorchScript, ONNX or djl-params); default: the embedded one (not CLIP).")
+  @Option(names = "--encoder", paramLabel = "URI", description = "NS-Net encoder artifact (contract image [3,224,224] -> [d]; TorchScript, ONNX or djl-params); default: the embedded one (of --domain where the command has it) (not CLIP).")
   String encoder;
 
   @Option(names = "--encoder-format", paramLabel = "FORMAT", description = "Format of --encoder: torchscript, onnx or djl-params (default: djl-params).")
@@ -46,8 +46,13 @@ final class NsNetModelOptions {
   }
 
   ImageDetector detector(int batch) {
+    return detector(DetectorRegistry.builtin(), batch);
+  }
+
+  /** The detector over these settings, the family's embedded models for roles not given. */
+  ImageDetector detector(DetectorRegistry registry, int batch) {
     try {
-      return DetectorRegistry.builtin().create("nsnet", settings(), batch);
+      return registry.create("nsnet", settings(), batch);
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage(), e);
     }

@@ -84,5 +84,16 @@ class PhotoDetectorCommandsTest {
     assertEquals(0, fused.code(), fused.err());
     assertTrue(fused.out().contains("0 images lack a score"), fused.out());
     assertEquals(10, fused.lastLineJson().getAsJsonObject("by_group").size(), "groups carried from the first file");
+
+    // the fitted photo fusion over the same files (dnf first, as the fusion lists it), at its calibrated threshold
+    IngestCommandTest.Result fitted = IngestCommandTest.cli("eval", "fused", "--fusion", "embedded:photos-fusion",
+        "--threshold", "calibrated", "--scores", pxScores.toString(), "--scores", nsScores.toString());
+    assertEquals(0, fitted.code(), fitted.err());
+    assertEquals(com.synthscope.udfs.detect.LogisticFusion.embedded(com.synthscope.udfs.detect.DetectorDomain.PHOTOS)
+        .calibration().threshold(), fitted.lastLineJson().get("threshold").getAsDouble(), 1e-12);
+    assertTrue(fitted.lastLineJson().get("rule").getAsString().startsWith("sigmoid("));
+    IngestCommandTest.Result missing = IngestCommandTest.cli("eval", "fused", "--fusion", "embedded:no-such",
+        "--scores", pxScores.toString(), "--scores", nsScores.toString());
+    assertEquals(2, missing.code(), missing.out());
   }
 }

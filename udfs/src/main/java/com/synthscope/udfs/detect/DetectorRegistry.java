@@ -26,8 +26,12 @@ public final class DetectorRegistry implements DetectorCatalog {
   public static final int DEFAULT_BATCH = 8;
 
   /** The registration: one line per detector. */
-  private static final DetectorRegistry BUILTIN = new DetectorRegistry(List.of(DnfFactory.INSTANCE,
-      NsNetFactory.INSTANCE));
+  private static final DetectorRegistry BUILTIN = builtinOf(DetectorDomain.MICROGRAPHS);
+  private static final DetectorRegistry PHOTOS = builtinOf(DetectorDomain.PHOTOS);
+
+  private static DetectorRegistry builtinOf(DetectorDomain domain) {
+    return new DetectorRegistry(List.of(DnfFactory.of(domain), NsNetFactory.of(domain)));
+  }
 
   private final Map<String, DetectorFactory> factories = new LinkedHashMap<>();
 
@@ -39,9 +43,14 @@ public final class DetectorRegistry implements DetectorCatalog {
     }
   }
 
-  /** {@code dnf} and {@code nsnet}. */
+  /** {@code dnf} and {@code nsnet} with the micrograph family's embedded models. */
   public static DetectorRegistry builtin() {
     return BUILTIN;
+  }
+
+  /** {@code dnf} and {@code nsnet} with a family's embedded models (docs/photos.md for {@code photos}). */
+  public static DetectorRegistry builtin(DetectorDomain domain) {
+    return domain == DetectorDomain.PHOTOS ? PHOTOS : BUILTIN;
   }
 
   @Override

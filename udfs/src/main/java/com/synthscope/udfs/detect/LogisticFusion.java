@@ -63,6 +63,15 @@ public record LogisticFusion(double bias, Map<String, Double> weights, Map<Strin
    */
   public static LogisticFusion fit(List<String> detectors, double[][] logits, int[] labels,
       Map<String, String> models, double targetFpr, String data) {
+    return fit(detectors, logits, labels, models, Double.toString(targetFpr), data);
+  }
+
+  /**
+   * As {@link #fit(List, double[][], int[], Map, double, String)} with the operating point fitted by a rule
+   * ({@link Calibration#fit(String, double[], double[], String)}: {@code fpr:R} or {@code balanced}).
+   */
+  public static LogisticFusion fit(List<String> detectors, double[][] logits, int[] labels,
+      Map<String, String> models, String operatingRule, String data) {
     int d = detectors.size();
     int n = labels.length;
     double[] beta = new double[d + 1];
@@ -113,7 +122,7 @@ public record LogisticFusion(double bias, Map<String, Double> weights, Map<Strin
         f[fi++] = p;
       }
     }
-    return new LogisticFusion(beta[0], w, models, Calibration.fit(targetFpr, r, f, data));
+    return new LogisticFusion(beta[0], w, models, Calibration.fit(operatingRule, r, f, data));
   }
 
   public String toJson() {
@@ -131,7 +140,21 @@ public record LogisticFusion(double bias, Map<String, Double> weights, Map<Strin
 
   /** The embedded fusion (fitted on the embedded models), or null when this build has none. */
   public static LogisticFusion embedded() {
-    try (java.io.InputStream in = LogisticFusion.class.getResourceAsStream(EMBEDDED)) {
+    return embedded(EMBEDDED);
+  }
+
+  /** A family's embedded fusion ({@link DetectorDomain#fusionResource()}), or null when this build has none. */
+  public static LogisticFusion embedded(DetectorDomain domain) {
+    return embedded(domain.fusionResource());
+  }
+
+  /** {@code embedded:<name>}: the fusion stored as {@code /synthscope/models/fusion/<name>.json}; null if absent. */
+  public static LogisticFusion embedded(java.net.URI uri) {
+    return embedded("/synthscope/models/fusion/" + uri.getSchemeSpecificPart() + ".json");
+  }
+
+  private static LogisticFusion embedded(String resource) {
+    try (java.io.InputStream in = LogisticFusion.class.getResourceAsStream(resource)) {
       return in == null ? null : fromJson(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);

@@ -11,15 +11,15 @@ import java.util.Objects;
  * @param name the role, e.g. {@code classifier}; {@code NAME-format} selects its weight format, {@code NAME-sha256}
  *     pins its manifest
  * @param kind the manifest kind the model must have (checked when it is fetched)
- * @param embedded the model used when none is named
+ * @param embedded the model used when none is named; null where the family has none (the role is then unused
+ *     unless named, e.g. the photo family's DNF backbone: its pixel classifier reads no backbone)
  */
 public record ModelRole(String name, String kind, ModelRef embedded) implements Serializable {
 
   public ModelRole {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(kind, "kind");
-    Objects.requireNonNull(embedded, "embedded");
-    embedded = embedded.withKind(kind);
+    embedded = embedded == null ? null : embedded.withKind(kind);
   }
 
   /** The option that selects this role's weight format. */

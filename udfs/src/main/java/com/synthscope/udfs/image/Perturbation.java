@@ -15,10 +15,12 @@ import javax.imageio.stream.ImageOutputStream;
 /**
  * The post-processing of the detection papers' robustness tests, applied to an image's encoded bytes: JPEG
  * re-compression at a quality, down- and up-scaling by a factor (bicubic both ways), or a Gaussian blur of a given
- * sigma in pixels. The result is a JPEG for {@code jpeg:Q}, otherwise a lossless PNG of the 8-bit RGB result.
+ * sigma in pixels; and, to see what a small-image detector does with a large photo, {@code large:S}: enlarged
+ * (bicubic) until its longer side is S px, then saved as a JPEG of quality 90, as a web or camera pipeline would. The
+ * result is a JPEG for {@code jpeg:Q} and {@code large:S}, otherwise a lossless PNG of the 8-bit RGB result.
  *
- * @param kind {@code jpeg}, {@code downup} or {@code blur}
- * @param amount the quality (1..100), the factor (0..1) or sigma (> 0)
+ * @param kind {@code jpeg}, {@code downup}, {@code blur} or {@code large}
+ * @param amount the quality (1..100), the factor (0..1), sigma (> 0) or the longer side (64..4096)
  */
 public record Perturbation(String kind, double amount) implements Serializable {
 
@@ -27,11 +29,12 @@ public record Perturbation(String kind, double amount) implements Serializable {
       case "jpeg" -> amount >= 1 && amount <= 100 && amount == Math.rint(amount);
       case "downup" -> amount > 0 && amount < 1;
       case "blur" -> amount > 0 && amount <= 10;
+      case "large" -> amount >= 64 && amount <= 4096 && amount == Math.rint(amount);
       default -> false;
     };
     if (!ok) {
-      throw new IllegalArgumentException("perturbation must be jpeg:Q (1..100), downup:F (0 < F < 1) or blur:SIGMA"
-          + " (0 < sigma <= 10), got " + kind + ":" + amount);
+      throw new IllegalArgumentException("perturbation must be jpeg:Q (1..100), downup:F (0 < F < 1), blur:SIGMA"
+          + " (0 < sigma <= 10) or large:S (64..4096 px), got " + kind + ":" + amount);
     }
   }
 
@@ -39,7 +42,7 @@ public record Perturbation(String kind, double amount) implements Serializable {
   public static Perturbation parse(String spec) {
     String[] p = spec.split(":", 2);
     if (p.length != 2) {
-      throw new IllegalArgumentException("perturbation must be jpeg:Q, downup:F or blur:SIGMA, got " + spec);
+      throw new IllegalArgumentException("perturbation must be jpeg:Q, downup:F, blur:SIGMA or large:S, got " + spec);
     }
     try {
       return new Perturbation(p[0], Double.parseDouble(p[1]));
@@ -63,8 +66,17 @@ public record Perturbation(String kind, double amount) implements Serializable {
     return switch (kind) {
       case "jpeg" -> jpeg(toRgb(f), (float) (amount / 100));
       case "downup" -> png(toRgb(downUp(f, amount)));
+      case "large" -> jpeg(toRgb(enlarge(f, (int) amount)), 0.9f);
       default -> png(toRgb(blur(f, amount)));
     };
+  }
+
+  /** Bicubic, so that the longer side is {@code side} px (never smaller than the image). */
+  static FloatImage enlarge(FloatImage f, int side) {
+    double factor = Math.max(1, (double) side / Math.max(f.height(), f.width()));
+    int h = (int) Math.round(f.height() * factor);
+    int w = (int) Math.round(f.width() * factor);
+    return Resampler.resize(f, h, w, ResizeFilter.BICUBIC);
   }
 
   /** Down to {@code round(factor * size)} (at least 1 px) and back, bicubic. */
@@ -163,6 +175,7 @@ public record Perturbation(String kind, double amount) implements Serializable {
     return switch (kind) {
       case "jpeg" -> String.format(Locale.ROOT, "JPEG re-compression, quality %d", (int) amount);
       case "downup" -> String.format(Locale.ROOT, "down-scaling by %s and back (bicubic)", amount);
+      case "large" -> String.format(Locale.ROOT, "enlarged to %d px (bicubic), JPEG quality 90", (int) amount);
       default -> String.format(Locale.ROOT, "Gaussian blur, sigma %s px", amount);
     };
   }

@@ -57,6 +57,30 @@ class OperatingPointsTest {
   }
 
   @Test
+  void theBalancedRuleMaximisesBalancedAccuracyAndRoundTrips() {
+    // real spread over [0, 0.6), generated over [0.4, 1): the best cut lies in the overlap, not at 0.5 by luck
+    double[] real = new double[100];
+    double[] fake = new double[100];
+    for (int i = 0; i < 100; i++) {
+      real[i] = 0.6 * i / 100;
+      fake[i] = 0.4 + 0.6 * i / 100 + (i < 50 ? 0.2 : 0); // the lower half pushed up: fewer fakes below 0.6
+    }
+    Calibration c = Calibration.fit("balanced", real, fake, "test");
+    assertEquals(Calibration.BALANCED_RULE, c.rule());
+    double best = 0;
+    for (double t = 0; t <= 1; t += 0.001) {
+      best = Math.max(best, Calibration.rate(fake, t) - Calibration.rate(real, t));
+    }
+    assertEquals(best, c.tpr() - c.fpr(), 1e-12, "no threshold separates better: " + c.describe());
+    assertEquals(c, Calibration.fromMap(c.toMap()));
+    assertTrue(c.describe().contains("balanced accuracy"), c.describe());
+    // the FPR rule by name is the numeric one
+    assertEquals(Calibration.fit(0.05, real, fake, "test"), Calibration.fit("fpr:0.05", real, fake, "test"));
+    assertThrows(IllegalArgumentException.class, () -> Calibration.fit("best", real, fake, "test"));
+    assertThrows(IllegalArgumentException.class, () -> Calibration.fitBalanced(real, new double[0], "test"));
+  }
+
+  @Test
   void logisticFusionLearnsTheInformativeDetector() {
     Random rng = new Random(1);
     int n = 2000;

@@ -64,6 +64,23 @@ class PerturbationTest {
   }
 
   @Test
+  void largeEnlargesToTheLongerSideAsAJpeg() throws Exception {
+    Perturbation p = Perturbation.parse("large:512");
+    assertEquals("large:512", p.toString());
+    byte[] out = p.apply(checkerboard());
+    assertEquals((byte) 0xFF, out[0], "a JPEG");
+    BufferedImage img = ImageIO.read(new ByteArrayInputStream(out));
+    assertEquals(512, img.getWidth());
+    assertEquals(512, img.getHeight());
+    FloatImage wide = FloatImage.zeros(3, 10, 40);
+    FloatImage e = Perturbation.enlarge(wide, 1000);
+    assertEquals(1000, e.width());
+    assertEquals(250, e.height(), "the aspect ratio is kept");
+    assertEquals(40, Perturbation.enlarge(wide, 20).width(), "never smaller");
+    assertThrows(IllegalArgumentException.class, () -> Perturbation.parse("large:10"));
+  }
+
+  @Test
   void blurKeepsAFlatImageAndItsMean() {
     FloatImage flat = FloatImage.zeros(3, 8, 8);
     java.util.Arrays.fill(flat.data(), 0.25f);

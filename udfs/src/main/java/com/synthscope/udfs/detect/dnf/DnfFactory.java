@@ -1,5 +1,6 @@
 package com.synthscope.udfs.detect.dnf;
 
+import com.synthscope.udfs.detect.DetectorDomain;
 import com.synthscope.udfs.detect.DetectorFactory;
 import com.synthscope.udfs.detect.FeatureSource;
 import com.synthscope.udfs.model.FetchedModel;
@@ -8,7 +9,6 @@ import com.synthscope.udfs.model.ModelFetcher;
 import org.apache.hadoop.conf.Configuration;
 import com.synthscope.udfs.detect.ImageDetector;
 import com.synthscope.udfs.detect.ModelRole;
-import com.synthscope.udfs.model.EmbeddedModels;
 import com.synthscope.udfs.model.ModelRef;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +16,18 @@ import java.util.Map;
 /** DNF in the detector registry: a {@code classifier} over the diffusion {@code backbone} its features came from. */
 public final class DnfFactory implements DetectorFactory {
 
-  public static final DnfFactory INSTANCE = new DnfFactory();
+  public static final DnfFactory INSTANCE = new DnfFactory(DetectorDomain.MICROGRAPHS);
 
-  private DnfFactory() {}
+  private final DetectorDomain domain;
+
+  private DnfFactory(DetectorDomain domain) {
+    this.domain = domain;
+  }
+
+  /** DNF with the family's embedded models as defaults. */
+  public static DnfFactory of(DetectorDomain domain) {
+    return domain == DetectorDomain.MICROGRAPHS ? INSTANCE : new DnfFactory(domain);
+  }
 
   @Override
   public String name() {
@@ -27,8 +36,8 @@ public final class DnfFactory implements DetectorFactory {
 
   @Override
   public List<ModelRole> models() {
-    return List.of(new ModelRole("classifier", DnfFeature.CLASSIFIER_KIND, EmbeddedModels.dnfClassifier()),
-        new ModelRole("backbone", DnfFeature.BACKBONE_KIND, EmbeddedModels.dnfBackbone()));
+    return List.of(new ModelRole("classifier", DnfFeature.CLASSIFIER_KIND, domain.embedded(name(), "classifier")),
+        new ModelRole("backbone", DnfFeature.BACKBONE_KIND, domain.embedded(name(), "backbone")));
   }
 
   @Override
@@ -48,7 +57,11 @@ public final class DnfFactory implements DetectorFactory {
       throw new ModelException(classifier.displayName(), "its preprocessing does not describe a DNF feature: "
           + e.getMessage(), "re-export the classifier with 'synthscope train dnf'", e);
     }
-    return new DnfFeatureSource(feature, feature.isDnf()
-        ? models.get("backbone").withKind(DnfFeature.BACKBONE_KIND) : null);
+    ModelRef backbone = models.get("backbone");
+    if (feature.isDnf() && backbone == null) {
+      throw new ModelException(classifier.displayName(), "reads DNF features but no backbone is given",
+          "name its backbone: --model dnf.backbone=URI");
+    }
+    return new DnfFeatureSource(feature, feature.isDnf() ? backbone.withKind(DnfFeature.BACKBONE_KIND) : null);
   }
 }

@@ -1,11 +1,11 @@
 package com.synthscope.udfs.detect.nsnet;
 
+import com.synthscope.udfs.detect.DetectorDomain;
 import com.synthscope.udfs.detect.DetectorFactory;
 import com.synthscope.udfs.detect.FeatureSource;
 import org.apache.hadoop.conf.Configuration;
 import com.synthscope.udfs.detect.ImageDetector;
 import com.synthscope.udfs.detect.ModelRole;
-import com.synthscope.udfs.model.EmbeddedModels;
 import com.synthscope.udfs.model.ModelRef;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +13,18 @@ import java.util.Map;
 /** NS-Net in the detector registry: a {@code head} over the frozen {@code encoder} it was trained on. */
 public final class NsNetFactory implements DetectorFactory {
 
-  public static final NsNetFactory INSTANCE = new NsNetFactory();
+  public static final NsNetFactory INSTANCE = new NsNetFactory(DetectorDomain.MICROGRAPHS);
 
-  private NsNetFactory() {}
+  private final DetectorDomain domain;
+
+  private NsNetFactory(DetectorDomain domain) {
+    this.domain = domain;
+  }
+
+  /** NS-Net with the family's embedded models as defaults. */
+  public static NsNetFactory of(DetectorDomain domain) {
+    return domain == DetectorDomain.MICROGRAPHS ? INSTANCE : new NsNetFactory(domain);
+  }
 
   @Override
   public String name() {
@@ -24,8 +33,8 @@ public final class NsNetFactory implements DetectorFactory {
 
   @Override
   public List<ModelRole> models() {
-    return List.of(new ModelRole("encoder", NsNetDetector.ENCODER_KIND, EmbeddedModels.nsnetEncoder()),
-        new ModelRole("head", NsNetDetector.HEAD_KIND, EmbeddedModels.nsnetHead()));
+    return List.of(new ModelRole("encoder", NsNetDetector.ENCODER_KIND, domain.embedded(name(), "encoder")),
+        new ModelRole("head", NsNetDetector.HEAD_KIND, domain.embedded(name(), "head")));
   }
 
   @Override
