@@ -132,4 +132,29 @@ class DetectorCommandsTest {
     assertEquals(2, wrong.code(), "an NS-Net head is no DNF classifier");
     assertTrue(wrong.err().contains("not dnf-classifier"), wrong.err());
   }
+
+  @Test
+  void evalAndAuditTakeTheSameModelSettingsAndRefuseAModelOfAnotherKind() throws Exception {
+    // a TorchScript artifact whose manifest kind is test-fixture: both commands accept the format option and refuse
+    // the kind with the same reason, before anything runs
+    Path fixture = Files.createDirectories(tmp.resolve("tiny-torchscript"));
+    for (String f : List.of("synthscope-model.json", "tiny.pt")) {
+      try (var in = DetectorCommandsTest.class.getResourceAsStream("/models/tiny-torchscript/" + f)) {
+        Files.copy(in, fixture.resolve(f));
+      }
+    }
+    Path images = Files.createDirectories(tmp.resolve("kind-images"));
+    Files.write(images.resolve("a.png"), com.synthscope.udfs.testing.ImageCorpus.encode(
+        com.synthscope.udfs.testing.ImageCorpus.noiseRgb(40, 40, 1), "png"));
+    IngestCommandTest.Result eval = IngestCommandTest.cli("eval", "dnf", "--data", bench, "--backbone",
+        fixture.toString(), "--backbone-format", "torchscript");
+    IngestCommandTest.Result audit = IngestCommandTest.cli("audit", "--input", images.toString(), "--output",
+        tmp.resolve("kind-audit").toString(), "--detectors", "dnf", "--model", "dnf.backbone=" + fixture,
+        "--model", "dnf.backbone-format=torchscript");
+    for (IngestCommandTest.Result r : List.of(eval, audit)) {
+      assertEquals(2, r.code(), r.err());
+      assertTrue(r.err().contains("is a test-fixture model, not dnf-backbone"), r.err());
+    }
+    assertTrue(!Files.exists(tmp.resolve("kind-audit/scores")), "nothing written");
+  }
 }
