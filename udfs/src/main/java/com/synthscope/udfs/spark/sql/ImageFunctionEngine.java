@@ -70,7 +70,7 @@ public final class ImageFunctionEngine implements Serializable {
   }
 
   private static ImageFunctionEngine build(ImageFunctionSettings s, Configuration hadoopConf) {
-    DetectorRegistry registry = DetectorRegistry.builtin();
+    DetectorRegistry registry = DetectorRegistry.builtin(s.domain());
     Map<String, Map<String, String>> byDetector = DetectorCatalog.byDetector(s.models(),
         ImageFunctionSettings.MODEL_PREFIX);
     for (String d : byDetector.keySet()) {
@@ -87,7 +87,7 @@ public final class ImageFunctionEngine implements Serializable {
       models.put(name, info.models());
       features.put(name, registry.features(name, own, hadoopConf));
     }
-    LogisticFusion fusion = LogisticFusion.choose(LogisticFusion.embedded(), models);
+    LogisticFusion fusion = LogisticFusion.choose(LogisticFusion.embedded(s.domain()), models);
     return new ImageFunctionEngine(s, detectors, models, fusion, features, HadoopConf.of(hadoopConf));
   }
 

@@ -1,5 +1,6 @@
 package com.synthscope.udfs.spark.sql;
 
+import com.synthscope.udfs.detect.DetectorDomain;
 import com.synthscope.udfs.detect.DetectorRegistry;
 import com.synthscope.udfs.image.DecodeLimits;
 import java.io.Serializable;
@@ -11,19 +12,27 @@ import java.util.TreeMap;
  * {@code spark.synthscope.model.<detector>.<role>=URI} (also {@code <role>-format}, {@code <role>-sha256}; roles
  * not set: the embedded models), {@code spark.synthscope.batch} (images per model call, default
  * {@value DetectorRegistry#DEFAULT_BATCH}), {@code spark.synthscope.sql.batched} (false: one model call per row, for
- * comparison).
+ * comparison), {@code spark.synthscope.domain} ({@code micrographs}, the default, or {@code photos}: the detector
+ * family whose embedded models and fusion serve the roles not set, as the CLI's {@code --domain}).
  *
  * @param models {@code detector.role -> URI}
  */
-public record ImageFunctionSettings(Map<String, String> models, int batchSize, DecodeLimits limits)
-    implements Serializable {
+public record ImageFunctionSettings(Map<String, String> models, int batchSize, DecodeLimits limits,
+    DetectorDomain domain) implements Serializable {
 
+  public static final String DOMAIN = "spark.synthscope.domain";
   public static final String MODEL_PREFIX = "spark.synthscope.model.";
   public static final String BATCH = "spark.synthscope.batch";
   public static final String BATCHED = "spark.synthscope.sql.batched";
 
+  /** The micrograph family's settings. */
+  public ImageFunctionSettings(Map<String, String> models, int batchSize, DecodeLimits limits) {
+    this(models, batchSize, limits, DetectorDomain.MICROGRAPHS);
+  }
+
   public ImageFunctionSettings {
     models = Map.copyOf(new TreeMap<>(models));
+    java.util.Objects.requireNonNull(domain, "domain");
     if (batchSize < 1) {
       throw new IllegalArgumentException(BATCH + " must be >= 1, got " + batchSize);
     }
@@ -48,15 +57,16 @@ public record ImageFunctionSettings(Map<String, String> models, int batchSize, D
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(BATCH + " must be a whole number, got " + conf.get(BATCH), e);
     }
-    return new ImageFunctionSettings(models, batch, DecodeLimits.defaults());
+    DetectorDomain domain = DetectorDomain.parse(conf.getOrDefault(DOMAIN, DetectorDomain.MICROGRAPHS.id()));
+    return new ImageFunctionSettings(models, batch, DecodeLimits.defaults(), domain);
   }
 
   /** The same settings with other model URIs ({@code detector.role -> URI}). */
   public ImageFunctionSettings withModels(Map<String, String> m) {
-    return new ImageFunctionSettings(m, batchSize, limits);
+    return new ImageFunctionSettings(m, batchSize, limits, domain);
   }
 
   public ImageFunctionSettings withBatchSize(int n) {
-    return new ImageFunctionSettings(models, n, limits);
+    return new ImageFunctionSettings(models, n, limits, domain);
   }
 }
