@@ -1,7 +1,5 @@
 package com.synthscope.job;
 
-import com.synthscope.udfs.detect.DetectorRegistry;
-import com.synthscope.udfs.detect.ImageDetector;
 import com.synthscope.udfs.model.ModelRef;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,7 +9,12 @@ import picocli.CommandLine.Option;
  * Model options of the NS-Net detector: encoder and head artifacts, the embedded ones by default. The same settings
  * as {@code audit --model nsnet.ROLE=URI}, built by the detector registry.
  */
-final class NsNetModelOptions {
+final class NsNetModelOptions extends DetectorModelOptions {
+
+  @Override
+  String detector() {
+    return "nsnet";
+  }
 
   @Option(names = "--encoder", paramLabel = "URI", description = "NS-Net encoder artifact (contract image [3,224,224] -> [d]; TorchScript, ONNX or djl-params); default: the embedded one (of --domain where the command has it) (not CLIP).")
   String encoder;
@@ -22,7 +25,7 @@ final class NsNetModelOptions {
   @Option(names = "--head", paramLabel = "URI", description = "NS-Net head artifact; default: the embedded one.")
   String head;
 
-  /** As {@code --model nsnet.ROLE=URI} settings. */
+  @Override
   Map<String, String> settings() {
     Map<String, String> m = new LinkedHashMap<>();
     if (encoder != null) {
@@ -38,23 +41,6 @@ final class NsNetModelOptions {
   }
 
   ModelRef encoderRef() {
-    try {
-      return DetectorRegistry.builtin().ref("nsnet", "encoder", settings());
-    } catch (IllegalArgumentException e) {
-      throw new ConfigurationException(e.getMessage(), e);
-    }
-  }
-
-  ImageDetector detector(int batch) {
-    return detector(DetectorRegistry.builtin(), batch);
-  }
-
-  /** The detector over these settings, the family's embedded models for roles not given. */
-  ImageDetector detector(DetectorRegistry registry, int batch) {
-    try {
-      return registry.create("nsnet", settings(), batch);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigurationException(e.getMessage(), e);
-    }
+    return ref("encoder");
   }
 }
