@@ -49,6 +49,8 @@ final class Increment {
   private final HadoopConf conf;
   private final AuditScan.Metrics metrics;
   private Dataset<Row> candidates;
+  private Dataset<Row> joined;
+  private Dataset<Row> earlier;
   private Dataset<Row> hashed;
   private Plan plan;
 
@@ -76,7 +78,9 @@ final class Increment {
           .and(listing.col(InventorySchema.LENGTH).equalTo(known.col(InventorySchema.LENGTH)))
           .and(listing.col(InventorySchema.MODIFICATION_TIME).equalTo(known.col(InventorySchema.MODIFICATION_TIME)))
           .and(listing.col(InventorySchema.ERROR).isNull());
-      todo = listing.join(known, same, "left_anti");
+      // cached: counted below, then read; the join runs once
+      todo = listing.join(known, same, "left_anti").persist(StorageLevel.MEMORY_AND_DISK());
+      joined = todo;
     }
     // one aggregate, no per-file collect: how much there is to read decides the partitions (as a full scan would)
     Row sizes = listing.agg(functions.count("*"), functions.sum(InventorySchema.LENGTH)).first();
@@ -97,19 +101,21 @@ final class Increment {
     // read + hash the candidates once, keeping their content for the few that must be scored
     hashed = AuditScan.readAndHash(spark, settings.input(), candidates, metrics)
         .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> earlier = latestPerSha(previous);
     Dataset<Row> read = hashed.filter(col(InventorySchema.STATUS).equalTo(lit(InventorySchema.STATUS_OK)));
+    // tonight's hashes (the small side, broadcast) pick the earlier rows they match: the table is scanned, not
+    // shuffled, and the latest row per hash is chosen among those few
+    Dataset<Row> tonight = functions.broadcast(read.select(InventorySchema.SHA256).distinct());
+    earlier = latestPerSha(previous.join(tonight, on(InventorySchema.SHA256)))
+        .persist(StorageLevel.MEMORY_AND_DISK());
 
-    Dataset<Row> toScore = read.join(earlier.select(InventorySchema.SHA256), List.of(InventorySchema.SHA256)
-            .stream().collect(scalaSeq()), "left_anti")
+    Dataset<Row> toScore = read.join(earlier.select(InventorySchema.SHA256), on(InventorySchema.SHA256), "left_anti")
         .select(col(InventorySchema.PATH), col(InventorySchema.MODIFICATION_TIME).as("modificationTime"),
             col(InventorySchema.LENGTH), col("content"))
         .repartition(partitions);
     Dataset<Row> scored = AuditScan.score(spark, settings, toScore, conf, metrics)
         .withColumn(AuditSchema.SCORES_FROM_RUN, lit(null).cast(DataTypes.StringType));
 
-    Dataset<Row> carried = carried(read.drop("content").join(earlier, List.of(InventorySchema.SHA256).stream()
-        .collect(scalaSeq())));
+    Dataset<Row> carried = carried(read.drop("content").join(earlier, on(InventorySchema.SHA256)));
     Dataset<Row> errors = errors(hashed.filter(col(InventorySchema.STATUS).notEqual(lit(InventorySchema.STATUS_OK))));
     return scored.unionByName(carried).unionByName(errors);
   }
@@ -125,6 +131,12 @@ final class Increment {
     }
     if (candidates != null) {
       candidates.unpersist();
+    }
+    if (joined != null) {
+      joined.unpersist();
+    }
+    if (earlier != null) {
+      earlier.unpersist();
     }
   }
 
@@ -196,8 +208,8 @@ final class Increment {
     return functions.udf((UDF1<String, Integer>) AuditSchema::labelOf, DataTypes.IntegerType);
   }
 
-  private static java.util.stream.Collector<String, ?, scala.collection.immutable.Seq<String>> scalaSeq() {
-    return java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(),
-        l -> scala.jdk.javaapi.CollectionConverters.asScala(l).toSeq());
+  /** Join columns, as Spark's Java API takes them. */
+  private static scala.collection.immutable.Seq<String> on(String... columns) {
+    return scala.jdk.javaapi.CollectionConverters.asScala(List.of(columns)).toSeq();
   }
 }

@@ -309,7 +309,9 @@ class StandaloneClusterIT {
             assertEquals(List.of(), inside.toList(), "left behind in " + rel);
           }
         }
-        if (Files.isRegularFile(p) && rel.startsWith("scores") && !p.getFileName().toString().startsWith(".")) {
+        // scores/_delta_log: the Delta table's commits and checkpoints (the default table format)
+        if (Files.isRegularFile(p) && rel.startsWith("scores") && !rel.startsWith("scores/_delta_log/")
+            && !p.getFileName().toString().startsWith(".")) {
           String name = p.getFileName().toString();
           // _attempt: the id of the attempt that wrote the rows, as the run's summary.json says (AuditTable.ATTEMPT)
           assertTrue(name.equals("_SUCCESS") || name.equals("_attempt") || name.matches("part-\\d{5}-.*\\.parquet"),
