@@ -243,7 +243,31 @@ class StandaloneClusterIT {
    * processes (measured: one grey level in at most 2 of 1 024 pixels).
    */
   private static void assertSamePairs(Dataset<Row> expected, Dataset<Row> actual) throws IOException {
-    assertSameRows(expected.drop("image_png"), actual.drop("image_png"));
+    // The model's noise differs in the last bits between local mode and the executors (thread counts change the
+    // order of sums), so grey levels may differ a little; fraction steering makes the mask follow its request to the
+    // pixel, which leaves pixels on class boundaries that such a difference can flip: masks may differ in a few
+    // pixels, and the fractions computed from them by as much. Everything else is equal.
+    String[] loose = {"image_png", "mask_png", "achieved", "fraction_l1", "qc_pass"};
+    assertSameRows(expected.drop(loose), actual.drop(loose));
+    Map<Long, Row> ea = byId(expected);
+    Map<Long, Row> eb = byId(actual);
+    int mostFlipped = 0;
+    for (long id : ea.keySet()) {
+      Raster x = ImageIO.read(new ByteArrayInputStream((byte[]) ea.get(id).getAs("mask_png"))).getRaster();
+      Raster y = ImageIO.read(new ByteArrayInputStream((byte[]) eb.get(id).getAs("mask_png"))).getRaster();
+      int flipped = 0;
+      for (int r = 0; r < x.getHeight(); r++) {
+        for (int c = 0; c < x.getWidth(); c++) {
+          flipped += x.getSample(c, r, 0) != y.getSample(c, r, 0) ? 1 : 0;
+        }
+      }
+      assertTrue(flipped <= x.getWidth() * x.getHeight() / 100, "sample " + id + ": " + flipped + " mask pixels differ");
+      mostFlipped = Math.max(mostFlipped, flipped);
+      float l1a = ea.get(id).getAs("fraction_l1");
+      float l1b = eb.get(id).getAs("fraction_l1");
+      assertEquals(l1a, l1b, 0.02f, "sample " + id + ": fraction L1");
+    }
+    System.out.printf("augment pairs: at most %d mask pixels differ in one sample%n", mostFlipped);
     Map<Long, byte[]> a = images(expected);
     Map<Long, byte[]> b = images(actual);
     assertEquals(a.keySet(), b.keySet());
@@ -265,6 +289,12 @@ class StandaloneClusterIT {
       pixels = x.getWidth() * x.getHeight();
     }
     System.out.printf("augment pairs: at most %d of %d grey pixels differ in one sample%n", mostDiffering, pixels);
+  }
+
+  private static Map<Long, Row> byId(Dataset<Row> pairs) {
+    Map<Long, Row> m = new TreeMap<>();
+    pairs.collectAsList().forEach(r -> m.put(r.<Long>getAs("sample_id"), r));
+    return m;
   }
 
   private static Map<Long, byte[]> images(Dataset<Row> pairs) {

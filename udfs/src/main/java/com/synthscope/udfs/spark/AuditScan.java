@@ -54,7 +54,8 @@ public final class AuditScan {
 
     public Settings {
       detectors = List.copyOf(detectors);
-      models = models == null ? Map.of() : Map.copyOf(new LinkedHashMap<>(models));
+      // insertion order kept: the models column lists the detectors in the run's order, as before
+      models = models == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
       if (detectors.isEmpty()) {
         throw new IllegalArgumentException("no detector selected");
       }
