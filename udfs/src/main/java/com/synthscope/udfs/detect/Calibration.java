@@ -110,8 +110,11 @@ public record Calibration(double targetFpr, double threshold, double fpr, double
   }
 
   /**
-   * Fits the threshold: with {@code k = floor(target * n)} real images allowed above it, the threshold lies just
-   * above the (k+1)-th highest real probability, so ties never push the rate over the target.
+   * Fits the threshold: with {@code k = floor(target * n)} real images allowed above it, the threshold lies above
+   * the (k+1)-th highest real probability, so ties never push the rate over the target; it sits in the middle of
+   * the gap up to the next higher probability (real or generated, 1 without one), not just above the real one.
+   * The held-out images get the same rates either way, but a threshold one ulp above a real image flags that very
+   * image when it is rescored elsewhere (another CPU, another batch size moves the last bits of a CNN's output).
    */
   public static Calibration fit(double targetFpr, double[] realP, double[] fakeP, String data) {
     if (!(targetFpr >= 0 && targetFpr < 1)) {
@@ -123,9 +126,24 @@ public record Calibration(double targetFpr, double threshold, double fpr, double
     double[] r = realP.clone();
     Arrays.sort(r);
     int k = (int) Math.floor(targetFpr * r.length + 1e-9);
-    double t = Math.min(1, Math.nextUp(r[r.length - 1 - k]));
+    double highestKept = r[r.length - 1 - k];
+    double middle = middleOfGapAbove(highestKept, realP, fakeP);
+    double t = Math.min(1, middle > highestKept ? middle : Math.nextUp(highestKept));
     return new Calibration(targetFpr, t, rate(realP, t), fakeP.length == 0 ? Double.NaN : rate(fakeP, t),
         realP.length, fakeP.length, data);
+  }
+
+  /** The middle between {@code p} and the lowest probability above it in either set (1 without one). */
+  private static double middleOfGapAbove(double p, double[] realP, double[] fakeP) {
+    double next = 1;
+    for (double[] set : new double[][] {realP, fakeP}) {
+      for (double v : set) {
+        if (v > p && v < next) {
+          next = v;
+        }
+      }
+    }
+    return p + (next - p) / 2;
   }
 
   /** Share of {@code p >= threshold}. */

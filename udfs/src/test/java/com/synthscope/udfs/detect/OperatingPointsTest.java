@@ -46,14 +46,21 @@ class OperatingPointsTest {
     }
     double[] fake = {0.5, 0.99, 0.999, 0.9999};
     Calibration c = Calibration.fit(0.01, real, fake, "test");
-    // 2 of 200 may lie above: the threshold sits just above the third highest real (0.9875)
-    assertTrue(c.threshold() > 0.9875 && c.threshold() < 0.9925, "threshold " + c.threshold());
+    // 2 of 200 may lie above: the threshold sits above the third highest real (0.9875), in the middle of the gap
+    // up to the next probability (the generated 0.99), so a rescored real image does not cross it by rounding
+    assertEquals(0.98875, c.threshold(), 1e-12);
     assertEquals(0.01, c.fpr(), 1e-12);
     assertEquals(0.75, c.tpr(), 1e-12);
     assertEquals(c, Calibration.fromMap(c.toMap()));
     // ties never push the rate over the target
     Calibration tied = Calibration.fit(0.01, new double[] {0.7, 0.7, 0.7, 0.1}, new double[0], "ties");
     assertEquals(0, tied.fpr(), 0);
+    assertEquals(0.85, tied.threshold(), 1e-12, "nothing above the highest real: half way to 1");
+    // the lowest generated image one ulp above the highest real is still flagged
+    double p = 0.3;
+    Calibration tight = Calibration.fit(0.01, new double[] {p, 0.1}, new double[] {Math.nextUp(p)}, "ulp");
+    assertEquals(0, tight.fpr(), 0);
+    assertEquals(1, tight.tpr(), 0);
   }
 
   @Test
