@@ -326,7 +326,12 @@ final class AuditTable {
    */
   private long versionOf(String attempt) {
     io.delta.tables.DeltaTable t = io.delta.tables.DeltaTable.forPath(spark, scores.toString());
-    List<Row> v = t.history().filter(col("userMetadata").equalTo(lit(attempt))).select("version").collectAsList();
+    // the commit was just written: it is among the latest few (a hundred covers any concurrent writers); the whole
+    // history, which grows a commit a night, only when it is not
+    List<Row> v = t.history(100).filter(col("userMetadata").equalTo(lit(attempt))).select("version").collectAsList();
+    if (v.isEmpty()) {
+      v = t.history().filter(col("userMetadata").equalTo(lit(attempt))).select("version").collectAsList();
+    }
     return v.isEmpty() ? t.history(1).select("version").first().getLong(0) : v.get(0).getLong(0);
   }
 

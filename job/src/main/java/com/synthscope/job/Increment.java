@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.when;
 
 import com.synthscope.udfs.spark.AuditScan;
 import com.synthscope.udfs.spark.AuditSchema;
+import com.synthscope.udfs.spark.FileListing;
 import com.synthscope.udfs.spark.HadoopConf;
 import com.synthscope.udfs.spark.ImageIngestion;
 import com.synthscope.udfs.spark.InventorySchema;
@@ -67,30 +68,47 @@ final class Increment {
    * runs (null: none, or {@code --full}).
    */
   Dataset<Row> rows(Dataset<Row> previous) {
-    Dataset<Row> listing = ImageIngestion.listing(spark, settings.input());
-    boolean incremental = previous != null && !previous.isEmpty();
+    // listed on the driver (it holds the listing anyway): its size needs no Spark job
+    List<FileListing.Entry> entries = ImageIngestion.list(spark, settings.input());
+    long listed = entries.size();
+    long listedBytes = entries.stream().mapToLong(FileListing.Entry::length).sum();
+    Dataset<Row> listing = ImageIngestion.listing(spark, entries);
+    entries = null; // the DataFrame has its own rows
+    boolean incremental = false;
     Dataset<Row> todo = listing;
-    if (incremental) {
+    long files = listed;
+    long bytes = listedBytes;
+    if (previous != null) {
+      // the path columns only (the table's other columns are not read; run_id is a partition column). No distinct:
+      // a path scored by several runs matches as often, and an anti-join keeps or drops a listed row the same
       Dataset<Row> known = previous.select(InventorySchema.PATH, InventorySchema.LENGTH,
-          InventorySchema.MODIFICATION_TIME).distinct();
+          InventorySchema.MODIFICATION_TIME);
       // entries the listing could not stat (error set) are always taken: they become this run's error rows
       Column same = listing.col(InventorySchema.PATH).equalTo(known.col(InventorySchema.PATH))
           .and(listing.col(InventorySchema.LENGTH).equalTo(known.col(InventorySchema.LENGTH)))
           .and(listing.col(InventorySchema.MODIFICATION_TIME).equalTo(known.col(InventorySchema.MODIFICATION_TIME)))
           .and(listing.col(InventorySchema.ERROR).isNull());
-      // cached: counted below, then read; the join runs once
-      todo = listing.join(known, same, "left_anti").persist(StorageLevel.MEMORY_AND_DISK());
-      joined = todo;
+      // cached: counted here (one aggregate, no per-file collect: how much there is to read decides the
+      // partitions), then read; the join runs once
+      joined = listing.join(known, same, "left_anti").persist(StorageLevel.MEMORY_AND_DISK());
+      Row sizes = joined.agg(functions.count("*"), functions.sum(InventorySchema.LENGTH)).first();
+      files = sizes.getLong(0);
+      bytes = sizes.isNullAt(1) ? 0 : sizes.getLong(1);
+      // earlier rows exist when a listed file matched one; only when none did (night 1 of new models, or every
+      // file moved) does a probe of the table decide (no earlier rows: the one-pass scan, nothing cached)
+      incremental = files < listed || (files > 0 && !previous.isEmpty());
+      if (incremental) {
+        todo = joined;
+      } else {
+        joined.unpersist();
+        joined = null;
+      }
     }
-    // one aggregate, no per-file collect: how much there is to read decides the partitions (as a full scan would)
-    Row sizes = listing.agg(functions.count("*"), functions.sum(InventorySchema.LENGTH)).first();
-    Row todoSizes = incremental ? todo.agg(functions.count("*"), functions.sum(InventorySchema.LENGTH)).first()
-        : sizes;
-    long listed = sizes.getLong(0);
-    long files = todoSizes.getLong(0);
-    long bytes = todoSizes.isNullAt(1) ? 0 : todoSizes.getLong(1);
     plan = new Plan(listed, listed - files, files, bytes);
-    int partitions = ImageIngestion.partitions(spark, (int) Math.min(files, Integer.MAX_VALUE), bytes);
+    int filesToRead = (int) Math.min(files, Integer.MAX_VALUE);
+    // a one-pass scan is bound by scoring (several tasks per core); the incremental read only reads and hashes
+    int partitions = incremental ? ImageIngestion.partitions(spark, filesToRead, bytes)
+        : ImageIngestion.scoringPartitions(spark, filesToRead, bytes);
     candidates = todo.repartition(partitions).persist(StorageLevel.MEMORY_AND_DISK());
 
     if (!incremental) {
@@ -111,7 +129,7 @@ final class Increment {
     Dataset<Row> toScore = read.join(earlier.select(InventorySchema.SHA256), on(InventorySchema.SHA256), "left_anti")
         .select(col(InventorySchema.PATH), col(InventorySchema.MODIFICATION_TIME).as("modificationTime"),
             col(InventorySchema.LENGTH), col("content"))
-        .repartition(partitions);
+        .repartition(ImageIngestion.scoringPartitions(spark, filesToRead, bytes));
     Dataset<Row> scored = AuditScan.score(spark, settings, toScore, conf, metrics)
         .withColumn(AuditSchema.SCORES_FROM_RUN, lit(null).cast(DataTypes.StringType));
 

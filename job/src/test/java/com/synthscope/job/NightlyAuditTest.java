@@ -154,6 +154,24 @@ class NightlyAuditTest {
   }
 
   @Test
+  void anArchiveMovedAsAWholeCarriesEveryScore() throws Exception {
+    // no listed path matches an earlier row: the run asks the table whether it holds rows of these models at all
+    // (it does), so the files are hashed and carried, not scored again
+    Path in = tmp.resolve("in");
+    Path out = tmp.resolve("audit");
+    archive(in, 0, 4);
+    audit(in, out, "n1");
+    Path moved = tmp.resolve("moved");
+    Files.move(in, moved);
+    JsonObject n2 = audit(moved, out, "n2").lastLineJson();
+    assertEquals(4, n2.get("files_read").getAsLong(), "every file is read and hashed once");
+    assertEquals(0, n2.get("skipped").getAsLong());
+    assertEquals(0, n2.get("new").getAsLong(), "no file is scored again");
+    assertEquals(4, n2.get("carried").getAsLong());
+    assertEquals("n1", rowOf(out, "n2", moved.resolve("d1/img-1.png")).getAs(AuditSchema.SCORES_FROM_RUN));
+  }
+
+  @Test
   void summaryJsonNamesTheTableVersionEachNightWroteAndTimeTravelReadsIt() throws Exception {
     Path in = tmp.resolve("in");
     Path out = tmp.resolve("audit");

@@ -56,9 +56,17 @@ public final class ImageIngestion {
 
   /** {@link #list} as a DataFrame of {@link #LISTING_SCHEMA}. */
   public static Dataset<Row> listing(SparkSession spark, IngestOptions options) {
+    return listing(spark, list(spark, options));
+  }
+
+  /**
+   * Entries already listed ({@link #list}) as a DataFrame of {@link #LISTING_SCHEMA}: a caller that needs the
+   * listing's size (files, bytes) takes it from the list on the driver instead of counting the DataFrame in a job.
+   */
+  public static Dataset<Row> listing(SparkSession spark, List<FileListing.Entry> entries) {
     boolean java8 = java8Time(spark);
-    List<Row> rows = new ArrayList<>();
-    for (FileListing.Entry e : list(spark, options)) {
+    List<Row> rows = new ArrayList<>(entries.size());
+    for (FileListing.Entry e : entries) {
       rows.add(RowFactory.create(e.path(), e.length(), time(e.modificationTime(), java8), e.error(), e.uri()));
     }
     return spark.createDataFrame(rows, LISTING_SCHEMA);
@@ -136,6 +144,22 @@ public final class ImageIngestion {
     long byBytes = (bytes + perPartition - 1) / perPartition;
     long n = Math.max(spark.sparkContext().defaultParallelism(), byBytes);
     return (int) Math.max(1, Math.min(files, Math.min(n, 100_000)));
+  }
+
+  /** Tasks per core a scoring-bound scan is cut into (see {@link #scoringPartitions}). */
+  public static final int SCORING_TASKS_PER_CORE = 4;
+
+  /**
+   * Partitions for a scan whose time goes into decoding and scoring, not reading: {@link #partitions}' bound of
+   * 128 MiB of content per partition (so a partition's files never hold more than that in memory), but at least
+   * {@value #SCORING_TASKS_PER_CORE} per core. By bytes alone, 100 000 images of 3 KB were 3 partitions on 2 cores:
+   * two tasks of a third of the archive each, then the third alone with one core idle for a third of the night.
+   * With several equal tasks per core the last wave is short. Never more partitions than files.
+   */
+  public static int scoringPartitions(SparkSession spark, int files, long bytes) {
+    long perCore = (long) SCORING_TASKS_PER_CORE * spark.sparkContext().defaultParallelism();
+    long n = Math.max(partitions(spark, files, bytes), Math.min(perCore, 100_000));
+    return (int) Math.max(1, Math.min(files, n));
   }
 
   private static Configuration hadoopConf(SparkSession spark) {

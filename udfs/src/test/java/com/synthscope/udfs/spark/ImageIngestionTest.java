@@ -192,6 +192,22 @@ class ImageIngestionTest {
     assertEquals("dangling_link", InventorySchema.reasonOf(rows.get("gone.png").getAs(InventorySchema.ERROR)));
   }
 
+  @Test
+  void aScoringScanIsCutIntoSeveralTasksPerCoreWithinTheBytesBound() {
+    var spark = SharedSpark.session();
+    int cores = spark.sparkContext().defaultParallelism();
+    long perPartition = spark.sessionState().conf().filesMaxPartitionBytes();
+    // 100 000 images of 3.2 KB: by bytes alone 3 partitions (two cores, the last task alone); scoring: 4 per core
+    assertEquals(3, ImageIngestion.partitions(spark, 100_000, 317_200_000L));
+    assertEquals(Math.max(3, ImageIngestion.SCORING_TASKS_PER_CORE * cores),
+        ImageIngestion.scoringPartitions(spark, 100_000, 317_200_000L));
+    // the bytes bound still holds when it asks for more (no partition holds more than Spark's 128 MiB)
+    assertEquals(100, ImageIngestion.scoringPartitions(spark, 100_000, 100 * perPartition));
+    // never more partitions than files, never none
+    assertEquals(5, ImageIngestion.scoringPartitions(spark, 5, 5_000));
+    assertEquals(1, ImageIngestion.scoringPartitions(spark, 0, 0));
+  }
+
   private static Map<String, Row> byRelativePath(Path dir, Dataset<Row> inventory) {
     String root = new org.apache.hadoop.fs.Path("file", null, dir.toString()).toString() + "/";
     Map<String, Row> rows = new HashMap<>();
