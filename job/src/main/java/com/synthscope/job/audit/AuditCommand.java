@@ -1,23 +1,22 @@
 package com.synthscope.job.audit;
 
+import com.synthscope.job.ArchiveInputOptions;
 import com.synthscope.job.CommandBase;
 import com.synthscope.job.ConfigurationException;
+import com.synthscope.job.DetectorSelection;
 import com.synthscope.job.DomainOption;
 import com.synthscope.job.JobCommand;
 import com.synthscope.job.SynthScopeCli;
+import com.synthscope.job.TileScoringOptions;
 import com.synthscope.udfs.detect.DetectorCatalog;
 import com.synthscope.udfs.detect.ImageDetector;
-import com.synthscope.udfs.detect.ScoringOptions;
-import com.synthscope.udfs.detect.TileAggregation;
 import com.synthscope.udfs.image.DecodeLimits;
-import com.synthscope.udfs.spark.IngestOptions;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code synthscope audit}: incremental scoring of an image archive into the audit-scores table, with a report. */
@@ -28,31 +27,22 @@ import picocli.CommandLine.Option;
         "not read; a copied or moved file whose bytes (sha256) were scored carries those scores (scores_from_run)."})
 public final class AuditCommand extends JobCommand {
 
-  @Option(names = "--input", required = true, paramLabel = "URI", description = "Folder or file on any Hadoop filesystem (file:, hdfs:, s3a:).")
-  String input;
-
   @Option(names = "--output", required = true, paramLabel = "URI", description = "Audit folder: scores/ (the table) and runs/<run id>/ (summary.json, report.html).")
   String output;
-
-  @Option(names = "--detectors", split = ",", defaultValue = "dnf,nsnet", paramLabel = "NAME[,NAME]", description = "Detectors to run (default: ${DEFAULT-VALUE}).")
-  List<String> detectorNames;
 
   @Option(names = "--threshold", paramLabel = "P", description = "flagged = score >= P (default: the calibrated threshold of the models, see 'synthscope calibrate'; 0.5 where there is none).")
   Double threshold;
 
-  @Option(names = "--scale", paramLabel = "F", description = "Pixel scale of the detectors instead of their contract's (e.g. 0.5 for an archive imaged at half the training magnification).")
-  Double scale;
-
-  @Option(names = "--max-tiles", defaultValue = "64", paramLabel = "N", description = "Tiles scored per image at most; more are thinned evenly over the image (default: ${DEFAULT-VALUE}).")
-  int maxTiles;
-
-  @Option(names = "--aggregate", defaultValue = "mean-logit", paramLabel = "RULE", description = "Tile logits to the image logit: mean-logit, max or top-quarter-mean (default: ${DEFAULT-VALUE}).")
-  String aggregate;
-
   @Option(names = "--fusion", paramLabel = "URI|embedded:NAME|none", description = "Fitted fusion of the detectors' logits (synthscope-fusion.json from 'synthscope calibrate'); default: the domain's embedded one when the models are the ones it was fitted on; none: the mean of the probabilities.")
   String fusion;
 
-  @picocli.CommandLine.Mixin DomainOption domain;
+  @Mixin ArchiveInputOptions archive;
+
+  @Mixin DetectorSelection selection;
+
+  @Mixin TileScoringOptions scoring;
+
+  @Mixin DomainOption domain;
 
   @Option(names = "--full", description = "Rescore everything, also images scored before with the same models.")
   boolean full;
@@ -66,29 +56,11 @@ public final class AuditCommand extends JobCommand {
   @Option(names = "--fail-on-flagged", paramLabel = "N", description = "Exit with 1 when more than N images are flagged (default: flagged images are no failure).")
   Long failOnFlagged;
 
-  @Option(names = "--model", paramLabel = "DETECTOR.ROLE=URI", description = "A detector's model artifact instead of the embedded one, e.g. dnf.classifier=hdfs:///models/dnf-cls, dnf.backbone=... (repeatable).")
-  Map<String, String> models = new LinkedHashMap<>();
-
   @Option(names = "--batch", paramLabel = "N", description = "Images per model batch (default: the largest batch size of the selected detectors).")
   Integer batch;
 
   @Option(names = "--top", defaultValue = "24", paramLabel = "N", description = "Top flagged images shown with thumbnails in the report (default: ${DEFAULT-VALUE}).")
   int top;
-
-  @Option(names = "--glob", paramLabel = "PATTERN", description = "Only files whose name matches, e.g. '*.{jpg,png}'.")
-  String glob;
-
-  @Option(names = "--recursive", description = "Descend into sub-folders.")
-  boolean recursive;
-
-  @Option(names = "--max-file-bytes", paramLabel = "N", defaultValue = "268435456", description = "Larger files become 'too_large' error rows without being read (default: ${DEFAULT-VALUE}).")
-  long maxFileBytes;
-
-  @Option(names = "--max-pixels", paramLabel = "N", defaultValue = "100000000", description = "Images whose header claims more pixels become 'too_many_pixels' error rows (default: ${DEFAULT-VALUE}).")
-  long maxPixels;
-
-  @Option(names = "--min-side", paramLabel = "N", defaultValue = "8", description = "Images with a smaller side become 'too_small' error rows (default: ${DEFAULT-VALUE}).")
-  int minSide;
 
   private final DetectorCatalog catalog;
   private DecodeLimits limits;
@@ -121,13 +93,8 @@ public final class AuditCommand extends JobCommand {
       throw new ConfigurationException("--batch must be >= 1 and --top >= 0");
     }
     tableFormat = AuditTable.Format.parse(format);
-    try {
-      limits = new DecodeLimits(maxFileBytes, maxPixels, minSide);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigurationException(e.getMessage(), e);
-    }
-    detectors = withOptions(detectors(catalog != null ? catalog : domain.registry(), detectorNames, models),
-        scoringOptions(scale, maxTiles, aggregate));
+    limits = archive.limits();
+    detectors = scoring.apply(selection.select(catalog != null ? catalog : domain.registry()));
   }
 
   /** {@code --fusion}, or the domain's embedded fusion where the family is not the micrographs'. */
@@ -136,28 +103,6 @@ public final class AuditCommand extends JobCommand {
       return given;
     }
     return com.synthscope.udfs.model.EmbeddedModels.SCHEME + ":" + domain.domain().fusionName();
-  }
-
-  /** {@code --scale}, {@code --max-tiles} and {@code --aggregate} as options; exit 2 when out of range. */
-  public static ScoringOptions scoringOptions(Double scale, int maxTiles, String aggregate) {
-    try {
-      return new ScoringOptions(scale, maxTiles, TileAggregation.parse(aggregate));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigurationException("--scale, --max-tiles or --aggregate: " + e.getMessage(), e);
-    }
-  }
-
-  static List<ImageDetector> withOptions(List<ImageDetector> detectors, ScoringOptions options) {
-    return detectors.stream().map(d -> d.with(options)).toList();
-  }
-
-  /** The detectors named, each once, in order; {@code DETECTOR.ROLE=URI} model options go to their detector. */
-  static List<ImageDetector> detectors(DetectorCatalog catalog, List<String> names, Map<String, String> models) {
-    try {
-      return catalog.select(names, models, "--model");
-    } catch (IllegalArgumentException e) {
-      throw new ConfigurationException(e.getMessage(), e);
-    }
   }
 
   @Override
@@ -169,7 +114,7 @@ public final class AuditCommand extends JobCommand {
   protected int run(SparkSession session) throws Exception {
     int batchSize = batch != null ? batch : detectors.stream().mapToInt(ImageDetector::batchSize).max().orElse(8);
     batchSize = BatchSizing.fit(batchSize, detectors, BatchSizing.room(session), out());
-    Audit.Settings settings = new Audit.Settings(new IngestOptions(input, glob, recursive, limits), output, detectors,
+    Audit.Settings settings = new Audit.Settings(archive.ingestOptions(limits), output, detectors,
         threshold, full, runId, batchSize, top, fusion(fusion, domain), tableFormat);
     Audit.Result result = new Audit(settings, out()).run(session);
     return finish(this, result, failOnFlagged, null);

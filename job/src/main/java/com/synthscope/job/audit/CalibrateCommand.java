@@ -3,10 +3,12 @@ package com.synthscope.job.audit;
 import static org.apache.spark.sql.functions.col;
 
 import com.synthscope.job.ConfigurationException;
+import com.synthscope.job.DetectorSelection;
 import com.synthscope.job.DomainOption;
 import com.synthscope.job.JobCommand;
-import com.synthscope.job.audit.ScoreDump.Scored;
 import com.synthscope.job.SynthScopeCli;
+import com.synthscope.job.TileScoringOptions;
+import com.synthscope.job.audit.ScoreDump.Scored;
 import com.synthscope.job.eval.EvalFusedCommand;
 import com.synthscope.udfs.detect.Calibration;
 import com.synthscope.udfs.detect.DetectorInfo;
@@ -14,7 +16,6 @@ import com.synthscope.udfs.detect.DomainCheck;
 import com.synthscope.udfs.detect.ImageDetector;
 import com.synthscope.udfs.detect.ImageScore;
 import com.synthscope.udfs.detect.LogisticFusion;
-import com.synthscope.udfs.detect.ScoringOptions;
 import com.synthscope.udfs.detect.nsnet.NsNetDetector;
 import com.synthscope.udfs.image.DecodeLimits;
 import com.synthscope.udfs.image.DecodeResult;
@@ -40,6 +41,7 @@ import java.util.TreeSet;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -73,31 +75,20 @@ public final class CalibrateCommand extends JobCommand {
   @Option(names = "--evaluate", description = "Write nothing: report the stored operating points' rates per generator.")
   boolean evaluate;
 
-  @Option(names = "--detectors", split = ",", defaultValue = "dnf,nsnet", paramLabel = "NAME[,NAME]", description = "Detectors (default: ${DEFAULT-VALUE}).")
-  List<String> detectorNames;
-
-  @Option(names = "--model", paramLabel = "DETECTOR.ROLE=URI", description = "A detector's model artifact instead of the embedded one, as for audit (repeatable).")
-  Map<String, String> models = new LinkedHashMap<>();
-
   @Option(names = "--target-fpr", defaultValue = "0.01", paramLabel = "R", description = "False-positive rate the thresholds are fitted to under the fpr rule (default: ${DEFAULT-VALUE}).")
   double targetFpr;
 
   @Option(names = "--operating-point", paramLabel = "fpr|balanced", description = "How thresholds are fitted: fpr (at most --target-fpr of the held-out real images flagged) or balanced (the highest balanced accuracy on held-out real and generated images). Default: the domain's: fpr for micrographs, balanced for photos.")
   String operatingPoint;
 
-  @picocli.CommandLine.Mixin DomainOption domain;
+  @Mixin DetectorSelection selection;
+
+  @Mixin TileScoringOptions scoring;
+
+  @Mixin DomainOption domain;
 
   @Option(names = "--fusion", paramLabel = "FILE|embedded:NAME", description = "With --evaluate: the fusion to evaluate (default: the domain's embedded one when it fits the models).")
   String fusion;
-
-  @Option(names = "--scale", paramLabel = "F", description = "Pixel scale instead of the contracts'.")
-  Double scale;
-
-  @Option(names = "--max-tiles", defaultValue = "64", paramLabel = "N", description = "Tiles per image at most (default: ${DEFAULT-VALUE}).")
-  int maxTiles;
-
-  @Option(names = "--aggregate", defaultValue = "mean-logit", paramLabel = "RULE", description = "mean-logit, max or top-quarter-mean (default: ${DEFAULT-VALUE}).")
-  String aggregate;
 
   @Option(names = "--dump", paramLabel = "FILE", description = "Also write every image's scores as CSV (id, generator, label, detector, p, logit, tiles, tile probabilities).")
   Path dump;
@@ -118,8 +109,7 @@ public final class CalibrateCommand extends JobCommand {
     if (operatingPoint != null && !operatingPoint.equals("fpr") && !operatingPoint.equals("balanced")) {
       throw new ConfigurationException("--operating-point must be fpr or balanced, got " + operatingPoint);
     }
-    detectors = AuditCommand.withOptions(AuditCommand.detectors(domain.registry(), detectorNames, models),
-        AuditCommand.scoringOptions(scale, maxTiles, aggregate));
+    detectors = scoring.apply(selection.select(domain.registry()));
   }
 
   /**
@@ -239,7 +229,7 @@ public final class CalibrateCommand extends JobCommand {
       }
       String role = d.name().equals("dnf") ? "classifier" : "head";
       ModelRef ref = domain.registry().ref(d.name(), role,
-          com.synthscope.udfs.detect.DetectorCatalog.byDetector(models, "--model").getOrDefault(d.name(), Map.of()));
+          com.synthscope.udfs.detect.DetectorCatalog.byDetector(selection.models(), "--model").getOrDefault(d.name(), Map.of()));
       Path folder = outDir.resolve(d.name().equals("dnf") ? "dnf-classifier" : "nsnet-head");
       String id = writeCalibrated(ModelPreflight.check(ref, conf, null), folder, extra);
       String old = infos.get(d.name()).models();
@@ -399,8 +389,7 @@ public final class CalibrateCommand extends JobCommand {
 
   /** The data and the scoring options the operating points hold for. */
   private String provenance() {
-    return source() + (split == null ? "" : " (" + split + ")") + "; " + aggregate + ", at most " + maxTiles + " tiles"
-        + (scale == null ? "" : ", scale " + scale);
+    return source() + (split == null ? "" : " (" + split + ")") + "; " + scoring.describe();
   }
 
   private static Object nan(double v) {

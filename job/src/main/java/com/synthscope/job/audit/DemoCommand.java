@@ -3,9 +3,11 @@ package com.synthscope.job.audit;
 import static org.apache.spark.sql.functions.col;
 
 import com.synthscope.job.ConfigurationException;
+import com.synthscope.job.DetectorSelection;
 import com.synthscope.job.DomainOption;
 import com.synthscope.job.JobCommand;
 import com.synthscope.job.OutputGuard;
+import com.synthscope.job.SamplerOption;
 import com.synthscope.job.augment.PfDiffSegModel;
 import com.synthscope.udfs.augment.FractionSampler;
 import com.synthscope.udfs.augment.PfDiffSegGenerator;
@@ -32,6 +34,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -61,25 +64,20 @@ public final class DemoCommand extends JobCommand {
   @Option(names = "--count", defaultValue = "24", description = "Generated micrographs; with --domain photos: CIFAKE test images of each label (default: ${DEFAULT-VALUE}).")
   int count;
 
-  @Option(names = "--sampler", defaultValue = "ddim:20", paramLabel = "ddpm|ddim:K", description = "Sampler for the generated images (default: ${DEFAULT-VALUE}).")
-  String sampler;
-
   @Option(names = "--size", defaultValue = "0", paramLabel = "S", description = "Side of the generated micrographs and real tiles in pixels at the generator's scale; larger than its crop runs MultiDiffusion (default: the generator's crop size).")
   int size;
 
   @Option(names = "--seed", defaultValue = "0", description = "Generation seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--detectors", split = ",", defaultValue = "dnf,nsnet", paramLabel = "NAME[,NAME]", description = "Detectors (default: ${DEFAULT-VALUE}).")
-  List<String> detectorNames;
-
-  @Option(names = "--model", paramLabel = "DETECTOR.ROLE=URI", description = "A detector's model artifact instead of the embedded one, as for audit (repeatable).")
-  Map<String, String> models = new java.util.LinkedHashMap<>();
-
   @Option(names = "--threshold", paramLabel = "P", description = "flagged = score >= P (default: the models' calibrated threshold, as for audit).")
   Double threshold;
 
-  @picocli.CommandLine.Mixin DomainOption domain;
+  @Mixin SamplerOption sampler = new SamplerOption("ddim:20");
+
+  @Mixin DetectorSelection selection;
+
+  @Mixin DomainOption domain;
 
   @Option(names = "--photos", paramLabel = "URI", description = "With --domain photos: CIFAKE-layout Parquet (content, label, split) whose test images are audited (default: ../shared/datasets/cifake/parquet from the working directory or the repository).")
   String photos;
@@ -109,15 +107,11 @@ public final class DemoCommand extends JobCommand {
     if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
       throw new ConfigurationException("--threshold must lie in [0, 1]");
     }
-    try {
-      samplerSpec = SamplerSpec.parse(sampler);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigurationException(e.getMessage(), e);
-    }
+    samplerSpec = sampler.spec();
     if (real != null && !Files.isDirectory(real)) {
       throw new ConfigurationException("--real " + real + " is not a folder");
     }
-    detectors = AuditCommand.detectors(catalog != null ? catalog : domain.registry(), detectorNames, models);
+    detectors = selection.select(catalog != null ? catalog : domain.registry());
     if (photos()) {
       if (cifake() == null) {
         throw new ConfigurationException("--domain photos: no CIFAKE Parquet (give --photos URI, or run beside"

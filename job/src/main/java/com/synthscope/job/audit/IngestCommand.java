@@ -1,13 +1,11 @@
 package com.synthscope.job.audit;
 
-
-import com.synthscope.job.ConfigurationException;
+import com.synthscope.job.ArchiveInputOptions;
 import com.synthscope.job.JobCommand;
 import com.synthscope.job.OutputGuard;
 import com.synthscope.job.SynthScopeCli;
 import com.synthscope.udfs.image.DecodeLimits;
 import com.synthscope.udfs.spark.ImageIngestion;
-import com.synthscope.udfs.spark.IngestOptions;
 import com.synthscope.udfs.spark.InventoryStats;
 import com.synthscope.udfs.spark.ParquetOutput;
 import java.util.LinkedHashMap;
@@ -17,6 +15,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code synthscope ingest}: files to the inventory Parquet of DESIGN.md. */
@@ -25,51 +24,31 @@ import picocli.CommandLine.Option;
         + " files become error rows with a reason, the job still succeeds)."})
 public final class IngestCommand extends JobCommand {
 
-  @Option(names = "--input", required = true, paramLabel = "URI", description = "Folder or file on any Hadoop filesystem (file:, hdfs:, s3a:).")
-  String input;
+  @Mixin ArchiveInputOptions archive;
 
   @Option(names = "--output", required = true, paramLabel = "URI", description = "Where to write the inventory Parquet.")
   String output;
 
-  @Option(names = "--glob", paramLabel = "PATTERN", description = "Only files whose name matches, e.g. '*.{jpg,png}' (--input itself is always taken literally).")
-  String glob;
-
-  @Option(names = "--recursive", description = "Descend into sub-folders.")
-  boolean recursive;
-
   @Option(names = "--overwrite", description = "Replace the output if it is an earlier output of ingest (default: refuse any existing output).")
   boolean overwrite;
-
-  @Option(names = "--max-file-bytes", paramLabel = "N", defaultValue = "268435456", description = "Larger files become 'too_large' error rows without being read (default: ${DEFAULT-VALUE}).")
-  long maxFileBytes;
-
-  @Option(names = "--max-pixels", paramLabel = "N", defaultValue = "100000000", description = "Images whose header claims more pixels become 'too_many_pixels' error rows before decoding (default: ${DEFAULT-VALUE}).")
-  long maxPixels;
-
-  @Option(names = "--min-side", paramLabel = "N", defaultValue = "8", description = "Images with a smaller side become 'too_small' error rows (default: ${DEFAULT-VALUE}).")
-  int minSide;
 
   private DecodeLimits limits;
 
   @Override
   protected void validate() {
-    try {
-      limits = new DecodeLimits(maxFileBytes, maxPixels, minSide);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigurationException(e.getMessage(), e);
-    }
+    limits = archive.limits();
   }
 
   @Override
   protected int run(SparkSession session) throws Exception {
     // before any work: never write over the input, replace only our own output, and be able to write at all
     Configuration hadoop = session.sessionState().newHadoopConf();
-    OutputGuard.refuseOverlap(hadoop, "--output", output, Map.of("--input", input));
+    OutputGuard.refuseOverlap(hadoop, "--output", output, Map.of("--input", archive.input()));
     OutputGuard.checkReplaceable(hadoop, "--output", output, "ingest", overwrite, true);
     OutputGuard.checkWritableBeside(hadoop, "--output", output);
 
     long start = System.nanoTime();
-    Dataset<Row> inventory = ImageIngestion.inventory(session, new IngestOptions(input, glob, recursive, limits));
+    Dataset<Row> inventory = ImageIngestion.inventory(session, archive.ingestOptions(limits));
     // staged beside the output and swapped in: a failed run leaves the previous inventory as it was
     ParquetOutput.replace(inventory, output, "ingest");
     double seconds = (System.nanoTime() - start) / 1e9;

@@ -6,8 +6,10 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.when;
 
 import com.synthscope.job.ConfigurationException;
+import com.synthscope.job.GuidanceOptions;
 import com.synthscope.job.JobCommand;
 import com.synthscope.job.OutputGuard;
+import com.synthscope.job.SamplerOption;
 import com.synthscope.job.SynthScopeCli;
 import com.synthscope.udfs.augment.FractionSampler;
 import com.synthscope.udfs.augment.PfDiffSegGenerator;
@@ -46,20 +48,12 @@ public final class AugmentCommand extends JobCommand {
 
   @Mixin PfDiffSegModel model;
 
+  @Mixin SamplerOption sampler;
+
+  @Mixin GuidanceOptions generation;
+
   @Option(names = "--fractions", defaultValue = "empirical", paramLabel = "empirical|dirichlet|FILE", description = "Requested phase fractions: those of real training crops, a Dirichlet boosting the minority classes 2-4, or a CSV of vectors on any Hadoop filesystem (default: ${DEFAULT-VALUE}).")
   String fractions;
-
-  @Option(names = "--sampler", defaultValue = "ddim:50", paramLabel = "ddpm|ddim:K", description = "DDPM ancestral (all T steps) or DDIM with K steps (default: ${DEFAULT-VALUE}).")
-  String sampler;
-
-  @Option(names = "--guidance", defaultValue = "4.0", paramLabel = "W", description = "Classifier-free guidance scale: 1 conditional only, 0 unconditional (default: ${DEFAULT-VALUE}).")
-  float guidance;
-
-  @Option(names = "--steering", defaultValue = "1", paramLabel = "S", description = "Fraction steering strength in [0, 1]: each step moves the mask estimate toward an assignment with exactly the requested fractions (0: guidance alone; measured in docs/pfdiffseg.md) (default: ${DEFAULT-VALUE}).")
-  float steering;
-
-  @Option(names = "--max-fraction-error", defaultValue = "0.05", paramLabel = "E", description = "QC: largest L1 distance between requested and achieved fractions (default: ${DEFAULT-VALUE}).")
-  float maxFractionError;
 
   @Option(names = "--drop-rejected", description = "Leave samples failing QC out of the output.")
   boolean dropRejected;
@@ -90,6 +84,9 @@ public final class AugmentCommand extends JobCommand {
 
   @Override
   protected void validate() {
+    float steering = generation.steering();
+    float guidance = generation.guidance();
+    float maxFractionError = generation.maxFractionError();
     if (!(steering >= 0 && steering <= 1)) {
       throw new ConfigurationException("--steering must lie in [0, 1]");
     }
@@ -101,7 +98,7 @@ public final class AugmentCommand extends JobCommand {
     }
     try {
       weighting = MultiDiffusion.Weighting.parse(windowWeights);
-      samplerSpec = SamplerSpec.parse(sampler);
+      samplerSpec = sampler.spec();
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage(), e);
     }
@@ -138,8 +135,8 @@ public final class AugmentCommand extends JobCommand {
 
     long started = System.nanoTime();
     Augmentation.Settings settings = new Augmentation.Settings(model.ref(), fetched.modelId(),
-        new PfDiffSegGenerator.Settings(samplerSpec, guidance, size, stride, weighting, steering), batch,
-        maxFractionError);
+        new PfDiffSegGenerator.Settings(samplerSpec, generation.guidance(), size, stride, weighting,
+            generation.steering()), batch, generation.maxFractionError());
     Dataset<Row> set = Augmentation.generate(Augmentation.plan(session, count, parts, seed, sampler), settings, conf);
     if (dropRejected) {
       set = set.filter(col("qc_pass"));
@@ -156,8 +153,8 @@ public final class AugmentCommand extends JobCommand {
       PairExport.export(written, exportPng, conf, names);
     }
     out().printf("generated %d pairs in %.1f s (%.2f samples/s) with %s, %s, guidance %s, fractions %s%n", count,
-        seconds, count / seconds, fetched.modelId(), samplerSpec, guidance, sampler.name());
-    out().printf("QC at L1 <= %s: %.1f %% pass, mean L1 %.4f; %d rows written to %s%n", maxFractionError,
+        seconds, count / seconds, fetched.modelId(), samplerSpec, generation.guidance(), sampler.name());
+    out().printf("QC at L1 <= %s: %.1f %% pass, mean L1 %.4f; %d rows written to %s%n", generation.maxFractionError(),
         100 * (rows == 0 ? 0 : stats.getDouble(1)), rows == 0 ? 0 : stats.getDouble(2), rows, output);
     if (exportPng != null) {
       out().println("PNG pairs: " + exportPng + "/images, " + exportPng + "/masks, " + exportPng + "/manifest.csv");

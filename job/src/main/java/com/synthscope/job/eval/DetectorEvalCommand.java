@@ -4,7 +4,7 @@ import com.synthscope.job.ConfigurationException;
 import com.synthscope.job.DomainOption;
 import com.synthscope.job.JobCommand;
 import com.synthscope.job.SynthScopeCli;
-import com.synthscope.job.audit.AuditCommand;
+import com.synthscope.job.TileScoringOptions;
 import com.synthscope.udfs.detect.DetectionMetrics;
 import com.synthscope.udfs.detect.ImageDetector;
 import com.synthscope.udfs.image.Perturbation;
@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code eval <detector>}: scores a labelled set and prints the papers' metrics per subset, then one JSON line. */
@@ -27,15 +28,6 @@ abstract class DetectorEvalCommand extends JobCommand {
   @Option(names = "--batch", defaultValue = "16", description = "Images per model batch (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--scale", paramLabel = "F", description = "Pixel scale instead of the detector's contract's (e.g. 1 for crops already at the detectors' scale given as the contract's source).")
-  Double scale;
-
-  @Option(names = "--max-tiles", defaultValue = "64", paramLabel = "N", description = "Tiles per image at most (default: ${DEFAULT-VALUE}).")
-  int maxTiles;
-
-  @Option(names = "--aggregate", defaultValue = "mean-logit", paramLabel = "RULE", description = "Tile logits to the image logit: mean-logit, max or top-quarter-mean (default: ${DEFAULT-VALUE}).")
-  String aggregate;
-
   @Option(names = "--perturb", paramLabel = "jpeg:Q|downup:F|blur:SIGMA|large:S", description = "Robustness test: perturb every image before scoring (JPEG re-compression at quality Q, down-scaling by F and back, Gaussian blur; large:S enlarges to S px and saves as JPEG q90).")
   String perturb;
 
@@ -45,7 +37,9 @@ abstract class DetectorEvalCommand extends JobCommand {
   @Option(names = "--by", paramLabel = "COLUMN", description = "Also report the metrics per value of this Parquet column (e.g. cifar_class), joined on the table's path.")
   String by;
 
-  @picocli.CommandLine.Mixin DomainOption domain;
+  @Mixin TileScoringOptions scoring;
+
+  @Mixin DomainOption domain;
 
   @Option(names = "--threshold", paramLabel = "P|calibrated", description = "Accuracy at score >= P, or at the model's calibrated threshold ('synthscope calibrate'; 0.5 where it has none). Default: 0.5, the papers' threshold.")
   String threshold;
@@ -91,7 +85,7 @@ abstract class DetectorEvalCommand extends JobCommand {
 
   @Override
   protected int run(SparkSession session) throws Exception {
-    ImageDetector detector = detector(batch).with(AuditCommand.scoringOptions(scale, maxTiles, aggregate));
+    ImageDetector detector = detector(batch).with(scoring.options());
     String modelIds = detector.preflight(HadoopConf.of(session).get());
     double at = threshold(detector.describe(HadoopConf.of(session).get()).calibration());
     long started = System.nanoTime();

@@ -2,6 +2,8 @@ package com.synthscope.job.eval;
 
 import com.synthscope.job.CommandBase;
 import com.synthscope.job.ConfigurationException;
+import com.synthscope.job.GuidanceOptions;
+import com.synthscope.job.SamplerOption;
 import com.synthscope.job.SynthScopeCli;
 import com.synthscope.job.TrainingOutput;
 import com.synthscope.job.augment.PfDiffSegModel;
@@ -50,20 +52,12 @@ public final class EvalPfDiffSegCommand extends CommandBase {
 
   @Mixin PfDiffSegModel model;
 
+  @Mixin SamplerOption sampler;
+
+  @Mixin GuidanceOptions generation;
+
   @Option(names = "--count", defaultValue = "64", description = "Pairs per strategy, at least 64 (default: ${DEFAULT-VALUE}).")
   int count;
-
-  @Option(names = "--sampler", defaultValue = "ddim:50", description = "Sampler for the quality figures (default: ${DEFAULT-VALUE}).")
-  String sampler;
-
-  @Option(names = "--guidance", defaultValue = "4.0", description = "Classifier-free guidance scale (default: ${DEFAULT-VALUE}).")
-  float guidance;
-
-  @Option(names = "--steering", defaultValue = "1", paramLabel = "S", description = "Fraction steering strength in [0, 1] (as for augment) (default: ${DEFAULT-VALUE}).")
-  float steering;
-
-  @Option(names = "--max-fraction-error", defaultValue = "0.05", description = "QC tolerance (default: ${DEFAULT-VALUE}).")
-  float tolerance;
 
   @Option(names = "--batch", defaultValue = "8", description = "Batch size for generation and timing (default: ${DEFAULT-VALUE}).")
   int batch;
@@ -133,23 +127,23 @@ public final class EvalPfDiffSegCommand extends CommandBase {
   /** One large pair by MultiDiffusion: time, windows, QC on the whole mask, and optionally its picture. */
   private Map<String, Object> canvas(LoadedModel loaded, FetchedModel fetched, int classes) throws Exception {
     PfDiffSegGenerator big = new PfDiffSegGenerator(loaded,
-        new PfDiffSegGenerator.Settings(SamplerSpec.parse(sampler), guidance, canvasSize, canvasStride,
-            MultiDiffusion.Weighting.parse(canvasWeights), steering));
+        new PfDiffSegGenerator.Settings(sampler.spec(), generation.guidance(), canvasSize, canvasStride,
+            MultiDiffusion.Weighting.parse(canvasWeights), generation.steering()));
     long s = Augmentation.sampleSeed(seed + 2, 0);
     float[] request = PfDiffSegModel.fractions("empirical", fetched, classes).sample(s);
     long t0 = System.nanoTime();
     PfDiffSegGenerator.Generated g = big.generate(new long[] {s}, new float[][] {request}).get(0);
     double sec = (System.nanoTime() - t0) / 1e9;
-    QualityCheck qc = QualityCheck.of(request, g.mask(), classes, tolerance);
+    QualityCheck qc = QualityCheck.of(request, g.mask(), classes, generation.maxFractionError());
     out().printf(Locale.ROOT, "canvas %dx%d (%d windows of %d px per step, %s): %.1f s, fraction L1 %.4f%n",
-        canvasSize, canvasSize, big.windowsPerPair(), big.window(), sampler, sec, qc.l1());
+        canvasSize, canvasSize, big.windowsPerPair(), big.window(), sampler.name(), sec, qc.l1());
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("size", canvasSize);
     m.put("window", big.window());
     m.put("stride", canvasStride == 0 ? big.window() / 2 : canvasStride);
     m.put("windows_per_step", big.windowsPerPair());
     m.put("weights", canvasWeights);
-    m.put("sampler", sampler);
+    m.put("sampler", sampler.name());
     m.put("seconds", Math.round(sec * 10) / 10.0);
     m.put("fraction_l1", Math.round(qc.l1() * 10000) / 10000.0);
     if (canvasPicture != null) {
@@ -165,6 +159,7 @@ public final class EvalPfDiffSegCommand extends CommandBase {
 
   @Override
   protected void validate() {
+    float steering = generation.steering();
     if (!(steering >= 0 && steering <= 1)) {
       throw new ConfigurationException("--steering must lie in [0, 1]");
     }
@@ -186,7 +181,7 @@ public final class EvalPfDiffSegCommand extends CommandBase {
     }
     try {
       MultiDiffusion.Weighting.parse(canvasWeights);
-      SamplerSpec.parse(sampler);
+      sampler.spec();
       speed.forEach(SamplerSpec::parse);
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage(), e);
@@ -203,14 +198,15 @@ public final class EvalPfDiffSegCommand extends CommandBase {
     LoadedModel loaded = ModelRegistry.get().model(model.ref(), hadoop,
         ExecutionSettings.cpu(Runtime.getRuntime().availableProcessors()));
     PfDiffSegGenerator generator = new PfDiffSegGenerator(loaded,
-        new PfDiffSegGenerator.Settings(SamplerSpec.parse(sampler), guidance).withSteering(steering));
+        new PfDiffSegGenerator.Settings(sampler.spec(), generation.guidance())
+            .withSteering(generation.steering()));
 
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("command", "eval pfdiffseg");
     json.put("model", fetched.modelId());
-    json.put("sampler", sampler);
-    json.put("guidance", guidance);
-    json.put("steering", steering);
+    json.put("sampler", sampler.name());
+    json.put("guidance", generation.guidance());
+    json.put("steering", generation.steering());
     List<PfDiffSegGenerator.Generated> firstPairs = new ArrayList<>();
     List<float[]> empiricalGreys = new ArrayList<>();
     List<LabelledMicrograph> empiricalPairs = new ArrayList<>();
@@ -253,9 +249,9 @@ public final class EvalPfDiffSegCommand extends CommandBase {
         }
         out().printf(Locale.ROOT, "%s: %d/%d pairs%n", strategy, requested.size(), count);
       }
-      FractionControl fc = FractionControl.of(requested, achieved, tolerance);
+      FractionControl fc = FractionControl.of(requested, achieved, generation.maxFractionError());
       out().printf(Locale.ROOT, "%s requests: mean L1 %.4f, QC pass %.1f %% at %.2f%n", strategy, fc.meanL1(),
-          100 * fc.passRate(), tolerance);
+          100 * fc.passRate(), generation.maxFractionError());
       json.put(strategy, fc.toMap(names));
     }
     if (parts.contains("realism")) {
@@ -298,7 +294,8 @@ public final class EvalPfDiffSegCommand extends CommandBase {
     }
     for (String s : parts.contains("speed") ? speed : List.<String>of()) {
       PfDiffSegGenerator timed = new PfDiffSegGenerator(loaded,
-          new PfDiffSegGenerator.Settings(SamplerSpec.parse(s), guidance).withSteering(steering));
+          new PfDiffSegGenerator.Settings(SamplerSpec.parse(s), generation.guidance())
+              .withSteering(generation.steering()));
       long t0 = System.nanoTime();
       timed.generate(seeds, req);
       double sec = (System.nanoTime() - t0) / 1e9;
