@@ -3,7 +3,10 @@ package com.synthscope.job.train;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** The options every detector-head training command takes (data, output, generator filter, schedule, resume). */
+/**
+ * The options every detector-head training command takes (data, output, generator filter, schedule, the artifact's
+ * input contract, resume).
+ */
 final class HeadTrainingOptions {
 
   @Option(names = "--data", required = true, paramLabel = "URI", description = "Labelled images: Parquet with label (and split, generator, fractions) or folders 0_real/ 1_fake/.")
@@ -23,6 +26,9 @@ final class HeadTrainingOptions {
 
   @Option(names = "--seed", defaultValue = "1", description = "Seed of weights, order and flips (default: ${DEFAULT-VALUE}).")
   long seed;
+
+  @Option(names = "--contract-scale", defaultValue = "0.25", paramLabel = "F", description = "The input contract written into the artifact: the pixel scale of the training images relative to the source images audits will see (bench-data micrographs: 0.25 of MetalDAM); 0: a whole-image contract (default: ${DEFAULT-VALUE}).")
+  double contractScale;
 
   @Option(names = "--resume", description = "Continue OUT/checkpoint (same options; only --max-epochs may change).")
   boolean resume;

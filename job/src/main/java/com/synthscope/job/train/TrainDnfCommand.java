@@ -65,9 +65,6 @@ public final class TrainDnfCommand extends JobCommand {
   @Option(names = "--lr", defaultValue = "1e-4", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
   float learningRate;
 
-  @Option(names = "--contract-scale", defaultValue = "0.25", paramLabel = "F", description = "The input contract written into the artifact: the pixel scale of the training images relative to the source images audits will see (bench-data micrographs: 0.25 of MetalDAM); 0: a whole-image contract (default: ${DEFAULT-VALUE}).")
-  double contractScale;
-
   @Option(names = "--max-epochs", defaultValue = "40", description = "Epoch limit on top of the schedule's stop (default: ${DEFAULT-VALUE}).")
   int maxEpochs;
 
@@ -115,10 +112,10 @@ public final class TrainDnfCommand extends JobCommand {
     Path artifact = DnfClassifierTraining.run(sets.train(), sets.validation(), spec,
         new DnfClassifierTraining.Network(depth, width, upsample), recipe, training.out, training.resume, info,
         TrainingOutput.of(out()));
-    ArtifactContract.stamp(artifact, contractScale == 0
+    ArtifactContract.stamp(artifact, training.contractScale == 0
         ? com.synthscope.udfs.detect.DetectorContract.whole(spec.size(), spec.channels() == 1 ? com.synthscope.udfs.image.ColorMode.GREY : com.synthscope.udfs.image.ColorMode.RGB)
         : new com.synthscope.udfs.detect.DetectorContract(com.synthscope.udfs.detect.DetectorContract.Kind.TILES,
-            spec.size(), contractScale, spec.channels() == 1 ? com.synthscope.udfs.image.ColorMode.GREY : com.synthscope.udfs.image.ColorMode.RGB));
+            spec.size(), training.contractScale, spec.channels() == 1 ? com.synthscope.udfs.image.ColorMode.GREY : com.synthscope.udfs.image.ColorMode.RGB));
     out().println("model artifact: " + artifact);
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("command", "train dnf");

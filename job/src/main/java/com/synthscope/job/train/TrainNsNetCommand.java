@@ -61,9 +61,6 @@ public final class TrainNsNetCommand extends JobCommand {
   @Option(names = "--lr", defaultValue = "2e-4", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
   float learningRate;
 
-  @Option(names = "--contract-scale", defaultValue = "0.25", paramLabel = "F", description = "The input contract written into the artifact: the pixel scale of the training images relative to the source images audits will see (bench-data micrographs: 0.25 of MetalDAM); 0: a whole-image contract (default: ${DEFAULT-VALUE}).")
-  double contractScale;
-
   @Option(names = "--data-scale", paramLabel = "F", description = "The pixel scale of the --data images relative to the source images audits see. Unset: the images are crops already at the detector's scale (bench-data micrographs), used as they are. Set (e.g. 1 for bench-data whole: full-size micrographs, crops of varied size, generated images as audits meet them): every image goes the audit's way (band cut, resampled by the contract scale / F, patch selection on the specimen).")
   Double dataScale;
 
@@ -84,7 +81,7 @@ public final class TrainNsNetCommand extends JobCommand {
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage(), e);
     }
-    if (dataScale != null && !(dataScale > 0 && contractScale > 0)) {
+    if (dataScale != null && !(dataScale > 0 && training.contractScale > 0)) {
       throw new ConfigurationException("--data-scale must be > 0, with a tiled contract (--contract-scale > 0)");
     }
     if (!(lambda >= 0 && lambda <= 1) || !(tau > 0)) {
@@ -126,9 +123,10 @@ public final class TrainNsNetCommand extends JobCommand {
     if (size != PatchSelection.CANVAS) {
       return DetectorContract.whole(size, ColorMode.RGB);
     }
-    return contractScale == 0
+    return training.contractScale == 0
         ? DetectorContract.whole(PatchSelection.PATCH, ColorMode.GREY)
-        : new DetectorContract(DetectorContract.Kind.TILES, PatchSelection.PATCH, contractScale, ColorMode.GREY);
+        : new DetectorContract(DetectorContract.Kind.TILES, PatchSelection.PATCH, training.contractScale,
+            ColorMode.GREY);
   }
 
   /** How training pictures reach the encoder: as they are, or (--data-scale) the audit's way, see the option. */
@@ -137,7 +135,7 @@ public final class TrainNsNetCommand extends JobCommand {
     if (dataScale == null || !head.tiled()) {
       return null;
     }
-    return head.withScale(contractScale / dataScale);
+    return head.withScale(training.contractScale / dataScale);
   }
 
   /** The encoder as verified on the driver, pinned by its manifest checksum for the executors and the features. */
@@ -178,7 +176,8 @@ public final class TrainNsNetCommand extends JobCommand {
         projection.nullSpace() == null ? 0 : projection.nullSpace().semanticRank(), meanScale[0].length);
     Map<String, Object> info = training.dataInfo();
     info.put("canvases", "shuffled patch selection, one per image, seeded by its pixels" + (dataScale == null ? ""
-        : "; pictures taken the audit's way (band cut, resampled by " + contractScale / dataScale + ")"));
+        : "; pictures taken the audit's way (band cut, resampled by " + training.contractScale / dataScale
+            + ")"));
     Path artifact = NsNetHeadTraining.run(sets.train(), sets.validation(), meanScale, projection, encoder.modelId(),
         recipe, tau, lambda, training.out, training.resume, info, TrainingOutput.of(out()));
     ArtifactContract.stamp(artifact, headContract(encoder));
