@@ -9,6 +9,7 @@ import com.synthscope.job.ConfigurationException;
 import com.synthscope.job.GuidanceOptions;
 import com.synthscope.job.JobCommand;
 import com.synthscope.job.OutputGuard;
+import com.synthscope.job.PfDiffSegModel;
 import com.synthscope.job.SamplerOption;
 import com.synthscope.job.SynthScopeCli;
 import com.synthscope.udfs.augment.FractionSampler;
@@ -109,7 +110,7 @@ public final class AugmentCommand extends JobCommand {
     // before any work: never over an input, replace only our own output, and be able to write at all
     Configuration hadoop = session.sessionState().newHadoopConf();
     Map<String, String> inputs = new LinkedHashMap<>();
-    inputs.put("--model", model.model);
+    inputs.put("--model", model.uri());
     inputs.put("--fractions", fractions.equals("empirical") || fractions.equals("dirichlet") ? null : fractions);
     OutputGuard.refuseOverlap(hadoop, "--output", output, inputs);
     OutputGuard.checkReplaceable(hadoop, "--output", output, "augment", overwrite, false);

@@ -2,11 +2,11 @@ package com.synthscope.job.bench;
 
 import com.synthscope.job.CommandBase;
 import com.synthscope.job.ConfigurationException;
+import com.synthscope.job.PfDiffSegModel;
 import com.synthscope.job.SparkOptions;
 import com.synthscope.job.SynthScopeCli;
 import com.synthscope.job.audit.RealTiles;
 import com.synthscope.job.audit.SparkAuditBench;
-import com.synthscope.job.augment.PfDiffSegModel;
 import com.synthscope.udfs.augment.FractionSampler;
 import com.synthscope.udfs.augment.PfDiffSegGenerator;
 import com.synthscope.udfs.augment.SamplerSpec;

@@ -1,6 +1,5 @@
-package com.synthscope.job.augment;
+package com.synthscope.job;
 
-import com.synthscope.job.ConfigurationException;
 import com.synthscope.udfs.augment.FractionSampler;
 import com.synthscope.udfs.augment.FractionSamplers;
 import com.synthscope.udfs.model.EmbeddedModels;
@@ -30,6 +29,11 @@ public final class PfDiffSegModel {
 
   @Option(names = "--model-sha256", paramLabel = "HEX", description = "Expected sha256 of the artifact's manifest.")
   String sha256;
+
+  /** {@code --model} as given; null: the embedded model. */
+  public String uri() {
+    return model;
+  }
 
   public ModelRef ref() {
     if (model == null) {
