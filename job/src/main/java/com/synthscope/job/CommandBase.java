@@ -91,16 +91,16 @@ public abstract class CommandBase implements Callable<Integer> {
     return code;
   }
 
-  protected PrintWriter out() {
+  public PrintWriter out() {
     return spec.commandLine().getOut();
   }
 
-  protected PrintWriter err() {
+  public PrintWriter err() {
     return spec.commandLine().getErr();
   }
 
   /** Prints the command's metrics as one JSON object on the last line of standard output. */
-  protected void printJson(Map<String, ?> metrics) {
+  public void printJson(Map<String, ?> metrics) {
     out().println(JSON.toJson(metrics));
     out().flush();
   }

@@ -7,7 +7,7 @@ import org.apache.spark.sql.SparkSession;
  * The two session settings Delta Lake needs. They are static: they must be given when the session is built (the
  * CLI does; spark-submit users pass them with --conf, README), an existing session cannot gain them.
  */
-final class DeltaSession {
+public final class DeltaSession {
 
   static final String EXTENSIONS = "spark.sql.extensions";
   static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
@@ -20,7 +20,7 @@ final class DeltaSession {
   private DeltaSession() {}
 
   /** Exit code 2, before any work, when the session was built without Delta's extension or catalog. */
-  static void require(SparkSession spark) {
+  public static void require(SparkSession spark) {
     String ext = spark.conf().get(EXTENSIONS, "");
     String catalog = spark.conf().get(CATALOG, "");
     if (!ext.contains(DELTA_EXTENSION) || !DELTA_CATALOG.equals(catalog)) {

@@ -9,7 +9,7 @@ import java.util.Map;
  * What the per-detector model option mixins ({@link DnfModelOptions}, {@link NsNetModelOptions}) share: their
  * options as {@code --model DETECTOR.ROLE=URI} settings, resolved by the detector registry.
  */
-abstract class DetectorModelOptions {
+public abstract class DetectorModelOptions {
 
   /** The registry name of the detector these options configure. */
   abstract String detector();
@@ -26,12 +26,12 @@ abstract class DetectorModelOptions {
     }
   }
 
-  ImageDetector detector(int batch) {
+  public ImageDetector detector(int batch) {
     return detector(DetectorRegistry.builtin(), batch);
   }
 
   /** The detector over these settings, the family's embedded models for roles not given. */
-  ImageDetector detector(DetectorRegistry registry, int batch) {
+  public ImageDetector detector(DetectorRegistry registry, int batch) {
     try {
       return registry.create(detector(), settings(), batch);
     } catch (IllegalArgumentException e) {

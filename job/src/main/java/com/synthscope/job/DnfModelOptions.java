@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
  * Model options of the DNF detector: classifier and backbone artifacts, the embedded ones by default. The same
  * settings as {@code audit --model dnf.ROLE=URI}, built by the detector registry.
  */
-final class DnfModelOptions extends DetectorModelOptions {
+public final class DnfModelOptions extends DetectorModelOptions {
 
   @Override
   String detector() {
@@ -40,7 +40,7 @@ final class DnfModelOptions extends DetectorModelOptions {
     return m;
   }
 
-  ModelRef backboneRef() {
+  public ModelRef backboneRef() {
     return ref("backbone");
   }
 }

@@ -8,12 +8,12 @@ import picocli.CommandLine.Option;
  * {@code --domain photos|micrographs}: the detector family whose embedded models, fusion and operating point a
  * command uses where no model is named (default micrographs; docs/photos.md for photos).
  */
-final class DomainOption {
+public final class DomainOption {
 
   @Option(names = "--domain", defaultValue = "micrographs", paramLabel = "photos|micrographs", description = "Detector family: its embedded models, fitted fusion and operating point (default: ${DEFAULT-VALUE}; photos: the 32 px CIFAKE family, docs/photos.md).")
   String domain;
 
-  DetectorDomain domain() {
+  public DetectorDomain domain() {
     try {
       return DetectorDomain.parse(domain);
     } catch (IllegalArgumentException e) {
@@ -21,7 +21,7 @@ final class DomainOption {
     }
   }
 
-  DetectorRegistry registry() {
+  public DetectorRegistry registry() {
     return DetectorRegistry.builtin(domain());
   }
 }

@@ -5,7 +5,7 @@ import com.synthscope.udfs.model.ModelRef;
 import java.net.URI;
 
 /** Model URIs from the command line. */
-final class ModelOptions {
+public final class ModelOptions {
 
   private ModelOptions() {}
 
@@ -13,7 +13,7 @@ final class ModelOptions {
    * A reference to an artifact that must be in {@code format} and of {@code kind} (its manifest is checked against
    * both when it is fetched).
    */
-  static ModelRef ref(String option, String uri, ModelFormat format, String kind) {
+  public static ModelRef ref(String option, String uri, ModelFormat format, String kind) {
     try {
       return ModelRef.of(URI.create(uri), null, format, kind);
     } catch (IllegalArgumentException e) {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
  * Model options of the NS-Net detector: encoder and head artifacts, the embedded ones by default. The same settings
  * as {@code audit --model nsnet.ROLE=URI}, built by the detector registry.
  */
-final class NsNetModelOptions extends DetectorModelOptions {
+public final class NsNetModelOptions extends DetectorModelOptions {
 
   @Override
   String detector() {
@@ -40,7 +40,7 @@ final class NsNetModelOptions extends DetectorModelOptions {
     return m;
   }
 
-  ModelRef encoderRef() {
+  public ModelRef encoderRef() {
     return ref("encoder");
   }
 }

@@ -19,7 +19,7 @@ import org.apache.hadoop.fs.Path;
  * command's earlier output; the place an output goes must be writable. Each refusal is a
  * {@link ConfigurationException}: exit 2, nothing touched.
  */
-final class OutputGuard {
+public final class OutputGuard {
 
   private OutputGuard() {}
 
@@ -27,7 +27,7 @@ final class OutputGuard {
    * Refuses {@code output} when it equals, lies inside or contains one of {@code inputs} (option name -> URI; null
    * values are ignored). Local paths are compared after resolving links, so a link to the input is the input.
    */
-  static void refuseOverlap(Configuration conf, String outputOption, String output, Map<String, String> inputs) {
+  public static void refuseOverlap(Configuration conf, String outputOption, String output, Map<String, String> inputs) {
     String out = canonical(conf, output);
     for (Map.Entry<String, String> in : inputs.entrySet()) {
       if (in.getValue() == null) {
@@ -48,7 +48,7 @@ final class OutputGuard {
    * ({@code refuseEmpty}) or any non-empty one; with it, anything but an empty folder or {@code command}'s own
    * earlier output (its {@link ParquetOutput#MARKER}).
    */
-  static void checkReplaceable(Configuration conf, String outputOption, String output, String command,
+  public static void checkReplaceable(Configuration conf, String outputOption, String output, String command,
       boolean overwrite, boolean refuseEmpty) {
     try {
       Path p = new Path(output);
@@ -80,7 +80,7 @@ final class OutputGuard {
    * it: a probe file is created and deleted in the folder or, when it does not exist yet, in its nearest existing
    * parent (which must be a folder). Nothing is left behind.
    */
-  static void checkWritable(Configuration conf, String outputOption, String output, Path folder) {
+  public static void checkWritable(Configuration conf, String outputOption, String output, Path folder) {
     try {
       FileSystem fs = folder.getFileSystem(conf);
       Path existing = fs.makeQualified(folder);
@@ -102,7 +102,7 @@ final class OutputGuard {
   }
 
   /** {@link #checkWritable} for an output written beside itself first (staged in its parent, then renamed). */
-  static void checkWritableBeside(Configuration conf, String outputOption, String output) {
+  public static void checkWritableBeside(Configuration conf, String outputOption, String output) {
     Path p = new Path(output);
     try {
       p = p.getFileSystem(conf).makeQualified(p);

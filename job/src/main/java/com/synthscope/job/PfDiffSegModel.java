@@ -30,7 +30,12 @@ public final class PfDiffSegModel {
   @Option(names = "--model-sha256", paramLabel = "HEX", description = "Expected sha256 of the artifact's manifest.")
   String sha256;
 
-  ModelRef ref() {
+  /** {@code --model} as given; null: the embedded model. */
+  public String uri() {
+    return model;
+  }
+
+  public ModelRef ref() {
     if (model == null) {
       return EmbeddedModels.pfDiffSeg();
     }
@@ -42,7 +47,7 @@ public final class PfDiffSegModel {
   }
 
   /** Fetches, verifies, loads and dry-runs the model on the driver; refuses anything but a pfdiffseg model. */
-  FetchedModel preflight(Configuration hadoop) {
+  public FetchedModel preflight(Configuration hadoop) {
     return ModelPreflight.check(ref(), hadoop, null); // the reference's kind refuses any other model
   }
 
@@ -50,7 +55,7 @@ public final class PfDiffSegModel {
    * empirical | dirichlet | a CSV of vectors on any Hadoop filesystem (a cluster's driver may not see the
    * submitting machine's files: {@code --fractions hdfs:///conf/fractions.csv}).
    */
-  static FractionSampler fractions(String strategy, FetchedModel model, int classes, Configuration hadoop) {
+  public static FractionSampler fractions(String strategy, FetchedModel model, int classes, Configuration hadoop) {
     if (strategy.equals("empirical") || strategy.equals("dirichlet")) {
       return fractions(strategy, model, classes);
     }
@@ -74,7 +79,7 @@ public final class PfDiffSegModel {
   }
 
   /** empirical | dirichlet, from the real training fractions the artifact ships. */
-  static FractionSampler fractions(String strategy, FetchedModel model, int classes) {
+  public static FractionSampler fractions(String strategy, FetchedModel model, int classes) {
     if (!strategy.equals("empirical") && !strategy.equals("dirichlet")) {
       throw new IllegalArgumentException("not a built-in fraction strategy: " + strategy);
     }

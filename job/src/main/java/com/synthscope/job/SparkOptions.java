@@ -49,12 +49,12 @@ public final class SparkOptions {
   }
 
   /** The session for a command: spark-submit's when there is one, else a local one. */
-  SparkSession session(String appName) {
+  public SparkSession session(String appName) {
     return session(appName, Map.of());
   }
 
   /** As {@link #session(String)}, with settings used where neither the user nor a system property gave them. */
-  SparkSession session(String appName, Map<String, String> defaults) {
+  public SparkSession session(String appName, Map<String, String> defaults) {
     return session(appName, defaults, null);
   }
 
@@ -70,7 +70,7 @@ public final class SparkOptions {
       "spark.hadoop.ipc.client.connect.max.retries.on.timeouts", "3");
 
   /** As {@link #session(String, Map)}; a non-null {@code master} replaces every other master setting. */
-  SparkSession session(String appName, Map<String, String> defaults, String master) {
+  public SparkSession session(String appName, Map<String, String> defaults, String master) {
     SparkSession.Builder b = SparkSession.builder().appName("synthscope " + appName);
     Map<String, String> s = new LinkedHashMap<>();
     Map<String, String> all = new LinkedHashMap<>(HADOOP_RPC_BOUNDS);

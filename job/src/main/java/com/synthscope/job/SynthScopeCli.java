@@ -1,5 +1,14 @@
 package com.synthscope.job;
 
+import com.synthscope.job.audit.AuditCommand;
+import com.synthscope.job.audit.CalibrateCommand;
+import com.synthscope.job.audit.DemoCommand;
+import com.synthscope.job.audit.IngestCommand;
+import com.synthscope.job.augment.AugmentCommand;
+import com.synthscope.job.bench.BenchCommand;
+import com.synthscope.job.bench.BenchDataCommand;
+import com.synthscope.job.eval.EvalCommand;
+import com.synthscope.job.train.TrainCommand;
 import com.synthscope.udfs.detect.DetectorCatalog;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

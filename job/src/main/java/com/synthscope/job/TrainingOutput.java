@@ -9,15 +9,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Progress and the closing lines of the training commands. */
-final class TrainingOutput {
+public final class TrainingOutput {
 
   private TrainingOutput() {}
 
-  static PrintStream of(PrintWriter out) {
+  public static PrintStream of(PrintWriter out) {
     return new PrintStream(new WriterStream(out), true, StandardCharsets.UTF_8);
   }
 
-  static int finish(CommandBase command, String name, Path artifact, DiffusionRecipe recipe, long startedNanos) {
+  public static int finish(CommandBase command, String name, Path artifact, DiffusionRecipe recipe, long startedNanos) {
     command.out().println("model artifact: " + artifact);
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("command", name);

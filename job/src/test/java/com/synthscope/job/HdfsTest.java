@@ -1,5 +1,7 @@
 package com.synthscope.job;
 
+import static com.synthscope.job.JobTestSupport.concat;
+import static com.synthscope.job.JobTestSupport.table;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.synthscope.job.JobTestSupport.Result;
 import com.synthscope.udfs.model.ModelManifest;
 import com.synthscope.udfs.spark.AuditSchema;
 import com.synthscope.udfs.spark.InventorySchema;
@@ -90,7 +93,7 @@ class HdfsTest {
     String out = root + "/audit";
     String[] night = {"audit", "--input", archive, "--output", out, "--recursive"};
 
-    IngestCommandTest.Result first = IngestCommandTest.cli(concat(night, "--run-id", "night-1"));
+    Result first = JobTestSupport.cli(concat(night, "--run-id", "night-1"));
     assertEquals(0, first.code(), first.err() + first.out());
     JsonObject j1 = first.lastLineJson();
     assertEquals(5, j1.get("scanned").getAsLong());
@@ -138,7 +141,7 @@ class HdfsTest {
     RemoteFiles.putEmbedded(hdfs, "nsnet-head", new Path(models, "nsnet-head"));
     String[] secondNight = concat(night, "--run-id", "night-2", "--model", "dnf.classifier=" + models
         + "/dnf-classifier", "--model", "nsnet.head=" + models + "/nsnet-head");
-    IngestCommandTest.Result second = IngestCommandTest.cli(secondNight);
+    Result second = JobTestSupport.cli(secondNight);
     assertEquals(0, second.code(), second.err() + second.out());
     JsonObject j2 = second.lastLineJson();
     assertEquals(j1.get("models"), j2.get("models"), "fetched from HDFS and verified: the same model ids");
@@ -153,12 +156,12 @@ class HdfsTest {
 
     // a scheduler's retry with the same run id: HDFS renames a folder INTO an existing one, so the commit must
     // move the earlier attempt aside first; its rows are replaced, not nested or doubled
-    assertEquals(0, IngestCommandTest.cli(secondNight).code());
+    assertEquals(0, JobTestSupport.cli(secondNight).code());
     assertEquals(2, table(out).filter("run_id = 'night-2'").count(), "replaced");
     assertEquals(7, table(out).count());
     assertNoLeftovers(new Path(out));
 
-    IngestCommandTest.Result missing = IngestCommandTest.cli(concat(night, "--run-id", "night-3", "--model",
+    Result missing = JobTestSupport.cli(concat(night, "--run-id", "night-3", "--model",
         "nsnet.head=" + models + "/no-such-head"));
     assertEquals(2, missing.code(), missing.err());
     assertTrue(missing.err().contains("no-such-head"), missing.err());
@@ -176,7 +179,7 @@ class HdfsTest {
     String[] args = {"augment", "--count", "3", "--output", out, "--export-png", png, "--model", model.toString(),
         "--fractions", fractions.toString(), "--sampler", "ddim:2", "--batch", "2"};
 
-    IngestCommandTest.Result first = IngestCommandTest.cli(args);
+    Result first = JobTestSupport.cli(args);
     assertEquals(0, first.code(), first.err() + first.out());
     List<Row> set = SharedSpark.session().read().parquet(out).orderBy("sample_id").collectAsList();
     assertEquals(List.of(0L, 1L, 2L), set.stream().map(r -> r.<Long>getAs("sample_id")).toList());
@@ -190,7 +193,7 @@ class HdfsTest {
     assertEquals(3, hdfs.listStatus(new Path(png + "/masks")).length);
     assertEquals(4, read(new Path(png + "/manifest.csv")).strip().lines().count(), "header + 3 pairs");
 
-    IngestCommandTest.Result again = IngestCommandTest.cli(concat(args, "--overwrite"));
+    Result again = JobTestSupport.cli(concat(args, "--overwrite"));
     assertEquals(0, again.code(), again.err());
     assertEquals(3, SharedSpark.session().read().parquet(out).count(), "replaced on HDFS, not appended");
     assertArrayEquals(firstImage, readBytes(new Path(png + "/images/000000.png")), "same seed, same bytes");
@@ -200,20 +203,15 @@ class HdfsTest {
   @Test
   void ingestReadsHdfsAndWritesTheInventoryThere() throws Exception {
     String out = root + "/inventory";
-    IngestCommandTest.Result r = IngestCommandTest.cli("ingest", "--input", input.toString(), "--output", out);
+    Result r = JobTestSupport.cli("ingest", "--input", input.toString(), "--output", out);
     assertEquals(0, r.code(), r.err() + r.out());
     List<Row> rows = SharedSpark.session().read().parquet(out).collectAsList();
     assertEquals(5, rows.size());
     assertEquals(2, rows.stream().filter(x -> x.<String>getAs(InventorySchema.STATUS).equals("error")).count());
     assertTrue(rows.stream().allMatch(x -> x.<String>getAs(InventorySchema.PATH).startsWith(root)));
-    assertEquals(2, IngestCommandTest.cli("ingest", "--input", input.toString(), "--output", out).code(),
+    assertEquals(2, JobTestSupport.cli("ingest", "--input", input.toString(), "--output", out).code(),
         "an existing output on HDFS is refused too");
     assertNoLeftovers(new Path(out));
-  }
-
-  /** The scores table as readers see it (Delta by default: its log says which files are the table's). */
-  private static Dataset<Row> table(String output) throws IOException {
-    return AuditTable.read(SharedSpark.session(), output + "/scores", List.of("dnf", "nsnet"));
   }
 
   /**
@@ -258,9 +256,4 @@ class HdfsTest {
     return new String(readBytes(p), StandardCharsets.UTF_8);
   }
 
-  private static String[] concat(String[] a, String... b) {
-    String[] all = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, all, a.length, b.length);
-    return all;
-  }
 }

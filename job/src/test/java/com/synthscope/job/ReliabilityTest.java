@@ -1,17 +1,17 @@
 package com.synthscope.job;
 
-import com.synthscope.udfs.detect.DetectorCatalog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.synthscope.job.JobTestSupport.Result;
+import com.synthscope.job.audit.AuditCommand;
+import com.synthscope.udfs.detect.DetectorCatalog;
 import com.synthscope.udfs.detect.ImageDetector;
 import com.synthscope.udfs.spark.InjectedTaskFailure;
 import com.synthscope.udfs.testing.ImageCorpus;
 import com.synthscope.udfs.testing.SharedSpark;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -43,14 +43,6 @@ class ReliabilityTest {
     detectors = new TestDetectors(shared);
   }
 
-  private static IngestCommandTest.Result cli(CommandLine.IFactory factory, String... args) {
-    SharedSpark.session();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = SynthScopeCli.run(factory, new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new IngestCommandTest.Result(code, out.toString(), err.toString());
-  }
-
   /** An archive folder with a few images, beside an unrelated file in its parent. */
   private Path archive() throws Exception {
     Path parent = Files.createDirectories(tmp.resolve("data"));
@@ -70,7 +62,7 @@ class ReliabilityTest {
     return files;
   }
 
-  private static void assertOneLine(IngestCommandTest.Result r) {
+  private static void assertOneLine(Result r) {
     assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
   }
 
@@ -82,18 +74,18 @@ class ReliabilityTest {
     List<String> before = snapshot(parent);
 
     for (Path out : List.of(in, parent, in.resolve("inventory"))) {
-      IngestCommandTest.Result r = IngestCommandTest.cli("ingest", "--input", in.toString(), "--output",
+      Result r = JobTestSupport.cli("ingest", "--input", in.toString(), "--output",
           out.toString(), "--overwrite");
       assertEquals(2, r.code(), out + ": " + r.err());
       assertOneLine(r);
       assertEquals(before, snapshot(parent), "nothing touched for --output " + out);
     }
-    IngestCommandTest.Result audit = cli(detectors.factory(), "audit", "--input", in.toString(), "--output",
+    Result audit = JobTestSupport.cli(detectors.factory(), "audit", "--input", in.toString(), "--output",
         parent.toString());
     assertEquals(2, audit.code(), audit.err());
     assertTrue(audit.err().contains("contains --input"), audit.err());
     Path link = Files.createSymbolicLink(tmp.resolve("alias"), in);
-    assertEquals(2, IngestCommandTest.cli("ingest", "--input", link.toString(), "--output", in.toString(),
+    assertEquals(2, JobTestSupport.cli("ingest", "--input", link.toString(), "--output", in.toString(),
         "--overwrite").code(), "a link to the input is the input");
     assertEquals(before, snapshot(parent));
   }
@@ -104,15 +96,15 @@ class ReliabilityTest {
     Path in = archive();
     Path foreign = Files.createDirectories(tmp.resolve("photos"));
     Files.writeString(foreign.resolve("holiday.jpg"), "not ours");
-    IngestCommandTest.Result refused = IngestCommandTest.cli("ingest", "--input", in.toString(), "--output",
+    Result refused = JobTestSupport.cli("ingest", "--input", in.toString(), "--output",
         foreign.toString(), "--overwrite");
     assertEquals(2, refused.code(), refused.err());
     assertTrue(refused.err().contains("not an output of synthscope ingest"), refused.err());
     assertEquals("not ours", Files.readString(foreign.resolve("holiday.jpg")));
 
     Path out = tmp.resolve("inventory");
-    assertEquals(0, IngestCommandTest.cli("ingest", "--input", in.toString(), "--output", out.toString()).code());
-    IngestCommandTest.Result again = IngestCommandTest.cli("ingest", "--input", in.toString(), "--output",
+    assertEquals(0, JobTestSupport.cli("ingest", "--input", in.toString(), "--output", out.toString()).code());
+    Result again = JobTestSupport.cli("ingest", "--input", in.toString(), "--output",
         out.toString(), "--overwrite");
     assertEquals(0, again.code(), again.err());
     assertEquals(ImageCorpus.write(Files.createDirectories(tmp.resolve("count"))).size(),
@@ -124,11 +116,11 @@ class ReliabilityTest {
   void aFailedIngestOverwriteKeepsThePreviousInventory() throws Exception {
     Path in = archive();
     Path out = tmp.resolve("inventory");
-    assertEquals(0, IngestCommandTest.cli("ingest", "--input", in.toString(), "--output", out.toString()).code());
+    assertEquals(0, JobTestSupport.cli("ingest", "--input", in.toString(), "--output", out.toString()).code());
     List<String> before = snapshot(out);
     try {
       // local[2] gives a task one attempt: the injected fault fails the job
-      IngestCommandTest.Result failed = IngestCommandTest.cli("ingest", "--input", in.toString(), "--output",
+      Result failed = JobTestSupport.cli("ingest", "--input", in.toString(), "--output",
           out.toString(), "--overwrite", "--conf", InjectedTaskFailure.SETTING + "=1");
       assertEquals(1, failed.code(), failed.err());
     } finally {
@@ -145,14 +137,14 @@ class ReliabilityTest {
   void anUnwritableOutputIsRefusedBeforeAnyWork() throws Exception {
     Path in = archive();
     Path file = Files.writeString(tmp.resolve("a-file"), "x");
-    IngestCommandTest.Result ingest = IngestCommandTest.cli("ingest", "--input", in.toString(), "--output",
+    Result ingest = JobTestSupport.cli("ingest", "--input", in.toString(), "--output",
         file.resolve("inventory").toString());
     assertEquals(2, ingest.code(), ingest.err());
     assertOneLine(ingest);
     assertTrue(ingest.err().contains("cannot write --output"), ingest.err());
     assertFalse(ingest.out().contains("ingested"), "refused before the scan: " + ingest.out());
 
-    IngestCommandTest.Result audit = cli(detectors.factory(), "audit", "--input", in.toString(), "--output",
+    Result audit = JobTestSupport.cli(detectors.factory(), "audit", "--input", in.toString(), "--output",
         file.resolve("audit").toString());
     assertEquals(2, audit.code(), audit.err());
     assertOneLine(audit);
@@ -166,7 +158,7 @@ class ReliabilityTest {
     int n = ImageCorpus.write(in).size();
     Files.createDirectories(tmp.resolve("batch1"));
     Files.writeString(tmp.resolve("batch1").resolve("decoy.png"), "not listed");
-    IngestCommandTest.Result r = IngestCommandTest.cli("ingest", "--input", in.toString(), "--output",
+    Result r = JobTestSupport.cli("ingest", "--input", in.toString(), "--output",
         tmp.resolve("inventory").toString());
     assertEquals(0, r.code(), r.err());
     assertEquals(n, r.lastLineJson().get("files").getAsLong());
@@ -183,7 +175,7 @@ class ReliabilityTest {
     Path one = Files.createDirectories(tmp.resolve("one"));
     ImageCorpus.write(one);
     Files.copy(one.resolve(ImageCorpus.TINY), deep.resolve("bottom.png"));
-    IngestCommandTest.Result r = IngestCommandTest.cli("ingest", "--input", in.toString(), "--output",
+    Result r = JobTestSupport.cli("ingest", "--input", in.toString(), "--output",
         tmp.resolve("inventory").toString(), "--recursive");
     assertEquals(0, r.code(), r.err());
     assertEquals(1, r.lastLineJson().get("files").getAsLong());
@@ -208,7 +200,7 @@ class ReliabilityTest {
               : CommandLine.defaultFactory().create(cls);
         }
       };
-      IngestCommandTest.Result e = cli(factory, "audit", "--input", in.toString(), "--output",
+      Result e = JobTestSupport.cli(factory, "audit", "--input", in.toString(), "--output",
           tmp.resolve("audit").toString(), "--detectors", "dnf");
       assertEquals(1, e.code(), e.err());
       assertOneLine(e);
@@ -242,7 +234,7 @@ class ReliabilityTest {
       String input = "hdfs://127.0.0.1:" + blackHole.getLocalPort() + "/archive";
 
       // the CLI's own Hadoop settings, nothing passed: a hang fails here instead of holding the build
-      IngestCommandTest.Result r = assertTimeoutPreemptively(Duration.ofMinutes(4), () -> IngestCommandTest.cli(
+      Result r = assertTimeoutPreemptively(Duration.ofMinutes(4), () -> JobTestSupport.cli(
           "ingest", "--input", input, "--output", tmp.resolve("inventory").toString()));
 
       assertEquals(1, r.code(), r.err());

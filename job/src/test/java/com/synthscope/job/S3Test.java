@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.adobe.testing.s3mock.junit5.S3MockExtension;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.synthscope.job.JobTestSupport.Result;
 import com.synthscope.udfs.model.ModelManifest;
 import com.synthscope.udfs.spark.AuditSchema;
 import com.synthscope.udfs.spark.InventorySchema;
@@ -93,7 +94,7 @@ class S3Test {
     RemoteFiles.putEmbedded(s3, "nsnet-head", new Path(root + "/models/nsnet-head"));
 
     String out = root + "/audit";
-    IngestCommandTest.Result r = IngestCommandTest.cli("audit", "--input", root + "/archive", "--output", out,
+    Result r = JobTestSupport.cli("audit", "--input", root + "/archive", "--output", out,
         "--run-id", "s3-night", "--model", "dnf.classifier=" + root + "/models/dnf-classifier", "--model",
         "nsnet.head=" + root + "/models/nsnet-head");
     assertEquals(0, r.code(), r.err() + r.out());

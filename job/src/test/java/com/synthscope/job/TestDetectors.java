@@ -1,5 +1,8 @@
 package com.synthscope.job;
 
+import com.synthscope.job.JobTestSupport.Result;
+import com.synthscope.job.audit.AuditCommand;
+import com.synthscope.job.audit.DemoCommand;
 import com.synthscope.udfs.detect.DetectorCatalog;
 import com.synthscope.udfs.detect.ImageDetector;
 import com.synthscope.udfs.image.ColorMode;
@@ -15,7 +18,6 @@ import com.synthscope.udfs.model.ModelPreflight;
 import com.synthscope.udfs.model.ModelRef;
 import com.synthscope.udfs.model.ModelRegistry;
 import com.synthscope.udfs.model.Tensor;
-import com.synthscope.udfs.testing.SharedSpark;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,12 +40,12 @@ import picocli.CommandLine;
  * flags. {@code --model dnf.classifier=DIR} replaces the fixture folder; {@code --model nsnet.version=V} sets the
  * grey-level "model version" (another version is another model id).
  */
-final class TestDetectors implements DetectorCatalog {
+public final class TestDetectors implements DetectorCatalog {
 
   private final Path onnxFixture;
 
   /** Copies the ONNX fixture (from the udfs test jar) into {@code dir}. */
-  TestDetectors(Path dir) {
+  public TestDetectors(Path dir) {
     this.onnxFixture = copyFixture("tiny-onnx", List.of("synthscope-model.json", "tiny.onnx"), dir);
   }
 
@@ -63,17 +65,12 @@ final class TestDetectors implements DetectorCatalog {
   }
 
   /** Runs the CLI with this catalog on the shared session, as {@code synthscope ARGS} would. */
-  IngestCommandTest.Result cli(String... args) {
-    SharedSpark.session();
-    java.io.StringWriter out = new java.io.StringWriter();
-    java.io.StringWriter err = new java.io.StringWriter();
-    int code = SynthScopeCli.run(factory(), new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true),
-        args);
-    return new IngestCommandTest.Result(code, out.toString(), err.toString());
+  public Result cli(String... args) {
+    return JobTestSupport.cli(factory(), args);
   }
 
   /** A picocli factory that gives audit and demo this catalog. */
-  CommandLine.IFactory factory() {
+  public CommandLine.IFactory factory() {
     DetectorCatalog catalog = this;
     return new CommandLine.IFactory() {
       @Override

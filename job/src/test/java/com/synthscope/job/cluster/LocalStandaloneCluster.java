@@ -1,5 +1,6 @@
 package com.synthscope.job.cluster;
 
+import com.synthscope.job.SynthScopeCli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;

@@ -1,0 +1,27 @@
+package com.synthscope.job.train;
+
+import com.synthscope.udfs.detect.DetectorContract;
+import com.synthscope.udfs.model.ModelManifest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Writes a detector's input contract into the manifest of an artifact a training command just made. */
+final class ArtifactContract {
+
+  private ArtifactContract() {}
+
+  static void stamp(Path artifact, DetectorContract contract) throws IOException {
+    ModelManifest x = ModelManifest.read(artifact, artifact.toString());
+    Map<String, Object> pre = new LinkedHashMap<>(x.preprocessing());
+    pre.put(DetectorContract.KEY, contract.toMap());
+    ModelManifest n = new ModelManifest(x.schema(), x.id(), x.version(), x.kind(), x.engine(), x.format(), x.entry(),
+        x.block(), x.arguments(), x.inputs(), x.outputs(), pre, x.files(), x.recipe(), x.metrics());
+    String json = n.toJson();
+    ModelManifest.parse(json, x.id());
+    Files.writeString(artifact.resolve(ModelManifest.FILE_NAME), json + "\n", StandardCharsets.UTF_8);
+  }
+}
