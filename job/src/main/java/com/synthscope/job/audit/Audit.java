@@ -322,7 +322,9 @@ final class Audit {
       warnings.add(ood + " images lie outside the detectors' domain (their encoder features are far from the"
           + " images the detectors were calibrated on; column out_of_domain): their scores are not reliable");
     }
-    if (whole > 0) {
+    // only a tiled contract has tiles to be smaller than: a whole-image family (photos) scores every image whole
+    boolean tiled = infos.values().stream().anyMatch(i -> i.contract() != null && i.contract().tiled());
+    if (whole > 0 && tiled) {
       warnings.add(whole + " images were smaller than one tile at the detectors' scale and were scored once at"
           + " their own size (column scored_whole); if the archive was imaged at another magnification, pass"
           + " --scale");

@@ -99,6 +99,7 @@ class CalibrateCommandTest {
         "--recursive", "--output", out.toString(), "--run-id", "cal"}, models));
     assertEquals(0, a.code(), a.err() + a.out());
     assertTrue(a.out().contains("threshold  flagged = score >= ") && a.out().contains("(calibrated: "), a.out());
+    assertTrue(a.out().contains("6 images were smaller than one tile"), "the 32 px noise images: " + a.out());
     JsonObject summary = JsonParser.parseString(Files.readString(out.resolve("runs/cal/summary.json")))
         .getAsJsonObject();
     assertTrue(summary.getAsJsonObject("scoring").get("fusion").getAsString().startsWith("sigmoid("));

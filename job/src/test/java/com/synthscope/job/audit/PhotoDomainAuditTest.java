@@ -2,6 +2,7 @@ package com.synthscope.job.audit;
 
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,6 +73,7 @@ class PhotoDomainAuditTest {
     assertEquals(0, r.code(), r.err() + r.out());
     JsonObject json = r.lastLineJson();
     assertEquals(n, json.get("new").getAsLong(), r.out());
+    assertFalse(r.out().contains("smaller than one tile"), "photos are scored whole by contract, not for being small");
     String models = json.getAsJsonObject("models").toString();
     assertTrue(models.contains("pixels") && models.contains("nsnet-head"), "the photo models: " + models);
 
