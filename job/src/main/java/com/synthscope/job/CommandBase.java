@@ -14,14 +14,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * A subcommand. Maps failures to the exit codes schedulers rely on: 2 for configuration, input and model errors
- * (nothing ran), 1 for a job that failed while running; every failure, JVM {@link Error}s included, ends with one
- * line on standard error.
+ * A subcommand. Maps failures to the exit codes schedulers rely on: 2 for configuration, input and
+ * model errors (nothing ran), 1 for a job that failed while running; every failure, JVM {@link
+ * Error}s included, ends with one line on standard error.
  */
 public abstract class CommandBase implements Callable<Integer> {
 
-  private static final Gson JSON = new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues()
-      .create();
+  private static final Gson JSON =
+      new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues().create();
 
   @Spec protected CommandSpec spec;
 
@@ -44,7 +44,8 @@ public abstract class CommandBase implements Callable<Integer> {
     } catch (FileListing.InputException e) {
       return fail(SynthScopeCli.EXIT_USAGE, e.getMessage());
     } catch (IOException | UncheckedIOException e) {
-      // the filesystem failed (unreachable, timed out, full): its message says what; a trace would bury it
+      // the filesystem failed (unreachable, timed out, full): its message says what; a trace would
+      // bury it
       return fail(SynthScopeCli.EXIT_JOB_FAILURE, "job failed: " + describe(e));
     } catch (Exception e) {
       e.printStackTrace(err());
@@ -56,8 +57,8 @@ public abstract class CommandBase implements Callable<Integer> {
   }
 
   /**
-   * A filesystem failure in one line. java.nio's exceptions carry only the path as their message, which alone
-   * reads like a success: say what happened to it.
+   * A filesystem failure in one line. java.nio's exceptions carry only the path as their message,
+   * which alone reads like a success: say what happened to it.
    */
   static String describe(Exception e) {
     Throwable t = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
@@ -76,7 +77,9 @@ public abstract class CommandBase implements Callable<Integer> {
   /** A one-line account of a JVM error, with what to do where there is something to do. */
   static String describe(Error e) {
     if (e instanceof StackOverflowError) {
-      return "stack overflow (" + e + "); rerun with a larger stack, e.g. --driver-java-options -Xss64m";
+      return "stack overflow ("
+          + e
+          + "); rerun with a larger stack, e.g. --driver-java-options -Xss64m";
     }
     if (e instanceof OutOfMemoryError) {
       return "out of memory (" + e + "); give the driver more memory, e.g. --driver-memory 8g";
@@ -85,8 +88,12 @@ public abstract class CommandBase implements Callable<Integer> {
   }
 
   private int fail(int code, String message) {
-    err().println("synthscope " + spec.qualifiedName(" ").replaceFirst("^synthscope ", "") + ": error: "
-        + oneLine(message));
+    err()
+        .println(
+            "synthscope "
+                + spec.qualifiedName(" ").replaceFirst("^synthscope ", "")
+                + ": error: "
+                + oneLine(message));
     err().flush();
     return code;
   }

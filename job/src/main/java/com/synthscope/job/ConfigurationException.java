@@ -1,6 +1,9 @@
 package com.synthscope.job;
 
-/** The user asked for something that cannot work: exit code 2 with a one-line reason, before any task runs. */
+/**
+ * The user asked for something that cannot work: exit code 2 with a one-line reason, before any
+ * task runs.
+ */
 public class ConfigurationException extends RuntimeException {
 
   public ConfigurationException(String message) {

@@ -6,8 +6,9 @@ import com.synthscope.udfs.model.ModelRef;
 import java.util.Map;
 
 /**
- * What the per-detector model option mixins ({@link DnfModelOptions}, {@link NsNetModelOptions}) share: their
- * options as {@code --model DETECTOR.ROLE=URI} settings, resolved by the detector registry.
+ * What the per-detector model option mixins ({@link DnfModelOptions}, {@link NsNetModelOptions})
+ * share: their options as {@code --model DETECTOR.ROLE=URI} settings, resolved by the detector
+ * registry.
  */
 public abstract class DetectorModelOptions {
 

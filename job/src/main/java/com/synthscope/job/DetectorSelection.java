@@ -10,13 +10,25 @@ import picocli.CommandLine.Option;
 /** Which detectors a command runs and their model artifacts (audit, calibrate, demo). */
 public final class DetectorSelection {
 
-  @Option(names = "--detectors", split = ",", defaultValue = "dnf,nsnet", paramLabel = "NAME[,NAME]", description = "Detectors to run (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--detectors",
+      split = ",",
+      defaultValue = "dnf,nsnet",
+      paramLabel = "NAME[,NAME]",
+      description = "Detectors to run (default: ${DEFAULT-VALUE}).")
   List<String> names;
 
-  @Option(names = "--model", paramLabel = "DETECTOR.ROLE=URI", description = "A detector's model artifact instead of the embedded one, e.g. dnf.classifier=hdfs:///models/dnf-cls, dnf.backbone=... (repeatable).")
+  @Option(
+      names = "--model",
+      paramLabel = "DETECTOR.ROLE=URI",
+      description =
+          "A detector's model artifact instead of the embedded one, e.g. dnf.classifier=hdfs:///models/dnf-cls, dnf.backbone=... (repeatable).")
   Map<String, String> models = new LinkedHashMap<>();
 
-  /** The detectors named, each once, in order; {@code DETECTOR.ROLE=URI} model options go to their detector. */
+  /**
+   * The detectors named, each once, in order; {@code DETECTOR.ROLE=URI} model options go to their
+   * detector.
+   */
   public List<ImageDetector> select(DetectorCatalog catalog) {
     try {
       return catalog.select(names, models, "--model");

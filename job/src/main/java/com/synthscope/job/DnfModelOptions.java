@@ -6,8 +6,8 @@ import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
- * Model options of the DNF detector: classifier and backbone artifacts, the embedded ones by default. The same
- * settings as {@code audit --model dnf.ROLE=URI}, built by the detector registry.
+ * Model options of the DNF detector: classifier and backbone artifacts, the embedded ones by
+ * default. The same settings as {@code audit --model dnf.ROLE=URI}, built by the detector registry.
  */
 public final class DnfModelOptions extends DetectorModelOptions {
 
@@ -16,13 +16,23 @@ public final class DnfModelOptions extends DetectorModelOptions {
     return "dnf";
   }
 
-  @Option(names = "--classifier", paramLabel = "URI", description = "DNF classifier artifact; default: the embedded one (of --domain where the command has it).")
+  @Option(
+      names = "--classifier",
+      paramLabel = "URI",
+      description =
+          "DNF classifier artifact; default: the embedded one (of --domain where the command has it).")
   String classifier;
 
-  @Option(names = "--backbone", paramLabel = "URI", description = "DNF diffusion backbone artifact; default: the embedded one.")
+  @Option(
+      names = "--backbone",
+      paramLabel = "URI",
+      description = "DNF diffusion backbone artifact; default: the embedded one.")
   String backbone;
 
-  @Option(names = "--backbone-format", paramLabel = "FORMAT", description = "Format of --backbone: torchscript, onnx or djl-params (default: djl-params).")
+  @Option(
+      names = "--backbone-format",
+      paramLabel = "FORMAT",
+      description = "Format of --backbone: torchscript, onnx or djl-params (default: djl-params).")
   String backboneFormat;
 
   @Override

@@ -5,12 +5,18 @@ import com.synthscope.udfs.detect.DetectorRegistry;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --domain photos|micrographs}: the detector family whose embedded models, fusion and operating point a
- * command uses where no model is named (default micrographs; docs/photos.md for photos).
+ * {@code --domain photos|micrographs}: the detector family whose embedded models, fusion and
+ * operating point a command uses where no model is named (default micrographs; docs/photos.md for
+ * photos).
  */
 public final class DomainOption {
 
-  @Option(names = "--domain", defaultValue = "micrographs", paramLabel = "photos|micrographs", description = "Detector family: its embedded models, fitted fusion and operating point (default: ${DEFAULT-VALUE}; photos: the 32 px CIFAKE family, docs/photos.md).")
+  @Option(
+      names = "--domain",
+      defaultValue = "micrographs",
+      paramLabel = "photos|micrographs",
+      description =
+          "Detector family: its embedded models, fitted fusion and operating point (default: ${DEFAULT-VALUE}; photos: the 32 px CIFAKE family, docs/photos.md).")
   String domain;
 
   public DetectorDomain domain() {

@@ -2,16 +2,34 @@ package com.synthscope.job;
 
 import picocli.CommandLine.Option;
 
-/** Guidance, fraction steering and the QC tolerance of PF-DiffSeg generation (augment, eval pfdiffseg). */
+/**
+ * Guidance, fraction steering and the QC tolerance of PF-DiffSeg generation (augment, eval
+ * pfdiffseg).
+ */
 public final class GuidanceOptions {
 
-  @Option(names = "--guidance", defaultValue = "4.0", paramLabel = "W", description = "Classifier-free guidance scale: 1 conditional only, 0 unconditional (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--guidance",
+      defaultValue = "4.0",
+      paramLabel = "W",
+      description =
+          "Classifier-free guidance scale: 1 conditional only, 0 unconditional (default: ${DEFAULT-VALUE}).")
   float guidance;
 
-  @Option(names = "--steering", defaultValue = "1", paramLabel = "S", description = "Fraction steering strength in [0, 1]: each step moves the mask estimate toward an assignment with exactly the requested fractions (0: guidance alone; measured in docs/pfdiffseg.md) (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--steering",
+      defaultValue = "1",
+      paramLabel = "S",
+      description =
+          "Fraction steering strength in [0, 1]: each step moves the mask estimate toward an assignment with exactly the requested fractions (0: guidance alone; measured in docs/pfdiffseg.md) (default: ${DEFAULT-VALUE}).")
   float steering;
 
-  @Option(names = "--max-fraction-error", defaultValue = "0.05", paramLabel = "E", description = "QC: largest L1 distance between requested and achieved fractions (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-fraction-error",
+      defaultValue = "0.05",
+      paramLabel = "E",
+      description =
+          "QC: largest L1 distance between requested and achieved fractions (default: ${DEFAULT-VALUE}).")
   float maxFractionError;
 
   public float guidance() {

@@ -10,8 +10,8 @@ public final class ModelOptions {
   private ModelOptions() {}
 
   /**
-   * A reference to an artifact that must be in {@code format} and of {@code kind} (its manifest is checked against
-   * both when it is fetched).
+   * A reference to an artifact that must be in {@code format} and of {@code kind} (its manifest is
+   * checked against both when it is fetched).
    */
   public static ModelRef ref(String option, String uri, ModelFormat format, String kind) {
     try {

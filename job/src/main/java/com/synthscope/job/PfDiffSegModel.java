@@ -4,7 +4,6 @@ import com.synthscope.udfs.augment.FractionSampler;
 import com.synthscope.udfs.augment.FractionSamplers;
 import com.synthscope.udfs.model.EmbeddedModels;
 import com.synthscope.udfs.model.FetchedModel;
-import com.synthscope.udfs.model.ModelException;
 import com.synthscope.udfs.model.ModelFormat;
 import com.synthscope.udfs.model.ModelPreflight;
 import com.synthscope.udfs.model.ModelRef;
@@ -21,13 +20,23 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import picocli.CommandLine.Option;
 
-/** The {@code --model} options of commands that generate with PF-DiffSeg, and the checks before they start. */
+/**
+ * The {@code --model} options of commands that generate with PF-DiffSeg, and the checks before they
+ * start.
+ */
 public final class PfDiffSegModel {
 
-  @Option(names = "--model", paramLabel = "URI", description = "PF-DiffSeg artifact (folder or .zip on any Hadoop filesystem); default: the embedded model.")
+  @Option(
+      names = "--model",
+      paramLabel = "URI",
+      description =
+          "PF-DiffSeg artifact (folder or .zip on any Hadoop filesystem); default: the embedded model.")
   String model;
 
-  @Option(names = "--model-sha256", paramLabel = "HEX", description = "Expected sha256 of the artifact's manifest.")
+  @Option(
+      names = "--model-sha256",
+      paramLabel = "HEX",
+      description = "Expected sha256 of the artifact's manifest.")
   String sha256;
 
   /** {@code --model} as given; null: the embedded model. */
@@ -46,20 +55,26 @@ public final class PfDiffSegModel {
     }
   }
 
-  /** Fetches, verifies, loads and dry-runs the model on the driver; refuses anything but a pfdiffseg model. */
+  /**
+   * Fetches, verifies, loads and dry-runs the model on the driver; refuses anything but a pfdiffseg
+   * model.
+   */
   public FetchedModel preflight(Configuration hadoop) {
-    return ModelPreflight.check(ref(), hadoop, null); // the reference's kind refuses any other model
+    return ModelPreflight.check(
+        ref(), hadoop, null); // the reference's kind refuses any other model
   }
 
   /**
-   * empirical | dirichlet | a CSV of vectors on any Hadoop filesystem (a cluster's driver may not see the
-   * submitting machine's files: {@code --fractions hdfs:///conf/fractions.csv}).
+   * empirical | dirichlet | a CSV of vectors on any Hadoop filesystem (a cluster's driver may not
+   * see the submitting machine's files: {@code --fractions hdfs:///conf/fractions.csv}).
    */
-  public static FractionSampler fractions(String strategy, FetchedModel model, int classes, Configuration hadoop) {
+  public static FractionSampler fractions(
+      String strategy, FetchedModel model, int classes, Configuration hadoop) {
     if (strategy.equals("empirical") || strategy.equals("dirichlet")) {
       return fractions(strategy, model, classes);
     }
-    String notAFile = "--fractions must be empirical, dirichlet or a CSV file; " + strategy + " is none of these";
+    String notAFile =
+        "--fractions must be empirical, dirichlet or a CSV file; " + strategy + " is none of these";
     try {
       org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(strategy);
       FileSystem fs = file.getFileSystem(hadoop);
@@ -67,7 +82,8 @@ public final class PfDiffSegModel {
         throw new ConfigurationException(notAFile);
       }
       List<String> lines;
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(file), StandardCharsets.UTF_8))) {
+      try (BufferedReader in =
+          new BufferedReader(new InputStreamReader(fs.open(file), StandardCharsets.UTF_8))) {
         lines = in.lines().toList();
       }
       return FractionSamplers.fromLines(lines, fs.makeQualified(file).toString(), classes);
@@ -85,13 +101,20 @@ public final class PfDiffSegModel {
     }
     Path csv = model.folder().resolve(PfDiffSegTraining.FRACTIONS_FILE);
     if (!Files.isRegularFile(csv)) {
-      throw new ConfigurationException("model " + model.modelId() + " has no " + PfDiffSegTraining.FRACTIONS_FILE
-          + ": give --fractions FILE");
+      throw new ConfigurationException(
+          "model "
+              + model.modelId()
+              + " has no "
+              + PfDiffSegTraining.FRACTIONS_FILE
+              + ": give --fractions FILE");
     }
     try {
       List<float[]> real = FractionSamplers.readVectors(csv, classes);
-      return strategy.equals("empirical") ? FractionSamplers.empirical(real)
-          : FractionSamplers.dirichlet(FractionSamplers.mean(real), FractionSamplers.DEFAULT_CONCENTRATION,
+      return strategy.equals("empirical")
+          ? FractionSamplers.empirical(real)
+          : FractionSamplers.dirichlet(
+              FractionSamplers.mean(real),
+              FractionSamplers.DEFAULT_CONCENTRATION,
               FractionSamplers.DEFAULT_BOOST);
     } catch (IOException e) {
       throw new ConfigurationException(e.getMessage(), e);

@@ -4,12 +4,17 @@ import com.synthscope.udfs.augment.SamplerSpec;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --sampler} of the commands that generate with PF-DiffSeg. Its default is the command's: the field's initial
- * value, set by {@link #SamplerOption(String)} where the command declares the mixin.
+ * {@code --sampler} of the commands that generate with PF-DiffSeg. Its default is the command's:
+ * the field's initial value, set by {@link #SamplerOption(String)} where the command declares the
+ * mixin.
  */
 public final class SamplerOption {
 
-  @Option(names = "--sampler", paramLabel = "ddpm|ddim:K", description = "DDPM ancestral (all T steps) or DDIM with K steps (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--sampler",
+      paramLabel = "ddpm|ddim:K",
+      description =
+          "DDPM ancestral (all T steps) or DDIM with K steps (default: ${DEFAULT-VALUE}).")
   String sampler;
 
   /** Default {@code ddim:50}. */

@@ -12,18 +12,27 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Option;
 
 /**
- * The Spark settings every command takes, as spark-submit spells them. Later settings win: properties file, then
- * {@code --conf}, then {@code --master}.
+ * The Spark settings every command takes, as spark-submit spells them. Later settings win:
+ * properties file, then {@code --conf}, then {@code --master}.
  */
 public final class SparkOptions {
 
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A Spark setting, e.g. --conf spark.executor.memory=8g (repeatable).")
+  @Option(
+      names = "--conf",
+      paramLabel = "KEY=VALUE",
+      description = "A Spark setting, e.g. --conf spark.executor.memory=8g (repeatable).")
   Map<String, String> conf = new LinkedHashMap<>();
 
-  @Option(names = "--properties-file", paramLabel = "FILE", description = "Spark properties file, e.g. conf/local.conf.")
+  @Option(
+      names = "--properties-file",
+      paramLabel = "FILE",
+      description = "Spark properties file, e.g. conf/local.conf.")
   Path propertiesFile;
 
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master; default: what spark-submit set, else local[*].")
+  @Option(
+      names = "--master",
+      paramLabel = "URL",
+      description = "Spark master; default: what spark-submit set, else local[*].")
   String master;
 
   /** The merged settings, validated: a missing properties file is a configuration error. */
@@ -37,7 +46,8 @@ public final class SparkOptions {
       try (Reader r = Files.newBufferedReader(propertiesFile, StandardCharsets.UTF_8)) {
         p.load(r);
       } catch (IOException e) {
-        throw new ConfigurationException("cannot read properties file " + propertiesFile + ": " + e.getMessage(), e);
+        throw new ConfigurationException(
+            "cannot read properties file " + propertiesFile + ": " + e.getMessage(), e);
       }
       p.stringPropertyNames().forEach(k -> all.put(k, p.getProperty(k).trim()));
     }
@@ -53,53 +63,66 @@ public final class SparkOptions {
     return session(appName, Map.of());
   }
 
-  /** As {@link #session(String)}, with settings used where neither the user nor a system property gave them. */
+  /**
+   * As {@link #session(String)}, with settings used where neither the user nor a system property
+   * gave them.
+   */
   public SparkSession session(String appName, Map<String, String> defaults) {
     return session(appName, defaults, null);
   }
 
   /**
-   * Hadoop RPC bounds every session gets unless the user sets them: a namenode that accepts connections and never
-   * answers fails a call after {@code rpc-timeout} instead of hanging the job (Hadoop's own client pings such a
-   * server forever when no RPC timeout applies), and an absent one after a few connection retries.
+   * Hadoop RPC bounds every session gets unless the user sets them: a namenode that accepts
+   * connections and never answers fails a call after {@code rpc-timeout} instead of hanging the job
+   * (Hadoop's own client pings such a server forever when no RPC timeout applies), and an absent
+   * one after a few connection retries.
    */
-  static final Map<String, String> HADOOP_RPC_BOUNDS = Map.of(
-      "spark.hadoop.ipc.client.rpc-timeout.ms", "30000",
-      "spark.hadoop.ipc.client.connect.timeout", "10000",
-      "spark.hadoop.ipc.client.connect.max.retries", "3",
-      "spark.hadoop.ipc.client.connect.max.retries.on.timeouts", "3");
+  static final Map<String, String> HADOOP_RPC_BOUNDS =
+      Map.of(
+          "spark.hadoop.ipc.client.rpc-timeout.ms", "30000",
+          "spark.hadoop.ipc.client.connect.timeout", "10000",
+          "spark.hadoop.ipc.client.connect.max.retries", "3",
+          "spark.hadoop.ipc.client.connect.max.retries.on.timeouts", "3");
 
-  /** As {@link #session(String, Map)}; a non-null {@code master} replaces every other master setting. */
+  /**
+   * As {@link #session(String, Map)}; a non-null {@code master} replaces every other master
+   * setting.
+   */
   public SparkSession session(String appName, Map<String, String> defaults, String master) {
     SparkSession.Builder b = SparkSession.builder().appName("synthscope " + appName);
     Map<String, String> s = new LinkedHashMap<>();
     Map<String, String> all = new LinkedHashMap<>(HADOOP_RPC_BOUNDS);
-    // Delta Lake for the audit-scores table: static settings, so every session the CLI builds has them
+    // Delta Lake for the audit-scores table: static settings, so every session the CLI builds has
+    // them
     all.putAll(DeltaSession.DEFAULTS);
     all.putAll(defaults);
-    all.forEach((k, v) -> {
-      if (System.getProperty(k) == null) {
-        s.put(k, v);
-      }
-    });
+    all.forEach(
+        (k, v) -> {
+          if (System.getProperty(k) == null) {
+            s.put(k, v);
+          }
+        });
     s.putAll(settings());
     if (master != null) {
       s.put("spark.master", master);
     }
     s.forEach(b::config);
-    boolean masterGiven = s.containsKey("spark.master") || System.getProperty("spark.master") != null;
+    boolean masterGiven =
+        s.containsKey("spark.master") || System.getProperty("spark.master") != null;
     if (!masterGiven) {
       b.master("local[*]");
     }
     SparkSession session = b.getOrCreate();
-    // An existing session (spark-shell, tests) ignores builder settings: put the RPC bounds the user did not set
+    // An existing session (spark-shell, tests) ignores builder settings: put the RPC bounds the
+    // user did not set
     // into its Hadoop configuration directly.
     var hadoop = session.sparkContext().hadoopConfiguration();
-    HADOOP_RPC_BOUNDS.forEach((k, v) -> {
-      if (!s.containsKey(k) || s.get(k).equals(v)) {
-        hadoop.set(k.substring("spark.hadoop.".length()), System.getProperty(k, v));
-      }
-    });
+    HADOOP_RPC_BOUNDS.forEach(
+        (k, v) -> {
+          if (!s.containsKey(k) || s.get(k).equals(v)) {
+            hadoop.set(k.substring("spark.hadoop.".length()), System.getProperty(k, v));
+          }
+        });
     return session;
   }
 }

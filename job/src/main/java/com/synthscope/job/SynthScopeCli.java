@@ -22,9 +22,20 @@ import picocli.CommandLine.Command;
     name = "synthscope",
     mixinStandardHelpOptions = true,
     versionProvider = SynthScopeCli.Version.class,
-    description = "Spark jobs that audit image archives for AI-generated images and augment micrograph training sets.",
-    subcommands = {CommandLine.HelpCommand.class, IngestCommand.class, AuditCommand.class, DemoCommand.class, CalibrateCommand.class,
-        AugmentCommand.class, TrainCommand.class, EvalCommand.class, BenchDataCommand.class, BenchCommand.class})
+    description =
+        "Spark jobs that audit image archives for AI-generated images and augment micrograph training sets.",
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      IngestCommand.class,
+      AuditCommand.class,
+      DemoCommand.class,
+      CalibrateCommand.class,
+      AugmentCommand.class,
+      TrainCommand.class,
+      EvalCommand.class,
+      BenchDataCommand.class,
+      BenchCommand.class
+    })
 public final class SynthScopeCli implements Runnable {
 
   public static final int EXIT_OK = 0;
@@ -36,10 +47,12 @@ public final class SynthScopeCli implements Runnable {
   public static void main(String[] args) {
     int code = run(args);
     // Stop Spark before exiting so event logs and output committers finish cleanly.
-    org.apache.spark.sql.SparkSession.getDefaultSession().foreach(s -> {
-      s.stop();
-      return null;
-    });
+    org.apache.spark.sql.SparkSession.getDefaultSession()
+        .foreach(
+            s -> {
+              s.stop();
+              return null;
+            });
     System.exit(code);
   }
 
@@ -48,8 +61,13 @@ public final class SynthScopeCli implements Runnable {
     return guarded(new CommandLine(new SynthScopeCli()), args);
   }
 
-  /** Runs the CLI with commands made by {@code factory} (e.g. with another {@link DetectorCatalog}). */
-  public static int run(CommandLine.IFactory factory, java.io.PrintWriter out, java.io.PrintWriter err,
+  /**
+   * Runs the CLI with commands made by {@code factory} (e.g. with another {@link DetectorCatalog}).
+   */
+  public static int run(
+      CommandLine.IFactory factory,
+      java.io.PrintWriter out,
+      java.io.PrintWriter err,
       String... args) {
     return guarded(new CommandLine(new SynthScopeCli(), factory).setOut(out).setErr(err), args);
   }
@@ -59,7 +77,10 @@ public final class SynthScopeCli implements Runnable {
     return guarded(new CommandLine(new SynthScopeCli()).setOut(out).setErr(err), args);
   }
 
-  /** Runs; whatever escapes the commands' own handler (see {@link CommandBase}) still ends with one line and 1. */
+  /**
+   * Runs; whatever escapes the commands' own handler (see {@link CommandBase}) still ends with one
+   * line and 1.
+   */
   private static int guarded(CommandLine cli, String... args) {
     try {
       return cli.execute(args);

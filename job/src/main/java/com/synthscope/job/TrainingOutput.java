@@ -17,7 +17,8 @@ public final class TrainingOutput {
     return new PrintStream(new WriterStream(out), true, StandardCharsets.UTF_8);
   }
 
-  public static int finish(CommandBase command, String name, Path artifact, DiffusionRecipe recipe, long startedNanos) {
+  public static int finish(
+      CommandBase command, String name, Path artifact, DiffusionRecipe recipe, long startedNanos) {
     command.out().println("model artifact: " + artifact);
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("command", name);

@@ -4,7 +4,10 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
-/** Lets library code that reports progress on a PrintStream write to a command's (possibly captured) output. */
+/**
+ * Lets library code that reports progress on a PrintStream write to a command's (possibly captured)
+ * output.
+ */
 final class WriterStream extends OutputStream {
 
   private final PrintWriter writer;

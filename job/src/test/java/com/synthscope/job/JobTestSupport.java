@@ -21,8 +21,9 @@ import org.apache.spark.sql.Row;
 import picocli.CommandLine;
 
 /**
- * What the job tests share: running the CLI in this JVM with its output captured, writing small test images, and
- * reading an audit's scores table. Every job test uses these instead of reaching into another test's helpers.
+ * What the job tests share: running the CLI in this JVM with its output captured, writing small
+ * test images, and reading an audit's scores table. Every job test uses these instead of reaching
+ * into another test's helpers.
  */
 public final class JobTestSupport {
 
@@ -37,7 +38,10 @@ public final class JobTestSupport {
     }
   }
 
-  /** Runs {@code synthscope ARGS} on the shared local session (commands reuse it instead of starting their own). */
+  /**
+   * Runs {@code synthscope ARGS} on the shared local session (commands reuse it instead of starting
+   * their own).
+   */
   public static Result cli(String... args) {
     SharedSpark.session();
     StringWriter out = new StringWriter();
@@ -46,12 +50,16 @@ public final class JobTestSupport {
     return new Result(code, out.toString(), err.toString());
   }
 
-  /** As {@link #cli(String...)}, with the commands made by {@code factory} (e.g. with test detectors). */
+  /**
+   * As {@link #cli(String...)}, with the commands made by {@code factory} (e.g. with test
+   * detectors).
+   */
   public static Result cli(CommandLine.IFactory factory, String... args) {
     SharedSpark.session();
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = SynthScopeCli.run(factory, new PrintWriter(out, true), new PrintWriter(err, true), args);
+    int code =
+        SynthScopeCli.run(factory, new PrintWriter(out, true), new PrintWriter(err, true), args);
     return new Result(code, out.toString(), err.toString());
   }
 
@@ -78,7 +86,10 @@ public final class JobTestSupport {
     return img;
   }
 
-  /** The scores table of the audit folder {@code output} in either format; empty when nothing was committed. */
+  /**
+   * The scores table of the audit folder {@code output} in either format; empty when nothing was
+   * committed.
+   */
   public static Dataset<Row> table(Path output) {
     return table(output.toString());
   }
@@ -91,7 +102,9 @@ public final class JobTestSupport {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return t != null ? t : SharedSpark.session().createDataFrame(List.of(),
-        AuditSchema.tableSchema(List.of("dnf", "nsnet")));
+    return t != null
+        ? t
+        : SharedSpark.session()
+            .createDataFrame(List.of(), AuditSchema.tableSchema(List.of("dnf", "nsnet")));
   }
 }

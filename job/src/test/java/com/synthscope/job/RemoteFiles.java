@@ -10,7 +10,10 @@ import java.nio.charset.StandardCharsets;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
-/** Writing test files and embedded model artifacts to a Hadoop filesystem (HDFS, S3) for the remote-storage tests. */
+/**
+ * Writing test files and embedded model artifacts to a Hadoop filesystem (HDFS, S3) for the
+ * remote-storage tests.
+ */
 final class RemoteFiles {
   private RemoteFiles() {}
 
@@ -26,7 +29,8 @@ final class RemoteFiles {
     String base = "/synthscope/models/" + name + "/";
     byte[] manifest = resource(base + ModelManifest.FILE_NAME);
     write(fs, new Path(to, ModelManifest.FILE_NAME), manifest);
-    for (String f : ModelManifest.parse(new String(manifest, StandardCharsets.UTF_8), name).files().keySet()) {
+    for (String f :
+        ModelManifest.parse(new String(manifest, StandardCharsets.UTF_8), name).files().keySet()) {
       write(fs, new Path(to, f), resource(base + f));
     }
   }

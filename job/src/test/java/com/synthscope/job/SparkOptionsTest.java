@@ -14,7 +14,8 @@ class SparkOptionsTest {
 
   @Test
   void sparkSettingsComeFromThePropertiesFileAndConf() throws Exception {
-    Path props = Files.writeString(tmp.resolve("p.conf"), "spark.sql.shuffle.partitions 3\nspark.x.a 1\n");
+    Path props =
+        Files.writeString(tmp.resolve("p.conf"), "spark.sql.shuffle.partitions 3\nspark.x.a 1\n");
     SparkOptions o = new SparkOptions();
     o.propertiesFile = props;
     o.conf.put("spark.x.a", "2");

@@ -34,11 +34,12 @@ import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine;
 
 /**
- * Real detectors for testing the audit before DNF and NS-Net ship, under their CLI names: {@code dnf} runs the tiny
- * random-weight ONNX fixture model through the real ONNX Runtime engine (p = softmax of its two logits on the
- * image resized to 8x8); {@code nsnet} is pure Java, p = the image's mean grey level, so tests know which images it
- * flags. {@code --model dnf.classifier=DIR} replaces the fixture folder; {@code --model nsnet.version=V} sets the
- * grey-level "model version" (another version is another model id).
+ * Real detectors for testing the audit before DNF and NS-Net ship, under their CLI names: {@code
+ * dnf} runs the tiny random-weight ONNX fixture model through the real ONNX Runtime engine (p =
+ * softmax of its two logits on the image resized to 8x8); {@code nsnet} is pure Java, p = the
+ * image's mean grey level, so tests know which images it flags. {@code --model dnf.classifier=DIR}
+ * replaces the fixture folder; {@code --model nsnet.version=V} sets the grey-level "model version"
+ * (another version is another model id).
  */
 public final class TestDetectors implements DetectorCatalog {
 
@@ -57,8 +58,11 @@ public final class TestDetectors implements DetectorCatalog {
   @Override
   public ImageDetector create(String name, java.util.Map<String, String> models) {
     return switch (name) {
-      case "dnf" -> new OnnxFixtureDetector(models.containsKey("classifier")
-          ? Path.of(models.get("classifier")).toAbsolutePath().toUri() : onnxFixture.toUri());
+      case "dnf" ->
+          new OnnxFixtureDetector(
+              models.containsKey("classifier")
+                  ? Path.of(models.get("classifier")).toAbsolutePath().toUri()
+                  : onnxFixture.toUri());
       case "nsnet" -> new GreyLevelDetector(models.getOrDefault("version", "1"));
       default -> throw new ConfigurationException("unknown detector '" + name + "'");
     };
@@ -90,9 +94,11 @@ public final class TestDetectors implements DetectorCatalog {
     try {
       Path to = Files.createDirectories(dir.resolve(name));
       for (String f : files) {
-        try (InputStream in = TestDetectors.class.getResourceAsStream("/models/" + name + "/" + f)) {
+        try (InputStream in =
+            TestDetectors.class.getResourceAsStream("/models/" + name + "/" + f)) {
           if (in == null) {
-            throw new IllegalStateException("fixture /models/" + name + "/" + f + " is not on the test classpath");
+            throw new IllegalStateException(
+                "fixture /models/" + name + "/" + f + " is not on the test classpath");
           }
           Files.copy(in, to.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
@@ -103,7 +109,10 @@ public final class TestDetectors implements DetectorCatalog {
     }
   }
 
-  /** The ONNX fixture as a detector, through the real model runtime (fetch, verify, cache, load once per JVM). */
+  /**
+   * The ONNX fixture as a detector, through the real model runtime (fetch, verify, cache, load once
+   * per JVM).
+   */
   static final class OnnxFixtureDetector implements ImageDetector {
     private static final long serialVersionUID = 1L;
     private final ModelRef ref;
@@ -138,7 +147,9 @@ public final class TestDetectors implements DetectorCatalog {
       return images -> {
         List<float[]> x = new ArrayList<>();
         for (BufferedImage img : images) {
-          FloatImage f = Resampler.resize(ImageTensors.toFloat(img, ColorMode.RGB), 8, 8, ResizeFilter.BILINEAR);
+          FloatImage f =
+              Resampler.resize(
+                  ImageTensors.toFloat(img, ColorMode.RGB), 8, 8, ResizeFilter.BILINEAR);
           x.add(f.data());
         }
         Tensor y = model.predict(List.of(Tensor.stack(x, 3, 8, 8))).get(0);
@@ -180,8 +191,9 @@ public final class TestDetectors implements DetectorCatalog {
     @Override
     public String preflight(Configuration hadoopConf) {
       try {
-        byte[] d = MessageDigest.getInstance("SHA-256").digest(("grey-level " + version)
-            .getBytes(StandardCharsets.UTF_8));
+        byte[] d =
+            MessageDigest.getInstance("SHA-256")
+                .digest(("grey-level " + version).getBytes(StandardCharsets.UTF_8));
         return "grey-level-v" + version + "@" + HexFormat.of().formatHex(d);
       } catch (java.security.NoSuchAlgorithmException e) {
         throw new IllegalStateException(e);

@@ -6,14 +6,18 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
- * Score histograms, ROC curves and average precision from counts per distinct score, so a cluster aggregates and
- * the driver only sees one row per distinct (rounded) score.
+ * Score histograms, ROC curves and average precision from counts per distinct score, so a cluster
+ * aggregates and the driver only sees one row per distinct (rounded) score.
  */
 final class AuditCurves {
 
   /** Histogram bins over [0, 1]. */
   static final int BINS = 20;
-  /** Scores are rounded to this many decimals before the ROC is computed (ties within it share a threshold). */
+
+  /**
+   * Scores are rounded to this many decimals before the ROC is computed (ties within it share a
+   * threshold).
+   */
   static final int ROC_DECIMALS = 4;
 
   private AuditCurves() {}
@@ -26,12 +30,14 @@ final class AuditCurves {
   /**
    * A ROC curve and its summaries.
    *
-   * @param points (false-positive rate, true-positive rate) from (0, 0) to (1, 1), one per distinct threshold
+   * @param points (false-positive rate, true-positive rate) from (0, 0) to (1, 1), one per distinct
+   *     threshold
    * @param auc area under the ROC (trapezoids; 0.5 = chance)
    * @param averagePrecision sum over thresholds of (recall step) x precision, as scikit-learn's
    *     average_precision_score
    */
-  record Roc(List<double[]> points, double auc, double averagePrecision, long positives, long negatives) {}
+  record Roc(
+      List<double[]> points, double auc, double averagePrecision, long positives, long negatives) {}
 
   /** Counts of positives and negatives at one score. */
   static final class Counts {

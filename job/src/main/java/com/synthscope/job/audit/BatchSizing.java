@@ -12,21 +12,22 @@ import org.apache.spark.network.util.JavaUtils;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Sizes the model batch by memory. Each detector states the native memory one image in a model batch costs
- * ({@link ImageDetector#batchImageBytes()}: its input contract fixes the shapes, the figure is measured); the
- * detectors of a batch run one after another, so a batch of B costs B times the largest figure. A task's room for
- * that is, in this order:
+ * Sizes the model batch by memory. Each detector states the native memory one image in a model
+ * batch costs ({@link ImageDetector#batchImageBytes()}: its input contract fixes the shapes, the
+ * figure is measured); the detectors of a batch run one after another, so a batch of B costs B
+ * times the largest figure. A task's room for that is, in this order:
  *
  * <ol>
  *   <li>{@value #MODEL_MEMORY} when set (bytes, e.g. {@code 2g});
- *   <li>local mode: the machine's available memory at start ({@code MemAvailable}) over the task slots;
- *   <li>a cluster: the executor's native room, {@code spark.executor.memoryOverhead} (default: 10 % of
- *       {@code spark.executor.memory}, at least 384 MiB), over its task slots ({@code spark.executor.cores /
- *       spark.task.cpus}; {@code spark.executor.cores} unset counts as 1).
+ *   <li>local mode: the machine's available memory at start ({@code MemAvailable}) over the task
+ *       slots;
+ *   <li>a cluster: the executor's native room, {@code spark.executor.memoryOverhead} (default: 10 %
+ *       of {@code spark.executor.memory}, at least 384 MiB), over its task slots ({@code
+ *       spark.executor.cores / spark.task.cpus}; {@code spark.executor.cores} unset counts as 1).
  * </ol>
  *
- * A larger {@code --batch} is capped to what fits, with a line saying so; when not even one image fits, the run is
- * refused (exit 2) before any work.
+ * A larger {@code --batch} is capped to what fits, with a line saying so; when not even one image
+ * fits, the run is refused (exit 2) before any work.
  */
 final class BatchSizing {
 
@@ -41,9 +42,13 @@ final class BatchSizing {
     SparkConf conf = session.sparkContext().getConf().clone();
     String runtime = session.conf().getOption(MODEL_MEMORY).getOrElse(() -> null);
     if (runtime != null) {
-      conf.set(MODEL_MEMORY, runtime); // --conf on a session that already ran lands in the runtime conf
+      conf.set(
+          MODEL_MEMORY, runtime); // --conf on a session that already ran lands in the runtime conf
     }
-    return room(conf, session.sparkContext().isLocal(), session.sparkContext().defaultParallelism(),
+    return room(
+        conf,
+        session.sparkContext().isLocal(),
+        session.sparkContext().defaultParallelism(),
         availableMemory());
   }
 
@@ -54,22 +59,28 @@ final class BatchSizing {
       try {
         return new Room(JavaUtils.byteStringAsBytes(explicit), MODEL_MEMORY + "=" + explicit);
       } catch (RuntimeException e) {
-        throw new ConfigurationException(MODEL_MEMORY + " must be a size such as 2g, got '" + explicit + "'", e);
+        throw new ConfigurationException(
+            MODEL_MEMORY + " must be a size such as 2g, got '" + explicit + "'", e);
       }
     }
     int taskCpus = conf.getInt("spark.task.cpus", 1);
     if (local) {
       int slots = Math.max(1, defaultParallelism / taskCpus);
-      return new Room(availableMemory / slots, "local: " + mb(availableMemory) + " available / " + slots
-          + " task slots");
+      return new Room(
+          availableMemory / slots,
+          "local: " + mb(availableMemory) + " available / " + slots + " task slots");
     }
     long executor = conf.getSizeAsBytes("spark.executor.memory", "1g");
-    long overhead = conf.contains("spark.executor.memoryOverhead")
-        ? conf.getSizeAsBytes("spark.executor.memoryOverhead")
-        : Math.max(384L << 20, (long) (executor * conf.getDouble("spark.executor.memoryOverheadFactor", 0.1)));
+    long overhead =
+        conf.contains("spark.executor.memoryOverhead")
+            ? conf.getSizeAsBytes("spark.executor.memoryOverhead")
+            : Math.max(
+                384L << 20,
+                (long) (executor * conf.getDouble("spark.executor.memoryOverheadFactor", 0.1)));
     int slots = Math.max(1, conf.getInt("spark.executor.cores", 1) / taskCpus);
-    return new Room(overhead / slots, "spark.executor.memoryOverhead " + mb(overhead) + " / " + slots
-        + " task slots");
+    return new Room(
+        overhead / slots,
+        "spark.executor.memoryOverhead " + mb(overhead) + " / " + slots + " task slots");
   }
 
   /**
@@ -90,17 +101,34 @@ final class BatchSizing {
     long per = heaviest.batchImageBytes();
     long fits = room.bytes() / per;
     if (fits < 1) {
-      throw new ConfigurationException(heaviest.name() + " needs about " + mb(per) + " of memory per image in a"
-          + " model batch, but a task has about " + mb(room.bytes()) + " (" + room.source() + "); give executors"
-          + " more spark.executor.memoryOverhead or fewer task slots, or set " + MODEL_MEMORY);
+      throw new ConfigurationException(
+          heaviest.name()
+              + " needs about "
+              + mb(per)
+              + " of memory per image in a"
+              + " model batch, but a task has about "
+              + mb(room.bytes())
+              + " ("
+              + room.source()
+              + "); give executors"
+              + " more spark.executor.memoryOverhead or fewer task slots, or set "
+              + MODEL_MEMORY);
     }
     if (requested <= fits) {
       return requested;
     }
     int capped = (int) Math.min(fits, Integer.MAX_VALUE);
-    log.printf(Locale.ROOT, "batch      --batch %d needs about %s per task for %s (%s per image); a task has %s (%s):"
-        + " using batch %d%n", requested, mb(per * requested), heaviest.name(), mb(per), mb(room.bytes()),
-        room.source(), capped);
+    log.printf(
+        Locale.ROOT,
+        "batch      --batch %d needs about %s per task for %s (%s per image); a task has %s (%s):"
+            + " using batch %d%n",
+        requested,
+        mb(per * requested),
+        heaviest.name(),
+        mb(per),
+        mb(room.bytes()),
+        room.source(),
+        capped);
     log.flush();
     return capped;
   }
@@ -124,7 +152,8 @@ final class BatchSizing {
   }
 
   static String mb(long bytes) {
-    return bytes >= 10L << 30 ? String.format(Locale.ROOT, "%.1f GB", bytes / 1e9)
+    return bytes >= 10L << 30
+        ? String.format(Locale.ROOT, "%.1f GB", bytes / 1e9)
         : String.format(Locale.ROOT, "%d MB", bytes / 1_000_000);
   }
 }

@@ -45,40 +45,71 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code synthscope calibrate}: fits each detector's operating point on held-out images (the threshold for a
- * target false-positive rate on the real ones, METHODS.md section 4), NS-Net's domain summary, and the logistic
- * fusion of the detectors' logits; writes calibrated copies of the classifier/head artifacts and
- * {@code synthscope-fusion.json}. With {@code --evaluate} it writes nothing and reports, per generator, the rates
- * the stored operating points give on the data (the test split).
+ * {@code synthscope calibrate}: fits each detector's operating point on held-out images (the
+ * threshold for a target false-positive rate on the real ones, METHODS.md section 4), NS-Net's
+ * domain summary, and the logistic fusion of the detectors' logits; writes calibrated copies of the
+ * classifier/head artifacts and {@code synthscope-fusion.json}. With {@code --evaluate} it writes
+ * nothing and reports, per generator, the rates the stored operating points give on the data (the
+ * test split).
  *
- * <p>Images are scored on the driver through the detectors' own scorers (the same whole-image path the audit's
- * executors run); held-out sets are hundreds of images.
+ * <p>Images are scored on the driver through the detectors' own scorers (the same whole-image path
+ * the audit's executors run); held-out sets are hundreds of images.
  */
-@Command(name = "calibrate", mixinStandardHelpOptions = true,
-    description = {"Fit the detectors' thresholds for a target false-positive rate on held-out real images, the",
-        "domain summary and the fused score, and write calibrated artifacts; or (--evaluate) report the",
-        "operating points' rates on a labelled set. Last line: one JSON object."})
+@Command(
+    name = "calibrate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Fit the detectors' thresholds for a target false-positive rate on held-out real images, the",
+      "domain summary and the fused score, and write calibrated artifacts; or (--evaluate) report the",
+      "operating points' rates on a labelled set. Last line: one JSON object."
+    })
 public final class CalibrateCommand extends JobCommand {
 
-  @Option(names = "--data", paramLabel = "URI", description = "Labelled images: folders [<split>/]<generator>/{0_real,1_fake}/ or Parquet (as for eval).")
+  @Option(
+      names = "--data",
+      paramLabel = "URI",
+      description =
+          "Labelled images: folders [<split>/]<generator>/{0_real,1_fake}/ or Parquet (as for eval).")
   String data;
 
-  @Option(names = "--scores", paramLabel = "FILE", description = "Instead of --data: per-image scores written by earlier --dump runs of the same models (repeatable; no image is scored again).")
+  @Option(
+      names = "--scores",
+      paramLabel = "FILE",
+      description =
+          "Instead of --data: per-image scores written by earlier --dump runs of the same models (repeatable; no image is scored again).")
   List<Path> scoreFiles = new ArrayList<>();
 
-  @Option(names = "--split", paramLabel = "NAME", description = "Only rows of this split (rows without a split are always used).")
+  @Option(
+      names = "--split",
+      paramLabel = "NAME",
+      description = "Only rows of this split (rows without a split are always used).")
   String split;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Local folder for the calibrated artifacts (dnf-classifier/, nsnet-head/) and synthscope-fusion.json; required unless --evaluate.")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description =
+          "Local folder for the calibrated artifacts (dnf-classifier/, nsnet-head/) and synthscope-fusion.json; required unless --evaluate.")
   Path outDir;
 
-  @Option(names = "--evaluate", description = "Write nothing: report the stored operating points' rates per generator.")
+  @Option(
+      names = "--evaluate",
+      description = "Write nothing: report the stored operating points' rates per generator.")
   boolean evaluate;
 
-  @Option(names = "--target-fpr", defaultValue = "0.01", paramLabel = "R", description = "False-positive rate the thresholds are fitted to under the fpr rule (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--target-fpr",
+      defaultValue = "0.01",
+      paramLabel = "R",
+      description =
+          "False-positive rate the thresholds are fitted to under the fpr rule (default: ${DEFAULT-VALUE}).")
   double targetFpr;
 
-  @Option(names = "--operating-point", paramLabel = "fpr|balanced", description = "How thresholds are fitted: fpr (at most --target-fpr of the held-out real images flagged) or balanced (the highest balanced accuracy on held-out real and generated images). Default: the domain's: fpr for micrographs, balanced for photos.")
+  @Option(
+      names = "--operating-point",
+      paramLabel = "fpr|balanced",
+      description =
+          "How thresholds are fitted: fpr (at most --target-fpr of the held-out real images flagged) or balanced (the highest balanced accuracy on held-out real and generated images). Default: the domain's: fpr for micrographs, balanced for photos.")
   String operatingPoint;
 
   @Mixin DetectorSelection selection;
@@ -87,10 +118,18 @@ public final class CalibrateCommand extends JobCommand {
 
   @Mixin DomainOption domain;
 
-  @Option(names = "--fusion", paramLabel = "FILE|embedded:NAME", description = "With --evaluate: the fusion to evaluate (default: the domain's embedded one when it fits the models).")
+  @Option(
+      names = "--fusion",
+      paramLabel = "FILE|embedded:NAME",
+      description =
+          "With --evaluate: the fusion to evaluate (default: the domain's embedded one when it fits the models).")
   String fusion;
 
-  @Option(names = "--dump", paramLabel = "FILE", description = "Also write every image's scores as CSV (id, generator, label, detector, p, logit, tiles, tile probabilities).")
+  @Option(
+      names = "--dump",
+      paramLabel = "FILE",
+      description =
+          "Also write every image's scores as CSV (id, generator, label, detector, p, logit, tiles, tile probabilities).")
   Path dump;
 
   private List<ImageDetector> detectors;
@@ -98,7 +137,8 @@ public final class CalibrateCommand extends JobCommand {
   @Override
   protected void validate() {
     if ((data == null) == scoreFiles.isEmpty()) {
-      throw new ConfigurationException("give either --data (images to score) or --scores (earlier --dump files)");
+      throw new ConfigurationException(
+          "give either --data (images to score) or --scores (earlier --dump files)");
     }
     if (!evaluate && outDir == null) {
       throw new ConfigurationException("--out is required unless --evaluate");
@@ -106,19 +146,27 @@ public final class CalibrateCommand extends JobCommand {
     if (!(targetFpr >= 0 && targetFpr < 1)) {
       throw new ConfigurationException("--target-fpr must lie in [0, 1)");
     }
-    if (operatingPoint != null && !operatingPoint.equals("fpr") && !operatingPoint.equals("balanced")) {
-      throw new ConfigurationException("--operating-point must be fpr or balanced, got " + operatingPoint);
+    if (operatingPoint != null
+        && !operatingPoint.equals("fpr")
+        && !operatingPoint.equals("balanced")) {
+      throw new ConfigurationException(
+          "--operating-point must be fpr or balanced, got " + operatingPoint);
     }
     detectors = scoring.apply(selection.select(domain.registry()));
   }
 
   /**
-   * The rule thresholds are fitted by: the target FPR for micrographs (an archive audit is mostly real images, a
-   * false alarm costs a reviewer's time), the highest balanced accuracy for photos (benchmarked on balanced sets).
+   * The rule thresholds are fitted by: the target FPR for micrographs (an archive audit is mostly
+   * real images, a false alarm costs a reviewer's time), the highest balanced accuracy for photos
+   * (benchmarked on balanced sets).
    */
   String rule() {
-    String r = operatingPoint != null ? operatingPoint
-        : domain.domain() == com.synthscope.udfs.detect.DetectorDomain.PHOTOS ? "balanced" : "fpr";
+    String r =
+        operatingPoint != null
+            ? operatingPoint
+            : domain.domain() == com.synthscope.udfs.detect.DetectorDomain.PHOTOS
+                ? "balanced"
+                : "fpr";
     return r.equals("balanced") ? "balanced" : "fpr:" + targetFpr;
   }
 
@@ -141,17 +189,26 @@ public final class CalibrateCommand extends JobCommand {
       if (split != null) {
         rows = rows.filter(col("split").isNull().or(col("split").equalTo(split)));
       }
-      List<Row> collected = rows.filter(col("label").isNotNull()).select("id", LabelledImages.CONTENT, "label",
-          "generator").orderBy("id").collectAsList();
+      List<Row> collected =
+          rows.filter(col("label").isNotNull())
+              .select("id", LabelledImages.CONTENT, "label", "generator")
+              .orderBy("id")
+              .collectAsList();
       scored = score(collected, conf, features);
     } else {
       scored = readScores(names, modelIds);
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    out().printf("%s %d images (%d real) in %.1f s%n", scoreFiles.isEmpty() ? "scored" : "read the scores of",
-        scored.size(), scored.stream().filter(s -> s.label() == 0).count(), seconds);
+    out()
+        .printf(
+            "%s %d images (%d real) in %.1f s%n",
+            scoreFiles.isEmpty() ? "scored" : "read the scores of",
+            scored.size(),
+            scored.stream().filter(s -> s.label() == 0).count(),
+            seconds);
     if (scored.stream().noneMatch(s -> s.label() == 0)) {
-      throw new ConfigurationException(source() + " has no decodable real images (0_real): nothing to calibrate on");
+      throw new ConfigurationException(
+          source() + " has no decodable real images (0_real): nothing to calibrate on");
     }
     if (dump != null) {
       ScoreDump.write(dump, names, modelIds, scored);
@@ -171,11 +228,15 @@ public final class CalibrateCommand extends JobCommand {
     return SynthScopeCli.EXIT_OK;
   }
 
-  private List<Scored> score(List<Row> rows, org.apache.hadoop.conf.Configuration conf, List<float[]> features) {
+  private List<Scored> score(
+      List<Row> rows, org.apache.hadoop.conf.Configuration conf, List<float[]> features) {
     ImageDecoder decoder = new ImageDecoder(DecodeLimits.defaults());
     List<ImageDetector.Scorer> scorers = new ArrayList<>();
     for (ImageDetector d : detectors) {
-      scorers.add(d.open(conf, ExecutionSettings.cpu(Math.max(1, Runtime.getRuntime().availableProcessors()))));
+      scorers.add(
+          d.open(
+              conf,
+              ExecutionSettings.cpu(Math.max(1, Runtime.getRuntime().availableProcessors()))));
     }
     List<Scored> out = new ArrayList<>();
     int batch = 8;
@@ -194,8 +255,10 @@ public final class CalibrateCommand extends JobCommand {
       }
       List<List<ImageScore>> per = new ArrayList<>();
       for (ImageDetector.Scorer s : scorers) {
-        per.add(s instanceof NsNetDetector.SpecimenScorer ns ? ns.scoreWithFeatures(images, features)
-            : s.scoreImages(images));
+        per.add(
+            s instanceof NsNetDetector.SpecimenScorer ns
+                ? ns.scoreWithFeatures(images, features)
+                : s.scoreImages(images));
       }
       for (int i = 0; i < images.size(); i++) {
         List<ImageScore> own = new ArrayList<>();
@@ -209,8 +272,12 @@ public final class CalibrateCommand extends JobCommand {
     return out;
   }
 
-  private Map<String, Object> calibrate(List<Scored> scored, Map<String, DetectorInfo> infos, List<float[]> features,
-      org.apache.hadoop.conf.Configuration conf) throws IOException {
+  private Map<String, Object> calibrate(
+      List<Scored> scored,
+      Map<String, DetectorInfo> infos,
+      List<float[]> features,
+      org.apache.hadoop.conf.Configuration conf)
+      throws IOException {
     Files.createDirectories(outDir);
     Map<String, Object> json = new LinkedHashMap<>();
     Map<String, String> newIds = new LinkedHashMap<>();
@@ -221,15 +288,23 @@ public final class CalibrateCommand extends JobCommand {
       int kk = k;
       double[] p = scored.stream().mapToDouble(s -> s.scores().get(kk).probability()).toArray();
       logits[k] = scored.stream().mapToDouble(s -> s.scores().get(kk).logit()).toArray();
-      Calibration c = Calibration.fit(rule(), select(p, labels, 0), select(p, labels, 1), provenance());
+      Calibration c =
+          Calibration.fit(rule(), select(p, labels, 0), select(p, labels, 1), provenance());
       Map<String, Object> extra = new LinkedHashMap<>();
       extra.put(Calibration.KEY, c.toMap());
       if (d.name().equals("nsnet") && !features.isEmpty()) {
         extra.put(DomainCheck.KEY, DomainCheck.fit(features).toMap());
       }
       String role = d.name().equals("dnf") ? "classifier" : "head";
-      ModelRef ref = domain.registry().ref(d.name(), role,
-          com.synthscope.udfs.detect.DetectorCatalog.byDetector(selection.models(), "--model").getOrDefault(d.name(), Map.of()));
+      ModelRef ref =
+          domain
+              .registry()
+              .ref(
+                  d.name(),
+                  role,
+                  com.synthscope.udfs.detect.DetectorCatalog.byDetector(
+                          selection.models(), "--model")
+                      .getOrDefault(d.name(), Map.of()));
       Path folder = outDir.resolve(d.name().equals("dnf") ? "dnf-classifier" : "nsnet-head");
       String id = writeCalibrated(ModelPreflight.check(ref, conf, null), folder, extra);
       String old = infos.get(d.name()).models();
@@ -242,8 +317,14 @@ public final class CalibrateCommand extends JobCommand {
       json.put(d.name(), one);
     }
     if (detectors.size() > 1) {
-      LogisticFusion f = LogisticFusion.fit(detectors.stream().map(ImageDetector::name).toList(), logits, labels,
-          newIds, rule(), provenance());
+      LogisticFusion f =
+          LogisticFusion.fit(
+              detectors.stream().map(ImageDetector::name).toList(),
+              logits,
+              labels,
+              newIds,
+              rule(),
+              provenance());
       Path file = outDir.resolve(LogisticFusion.FILE_NAME);
       Files.writeString(file, f.toJson(), StandardCharsets.UTF_8);
       out().printf("fused  %s: %s -> %s%n", f.describe(), f.calibration().describe(), file);
@@ -254,8 +335,11 @@ public final class CalibrateCommand extends JobCommand {
     return json;
   }
 
-  /** Copies a fetched artifact into {@code folder} with {@code extra} merged into its preprocessing. */
-  static String writeCalibrated(com.synthscope.udfs.model.FetchedModel m, Path folder, Map<String, Object> extra)
+  /**
+   * Copies a fetched artifact into {@code folder} with {@code extra} merged into its preprocessing.
+   */
+  static String writeCalibrated(
+      com.synthscope.udfs.model.FetchedModel m, Path folder, Map<String, Object> extra)
       throws IOException {
     Files.createDirectories(folder);
     for (String file : m.manifest().files().keySet()) {
@@ -266,8 +350,23 @@ public final class CalibrateCommand extends JobCommand {
     ModelManifest x = m.manifest();
     Map<String, Object> pre = new LinkedHashMap<>(x.preprocessing());
     pre.putAll(extra);
-    ModelManifest n = new ModelManifest(x.schema(), x.id(), x.version(), x.kind(), x.engine(), x.format(), x.entry(),
-        x.block(), x.arguments(), x.inputs(), x.outputs(), pre, x.files(), x.recipe(), x.metrics());
+    ModelManifest n =
+        new ModelManifest(
+            x.schema(),
+            x.id(),
+            x.version(),
+            x.kind(),
+            x.engine(),
+            x.format(),
+            x.entry(),
+            x.block(),
+            x.arguments(),
+            x.inputs(),
+            x.outputs(),
+            pre,
+            x.files(),
+            x.recipe(),
+            x.metrics());
     String json = n.toJson();
     ModelManifest.parse(json, x.id());
     Path file = folder.resolve(ModelManifest.FILE_NAME);
@@ -275,12 +374,13 @@ public final class CalibrateCommand extends JobCommand {
     return x.id() + "@" + ModelFetcher.sha256(file);
   }
 
-  private Map<String, Object> evaluateStored(SparkSession session, List<Scored> scored,
-      Map<String, DetectorInfo> infos) throws IOException {
+  private Map<String, Object> evaluateStored(
+      SparkSession session, List<Scored> scored, Map<String, DetectorInfo> infos)
+      throws IOException {
     LogisticFusion f = null;
     if (detectors.size() > 1) {
-      LogisticFusion candidate = fusion == null ? LogisticFusion.embedded(domain.domain())
-          : EvalFusedCommand.load(fusion);
+      LogisticFusion candidate =
+          fusion == null ? LogisticFusion.embedded(domain.domain()) : EvalFusedCommand.load(fusion);
       if (candidate != null) {
         Map<String, String> ids = new LinkedHashMap<>();
         infos.forEach((k, v) -> ids.put(k, v.models()));
@@ -293,8 +393,10 @@ public final class CalibrateCommand extends JobCommand {
     columns.add("fused");
     TreeSet<String> generators = new TreeSet<>();
     scored.forEach(s -> generators.add(s.generator()));
-    out().printf("%-8s %-28s %6s %6s %8s %8s %8s %9s%n", "score", "subset", "real", "fake", "FPR", "TPR", "AUC",
-        "threshold");
+    out()
+        .printf(
+            "%-8s %-28s %6s %6s %8s %8s %8s %9s%n",
+            "score", "subset", "real", "fake", "FPR", "TPR", "AUC", "threshold");
     for (String c : columns) {
       double threshold;
       double[] p;
@@ -304,13 +406,17 @@ public final class CalibrateCommand extends JobCommand {
           continue;
         }
         threshold = ff.calibration().threshold();
-        p = scored.stream().mapToDouble(s -> {
-          Map<String, Double> l = new LinkedHashMap<>();
-          for (int k = 0; k < names.size(); k++) {
-            l.put(names.get(k), s.scores().get(k).logit());
-          }
-          return ff.fuse(l);
-        }).toArray();
+        p =
+            scored.stream()
+                .mapToDouble(
+                    s -> {
+                      Map<String, Double> l = new LinkedHashMap<>();
+                      for (int k = 0; k < names.size(); k++) {
+                        l.put(names.get(k), s.scores().get(k).logit());
+                      }
+                      return ff.fuse(l);
+                    })
+                .toArray();
       } else {
         int k = names.indexOf(c);
         Calibration cal = infos.get(c).calibration();
@@ -334,8 +440,18 @@ public final class CalibrateCommand extends JobCommand {
         double auc = auc(sp, sl);
         int real = select(sp, sl, 0).length;
         int fake = sp.length - real;
-        out().printf(Locale.ROOT, "%-8s %-28s %6d %6d %8.4f %8.4f %8.4f %9.4f%n", c, g, real, fake, fpr, tpr, auc,
-            threshold);
+        out()
+            .printf(
+                Locale.ROOT,
+                "%-8s %-28s %6d %6d %8.4f %8.4f %8.4f %9.4f%n",
+                c,
+                g,
+                real,
+                fake,
+                fpr,
+                tpr,
+                auc,
+                threshold);
         Map<String, Object> one = new LinkedHashMap<>();
         one.put("real", real);
         one.put("fake", fake);
@@ -351,28 +467,45 @@ public final class CalibrateCommand extends JobCommand {
   }
 
   /**
-   * The scores of earlier {@code --dump} runs. Scores from other models than the ones being calibrated would give
-   * thresholds that hold for nothing: refused when the dump names its models, a warning when it predates that.
+   * The scores of earlier {@code --dump} runs. Scores from other models than the ones being
+   * calibrated would give thresholds that hold for nothing: refused when the dump names its models,
+   * a warning when it predates that.
    */
-  private List<Scored> readScores(List<String> names, Map<String, String> modelIds) throws IOException {
+  private List<Scored> readScores(List<String> names, Map<String, String> modelIds)
+      throws IOException {
     ScoreDump.Contents c = ScoreDump.read(scoreFiles, names);
     for (String d : names) {
       String dumped = c.models().get(d);
       if (dumped == null) {
-        out().printf("WARNING %s: the dump does not name its models (written before the model column); the scores"
-            + " are taken as those of %s%n", d, modelIds.get(d));
+        out()
+            .printf(
+                "WARNING %s: the dump does not name its models (written before the model column); the scores"
+                    + " are taken as those of %s%n",
+                d, modelIds.get(d));
       } else if (!names(dumped).equals(names(modelIds.get(d)))) {
-        throw new ConfigurationException("--scores: the " + d + " scores come from " + dumped + ", not from "
-            + modelIds.get(d) + " (pass the same --model as the run that wrote them)");
+        throw new ConfigurationException(
+            "--scores: the "
+                + d
+                + " scores come from "
+                + dumped
+                + ", not from "
+                + modelIds.get(d)
+                + " (pass the same --model as the run that wrote them)");
       } else if (!dumped.equals(modelIds.get(d))) {
-        // calibrate's own output: the same weights under a manifest that now holds an operating point
-        out().printf("WARNING %s: the dump's models %s differ from %s only in their manifests (a calibrated copy"
-            + " scores the same); if their weights differ, these figures are wrong%n", d, dumped, modelIds.get(d));
+        // calibrate's own output: the same weights under a manifest that now holds an operating
+        // point
+        out()
+            .printf(
+                "WARNING %s: the dump's models %s differ from %s only in their manifests (a calibrated copy"
+                    + " scores the same); if their weights differ, these figures are wrong%n",
+                d, dumped, modelIds.get(d));
       }
     }
     if (!evaluate) {
-      out().println("domain summary: kept from the source artifacts (it needs the images' features, which a dump"
-          + " does not hold)");
+      out()
+          .println(
+              "domain summary: kept from the source artifacts (it needs the images' features, which a dump"
+                  + " does not hold)");
     }
     return c.images();
   }
@@ -383,8 +516,11 @@ public final class CalibrateCommand extends JobCommand {
   }
 
   private String source() {
-    return data != null ? data : scoreFiles.stream().map(Path::toString).collect(java.util.stream.Collectors
-        .joining(" + "));
+    return data != null
+        ? data
+        : scoreFiles.stream()
+            .map(Path::toString)
+            .collect(java.util.stream.Collectors.joining(" + "));
   }
 
   /** The data and the scoring options the operating points hold for. */

@@ -6,9 +6,9 @@ import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 
 /**
- * The driver's heap while a run runs: the highest used heap, sampled every 50 ms, and the highest heap a garbage
- * collection left behind (what the JVM actually held, from the heap pools' collection usage, sampled too). A daemon thread;
- * close stops it.
+ * The driver's heap while a run runs: the highest used heap, sampled every 50 ms, and the highest
+ * heap a garbage collection left behind (what the JVM actually held, from the heap pools'
+ * collection usage, sampled too). A daemon thread; close stops it.
  */
 final class HeapSampler implements AutoCloseable {
 
@@ -20,16 +20,19 @@ final class HeapSampler implements AutoCloseable {
   private volatile long afterGcPeak;
 
   private HeapSampler() {
-    thread = new Thread(() -> {
-      while (running) {
-        sample();
-        try {
-          Thread.sleep(PERIOD_MILLIS);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "synthscope-heap-sampler");
+    thread =
+        new Thread(
+            () -> {
+              while (running) {
+                sample();
+                try {
+                  Thread.sleep(PERIOD_MILLIS);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "synthscope-heap-sampler");
     thread.setDaemon(true);
   }
 
@@ -61,7 +64,10 @@ final class HeapSampler implements AutoCloseable {
     return afterGcPeak;
   }
 
-  /** The sum over heap pools of what the last collection left (young pools are near empty after one). */
+  /**
+   * The sum over heap pools of what the last collection left (young pools are near empty after
+   * one).
+   */
   private static long afterLastGc() {
     long sum = 0;
     for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {

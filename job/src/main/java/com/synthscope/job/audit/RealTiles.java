@@ -7,8 +7,8 @@ import com.synthscope.udfs.image.DecodeResult;
 import com.synthscope.udfs.image.FloatImage;
 import com.synthscope.udfs.image.ImageDecoder;
 import com.synthscope.udfs.image.ImageTensors;
-import com.synthscope.udfs.image.ResizeFilter;
 import com.synthscope.udfs.image.Resampler;
+import com.synthscope.udfs.image.ResizeFilter;
 import com.synthscope.udfs.spark.MicrographBenchmark;
 import com.synthscope.udfs.train.LabelledMicrograph;
 import com.synthscope.udfs.train.MetalDam;
@@ -23,25 +23,31 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 
 /**
- * Real images for the demo, at the scale and size of the generated ones. The embedded detectors learned 32 px
- * tiles at a quarter of MetalDAM's resolution (what PF-DiffSeg makes); whole micrographs at full resolution are
- * outside what they learned (a measured demo flagged 36 of 42 of them), so the demo compares like with like: tiles
- * of real micrographs downscaled to the generator's scale, one random tile per image in turn.
+ * Real images for the demo, at the scale and size of the generated ones. The embedded detectors
+ * learned 32 px tiles at a quarter of MetalDAM's resolution (what PF-DiffSeg makes); whole
+ * micrographs at full resolution are outside what they learned (a measured demo flagged 36 of 42 of
+ * them), so the demo compares like with like: tiles of real micrographs downscaled to the
+ * generator's scale, one random tile per image in turn.
  *
- * <p>For the MetalDAM folder ({@code images/} beside {@code labels/}) the tiles come from its test split, cropped to
- * the labelled area as DATA.md says (no SEM information band), and so from micrographs the detectors never saw.
+ * <p>For the MetalDAM folder ({@code images/} beside {@code labels/}) the tiles come from its test
+ * split, cropped to the labelled area as DATA.md says (no SEM information band), and so from
+ * micrographs the detectors never saw.
  */
 public final class RealTiles {
 
   private RealTiles() {}
 
-  /** MetalDAM's images in ../shared beside the working directory or the repository; null when neither has it. */
+  /**
+   * MetalDAM's images in ../shared beside the working directory or the repository; null when
+   * neither has it.
+   */
   public static Path metalDamImages() {
     for (String base : new String[] {".", System.getProperty("synthscope.home")}) {
       if (base == null) {
         continue;
       }
-      Path p = Path.of(base).toAbsolutePath().resolve("../shared/datasets/metaldam/images").normalize();
+      Path p =
+          Path.of(base).toAbsolutePath().resolve("../shared/datasets/metaldam/images").normalize();
       if (Files.isDirectory(p)) {
         return p;
       }
@@ -50,14 +56,18 @@ public final class RealTiles {
   }
 
   /** Writes {@code count} tiles as grey PNGs into {@code to}; returns how many were written. */
-  public static int write(Path from, Path to, double scale, int size, int count, long seed) throws IOException {
+  public static int write(Path from, Path to, double scale, int size, int count, long seed)
+      throws IOException {
     SplittableRandom random = new SplittableRandom(seed * 31 + 7);
     Path root = from.toAbsolutePath().normalize().getParent();
-    if (root != null && Files.isDirectory(root.resolve("labels")) && Files.isRegularFile(MetalDam.imagePath(root, 0))) {
+    if (root != null
+        && Files.isDirectory(root.resolve("labels"))
+        && Files.isRegularFile(MetalDam.imagePath(root, 0))) {
       List<LabelledMicrograph> test = MetalDam.loadDownscaled(root, Split.TEST, scale);
       int n = 0;
       for (Row r : MicrographBenchmark.realCrops(test, Split.TEST, count, size, false, random, 0)) {
-        Files.write(to.resolve(String.format("real-%03d.png", n++)), (byte[]) r.get(4)); // image_png
+        Files.write(
+            to.resolve(String.format("real-%03d.png", n++)), (byte[]) r.get(4)); // image_png
       }
       return n;
     }
@@ -84,7 +94,8 @@ public final class RealTiles {
       for (int r = 0; r < size; r++) {
         System.arraycopy(img.data(), (y + r) * img.width() + x, tile, r * size, size);
       }
-      Files.write(to.resolve(String.format("real-%03d.png", n++)), PairPng.greyPng(tile, size, size));
+      Files.write(
+          to.resolve(String.format("real-%03d.png", n++)), PairPng.greyPng(tile, size, size));
     }
     return n;
   }

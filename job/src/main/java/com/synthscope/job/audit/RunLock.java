@@ -17,15 +17,16 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * One run id at a time in one audit output: a lock file {@code OUTPUT/runs/_locks/ID.lock}, created atomically
- * (exclusive create: {@code O_EXCL} on local filesystems, the namenode's create-if-absent on HDFS). It holds the
- * run id, host, process id and start time; the run touches it every {@link #HEARTBEAT_SECONDS} s and deletes it
- * when it ends, however it ends.
+ * One run id at a time in one audit output: a lock file {@code OUTPUT/runs/_locks/ID.lock}, created
+ * atomically (exclusive create: {@code O_EXCL} on local filesystems, the namenode's
+ * create-if-absent on HDFS). It holds the run id, host, process id and start time; the run touches
+ * it every {@link #HEARTBEAT_SECONDS} s and deletes it when it ends, however it ends.
  *
- * <p>Stale rule: a lock is taken over when its process is gone (same host, and no live process has its pid) or
- * when it has not been touched for {@link #STALE_MINUTES} minutes (a run killed on another host). Otherwise a
- * second run with the same id is refused (exit 2) and touches nothing. On object stores without an atomic
- * create-if-absent (S3) two runs starting in the same instant can both win; do not start them so.
+ * <p>Stale rule: a lock is taken over when its process is gone (same host, and no live process has
+ * its pid) or when it has not been touched for {@link #STALE_MINUTES} minutes (a run killed on
+ * another host). Otherwise a second run with the same id is refused (exit 2) and touches nothing.
+ * On object stores without an atomic create-if-absent (S3) two runs starting in the same instant
+ * can both win; do not start them so.
  */
 final class RunLock implements AutoCloseable {
 
@@ -40,12 +41,15 @@ final class RunLock implements AutoCloseable {
   private RunLock(FileSystem fs, Path file) {
     this.fs = fs;
     this.file = file;
-    this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "synthscope-run-lock");
-      t.setDaemon(true);
-      return t;
-    });
-    heartbeat.scheduleAtFixedRate(this::touch, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+    this.heartbeat =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "synthscope-run-lock");
+              t.setDaemon(true);
+              return t;
+            });
+    heartbeat.scheduleAtFixedRate(
+        this::touch, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
   }
 
   /** The lock file of a run id under an audit output's {@code runs} folder. */
@@ -58,7 +62,8 @@ final class RunLock implements AutoCloseable {
    *
    * @throws ConfigurationException when another live run holds it
    */
-  static RunLock acquire(FileSystem fs, Path runs, String runId, java.io.PrintWriter log) throws IOException {
+  static RunLock acquire(FileSystem fs, Path runs, String runId, java.io.PrintWriter log)
+      throws IOException {
     Path file = file(runs, runId);
     fs.mkdirs(file.getParent());
     for (int attempt = 0; attempt < 2; attempt++) {
@@ -74,16 +79,31 @@ final class RunLock implements AutoCloseable {
       }
       String why = staleBecause(holder, st.getModificationTime());
       if (why == null) {
-        throw new ConfigurationException("another audit with run id " + runId + " is running on this output ("
-            + holder.getProperty("host", "?") + " pid " + holder.getProperty("pid", "?") + ", started "
-            + holder.getProperty("started", "?") + "; lock " + file + "); wait for it to end or use another"
-            + " --run-id. A lock untouched for " + STALE_MINUTES + " minutes is stale and taken over");
+        throw new ConfigurationException(
+            "another audit with run id "
+                + runId
+                + " is running on this output ("
+                + holder.getProperty("host", "?")
+                + " pid "
+                + holder.getProperty("pid", "?")
+                + ", started "
+                + holder.getProperty("started", "?")
+                + "; lock "
+                + file
+                + "); wait for it to end or use another"
+                + " --run-id. A lock untouched for "
+                + STALE_MINUTES
+                + " minutes is stale and taken over");
       }
       log.println("lock       removed a stale lock of run id " + runId + " (" + why + ")");
       fs.delete(file, false);
     }
-    throw new ConfigurationException("cannot take the lock " + file + " for run id " + runId
-        + ": another run keeps creating it");
+    throw new ConfigurationException(
+        "cannot take the lock "
+            + file
+            + " for run id "
+            + runId
+            + ": another run keeps creating it");
   }
 
   /** Why the holder is gone, or null when it may be running. */
@@ -111,8 +131,12 @@ final class RunLock implements AutoCloseable {
     if ("file".equals(fs.getUri().getScheme())) {
       // Hadoop's local create(overwrite=false) checks, then creates: not atomic. O_EXCL is.
       try {
-        Files.writeString(java.nio.file.Path.of(file.toUri()), content, StandardCharsets.UTF_8,
-            java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
+        Files.writeString(
+            java.nio.file.Path.of(file.toUri()),
+            content,
+            StandardCharsets.UTF_8,
+            java.nio.file.StandardOpenOption.CREATE_NEW,
+            java.nio.file.StandardOpenOption.WRITE);
         return true;
       } catch (FileAlreadyExistsException e) {
         return false;
@@ -137,8 +161,17 @@ final class RunLock implements AutoCloseable {
   }
 
   static String describe(String runId) {
-    return "run_id=" + runId + "\nhost=" + hostName() + "\npid=" + ProcessHandle.current().pid() + "\nstarted="
-        + Instant.now() + "\njvm=" + ManagementFactory.getRuntimeMXBean().getName() + "\n";
+    return "run_id="
+        + runId
+        + "\nhost="
+        + hostName()
+        + "\npid="
+        + ProcessHandle.current().pid()
+        + "\nstarted="
+        + Instant.now()
+        + "\njvm="
+        + ManagementFactory.getRuntimeMXBean().getName()
+        + "\n";
   }
 
   /** The kernel's host name (no name service lookup: this runs offline). */
@@ -155,7 +188,8 @@ final class RunLock implements AutoCloseable {
     try {
       fs.setTimes(file, System.currentTimeMillis(), -1);
     } catch (IOException | RuntimeException e) {
-      // the next beat tries again; a lock that stays untouched becomes stale, which only lets a later run in
+      // the next beat tries again; a lock that stays untouched becomes stale, which only lets a
+      // later run in
     }
   }
 
@@ -165,7 +199,8 @@ final class RunLock implements AutoCloseable {
     try {
       fs.delete(file, false);
     } catch (IOException e) {
-      // left behind: the stale rule frees it (this host's pid check at once, else after STALE_MINUTES)
+      // left behind: the stale rule frees it (this host's pid check at once, else after
+      // STALE_MINUTES)
     }
   }
 }

@@ -23,43 +23,80 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code synthscope bench-data archive}: a synthetic image lake for the nightly benchmark (docs/nightly.md). Night
- * 1: {@code --out DIR --files N} writes N distinct small PNGs (seeded RGB noise, a few KB each) into nested folders
- * {@code YYYY/MM/DD/cam-K/}. Night 2: {@code --grow DIR} adds new files (in new day folders), rewrites some with new
- * bytes (same path) and renames some, as an archive changes between two nights.
+ * {@code synthscope bench-data archive}: a synthetic image lake for the nightly benchmark
+ * (docs/nightly.md). Night 1: {@code --out DIR --files N} writes N distinct small PNGs (seeded RGB
+ * noise, a few KB each) into nested folders {@code YYYY/MM/DD/cam-K/}. Night 2: {@code --grow DIR}
+ * adds new files (in new day folders), rewrites some with new bytes (same path) and renames some,
+ * as an archive changes between two nights.
  */
-@Command(name = "archive", mixinStandardHelpOptions = true,
-    description = {"Build (--out) or grow (--grow) a synthetic archive of distinct small PNGs in nested folders,",
-        "for the nightly audit benchmark (docs/nightly.md)."})
+@Command(
+    name = "archive",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Build (--out) or grow (--grow) a synthetic archive of distinct small PNGs in nested folders,",
+      "for the nightly audit benchmark (docs/nightly.md)."
+    })
 public final class BenchDataArchiveCommand extends CommandBase {
 
   static final class Target {
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "New archive folder (must not exist).")
+    @Option(
+        names = "--out",
+        required = true,
+        paramLabel = "DIR",
+        description = "New archive folder (must not exist).")
     Path out;
 
-    @Option(names = "--grow", required = true, paramLabel = "DIR", description = "Existing archive to change as a night would.")
+    @Option(
+        names = "--grow",
+        required = true,
+        paramLabel = "DIR",
+        description = "Existing archive to change as a night would.")
     Path grow;
   }
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Target target;
 
-  @Option(names = "--files", defaultValue = "100000", paramLabel = "N", description = "Files of a new archive (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--files",
+      defaultValue = "100000",
+      paramLabel = "N",
+      description = "Files of a new archive (default: ${DEFAULT-VALUE}).")
   int files;
 
-  @Option(names = "--side", defaultValue = "32", paramLabel = "PX", description = "Image side in pixels (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--side",
+      defaultValue = "32",
+      paramLabel = "PX",
+      description = "Image side in pixels (default: ${DEFAULT-VALUE}).")
   int side;
 
-  @Option(names = "--per-folder", defaultValue = "500", paramLabel = "N", description = "Files per leaf folder (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--per-folder",
+      defaultValue = "500",
+      paramLabel = "N",
+      description = "Files per leaf folder (default: ${DEFAULT-VALUE}).")
   int perFolder;
 
-  @Option(names = "--new", defaultValue = "0.01", paramLabel = "FRACTION", description = "--grow: new files, as a fraction of the archive (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--new",
+      defaultValue = "0.01",
+      paramLabel = "FRACTION",
+      description = "--grow: new files, as a fraction of the archive (default: ${DEFAULT-VALUE}).")
   double newFraction;
 
-  @Option(names = "--changed", defaultValue = "0.001", paramLabel = "FRACTION", description = "--grow: files rewritten with new bytes (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--changed",
+      defaultValue = "0.001",
+      paramLabel = "FRACTION",
+      description = "--grow: files rewritten with new bytes (default: ${DEFAULT-VALUE}).")
   double changedFraction;
 
-  @Option(names = "--renamed", defaultValue = "0.001", paramLabel = "FRACTION", description = "--grow: files renamed (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--renamed",
+      defaultValue = "0.001",
+      paramLabel = "FRACTION",
+      description = "--grow: files renamed (default: ${DEFAULT-VALUE}).")
   double renamedFraction;
 
   @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
@@ -95,7 +132,9 @@ public final class BenchDataArchiveCommand extends CommandBase {
     } else {
       List<Path> all;
       try (Stream<Path> walk = Files.walk(target.grow)) {
-        all = new ArrayList<>(walk.filter(p -> p.getFileName().toString().endsWith(".png")).sorted().toList());
+        all =
+            new ArrayList<>(
+                walk.filter(p -> p.getFileName().toString().endsWith(".png")).sorted().toList());
       }
       if (all.isEmpty()) {
         throw new ConfigurationException("--grow " + target.grow + " holds no PNG");
@@ -110,8 +149,11 @@ public final class BenchDataArchiveCommand extends CommandBase {
       int next = n + 1_000_000_000 / 2 + (int) (seed % 1000) * 100_000;
       for (int i = 0; i < added; i++) {
         int id = next + i;
-        bytes += write(target.grow.resolve("new-" + seed).resolve(folder(i)).resolve("img-" + id + ".png"), id,
-            seed + 7);
+        bytes +=
+            write(
+                target.grow.resolve("new-" + seed).resolve(folder(i)).resolve("img-" + id + ".png"),
+                id,
+                seed + 7);
       }
       for (int k = 0; k < changed + renamed; k++) {
         int j = rng.nextInt(all.size());
@@ -119,14 +161,17 @@ public final class BenchDataArchiveCommand extends CommandBase {
         if (k < changed) {
           // new bytes under the same path, a later modification time
           write(p, j, seed + 13 + k);
-          Files.setLastModifiedTime(p, FileTime.fromMillis(Files.getLastModifiedTime(p).toMillis() + 1000));
+          Files.setLastModifiedTime(
+              p, FileTime.fromMillis(Files.getLastModifiedTime(p).toMillis() + 1000));
         } else {
           Path to = p.resolveSibling("renamed-" + p.getFileName());
           Files.move(p, to, StandardCopyOption.ATOMIC_MOVE);
         }
       }
-      out().printf("grew %s: %d new files (%d bytes), %d rewritten, %d renamed%n", target.grow, added, bytes,
-          changed, renamed);
+      out()
+          .printf(
+              "grew %s: %d new files (%d bytes), %d rewritten, %d renamed%n",
+              target.grow, added, bytes, changed, renamed);
       json.put("files_before", n);
       json.put("new", added);
       json.put("new_bytes", bytes);
@@ -142,7 +187,12 @@ public final class BenchDataArchiveCommand extends CommandBase {
     int leaf = i / perFolder;
     int cam = leaf % 4;
     int day = leaf / 4;
-    return String.format(Locale.ROOT, "%04d/%02d/%02d/cam-%d", 2020 + day / 336, 1 + (day / 28) % 12, 1 + day % 28,
+    return String.format(
+        Locale.ROOT,
+        "%04d/%02d/%02d/cam-%d",
+        2020 + day / 336,
+        1 + (day / 28) % 12,
+        1 + day % 28,
         cam);
   }
 

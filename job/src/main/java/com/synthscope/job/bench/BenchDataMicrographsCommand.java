@@ -25,38 +25,72 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code synthscope bench-data micrographs}: real MetalDAM crops against PF-DiffSeg and upsampled fakes. */
-@Command(name = "micrographs", mixinStandardHelpOptions = true,
-    description = {"Build the micrograph detector benchmark as labelled Parquet (label, generator, split columns):",
-        "real MetalDAM crops (each split from its own images), PF-DiffSeg samples at two settings",
-        "(pfdiffseg-ddim50: DDIM-50 guidance 4; pfdiffseg-ddim10: DDIM-10 guidance 1) and real crops halved and",
-        "enlarged back (upsampled). Same seed, same table."})
+/**
+ * {@code synthscope bench-data micrographs}: real MetalDAM crops against PF-DiffSeg and upsampled
+ * fakes.
+ */
+@Command(
+    name = "micrographs",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Build the micrograph detector benchmark as labelled Parquet (label, generator, split columns):",
+      "real MetalDAM crops (each split from its own images), PF-DiffSeg samples at two settings",
+      "(pfdiffseg-ddim50: DDIM-50 guidance 4; pfdiffseg-ddim10: DDIM-10 guidance 1) and real crops halved and",
+      "enlarged back (upsampled). Same seed, same table."
+    })
 public final class BenchDataMicrographsCommand extends JobCommand {
 
   /** The two PF-DiffSeg settings: many steps with strong guidance against few steps without. */
-  static final List<MicrographBenchmark.DiffusionSetting> SETTINGS = List.of(
-      new MicrographBenchmark.DiffusionSetting("pfdiffseg-ddim50", SamplerSpec.parse("ddim:50"), 4f),
-      new MicrographBenchmark.DiffusionSetting("pfdiffseg-ddim10", SamplerSpec.parse("ddim:10"), 1f));
+  static final List<MicrographBenchmark.DiffusionSetting> SETTINGS =
+      List.of(
+          new MicrographBenchmark.DiffusionSetting(
+              "pfdiffseg-ddim50", SamplerSpec.parse("ddim:50"), 4f),
+          new MicrographBenchmark.DiffusionSetting(
+              "pfdiffseg-ddim10", SamplerSpec.parse("ddim:10"), 1f));
 
-  @Option(names = "--out", required = true, paramLabel = "URI", description = "Output Parquet; replaced atomically if it is an earlier output of this command (anything else is refused).")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "URI",
+      description =
+          "Output Parquet; replaced atomically if it is an earlier output of this command (anything else is refused).")
   String out;
 
-  @Option(names = "--data", defaultValue = "../shared/datasets/metaldam", paramLabel = "DIR", description = "The metaldam folder (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--data",
+      defaultValue = "../shared/datasets/metaldam",
+      paramLabel = "DIR",
+      description = "The metaldam folder (default: ${DEFAULT-VALUE}).")
   Path data;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Seed of crops and generation (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "Seed of crops and generation (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--train", defaultValue = "384", description = "Rows per generator in the train split (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--train",
+      defaultValue = "384",
+      description = "Rows per generator in the train split (default: ${DEFAULT-VALUE}).")
   int train;
 
-  @Option(names = "--val", defaultValue = "96", description = "Rows per generator in the val split (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--val",
+      defaultValue = "96",
+      description = "Rows per generator in the val split (default: ${DEFAULT-VALUE}).")
   int val;
 
-  @Option(names = "--test", defaultValue = "192", description = "Rows per generator in the test split (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--test",
+      defaultValue = "192",
+      description = "Rows per generator in the test split (default: ${DEFAULT-VALUE}).")
   int test;
 
-  @Option(names = "--batch", defaultValue = "16", description = "Samples per PF-DiffSeg batch (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch",
+      defaultValue = "16",
+      description = "Samples per PF-DiffSeg batch (default: ${DEFAULT-VALUE}).")
   int batch;
 
   @Mixin PfDiffSegModel model;
@@ -66,7 +100,8 @@ public final class BenchDataMicrographsCommand extends JobCommand {
   @Override
   protected void validate() {
     if (!Files.isDirectory(MetalDam.imagePath(data, 0).getParent())) {
-      throw new ConfigurationException("--data " + data + " must be the metaldam folder (images/, labels/)");
+      throw new ConfigurationException(
+          "--data " + data + " must be the metaldam folder (images/, labels/)");
     }
     if (batch < 1) {
       throw new ConfigurationException("--batch must be >= 1");
@@ -82,7 +117,8 @@ public final class BenchDataMicrographsCommand extends JobCommand {
   protected int run(SparkSession session) throws Exception {
     // before any work: not over the data it reads, only over its own earlier table, and writable
     org.apache.hadoop.conf.Configuration hadoop = session.sessionState().newHadoopConf();
-    OutputGuard.refuseOverlap(hadoop, "--out", out, Map.of("--data", data.toAbsolutePath().toString()));
+    OutputGuard.refuseOverlap(
+        hadoop, "--out", out, Map.of("--data", data.toAbsolutePath().toString()));
     OutputGuard.checkReplaceable(hadoop, "--out", out, "bench-data micrographs", true, false);
     OutputGuard.checkWritableBeside(hadoop, "--out", out);
     HadoopConf conf = HadoopConf.of(session);
@@ -92,9 +128,13 @@ public final class BenchDataMicrographsCommand extends JobCommand {
     double scale = ((Number) pre.get("scale")).doubleValue();
     FractionSampler fractions = PfDiffSegModel.fractions("empirical", fetched, MetalDam.CLASSES);
     long started = System.nanoTime();
-    MicrographBenchmark.Settings settings = new MicrographBenchmark.Settings(data, scale, size, counts, SETTINGS,
-        model.ref(), fetched.modelId(), batch, seed);
-    ParquetOutput.replace(MicrographBenchmark.build(session, settings, fractions, conf), out, "bench-data micrographs");
+    MicrographBenchmark.Settings settings =
+        new MicrographBenchmark.Settings(
+            data, scale, size, counts, SETTINGS, model.ref(), fetched.modelId(), batch, seed);
+    ParquetOutput.replace(
+        MicrographBenchmark.build(session, settings, fractions, conf),
+        out,
+        "bench-data micrographs");
     double seconds = (System.nanoTime() - started) / 1e9;
 
     Map<String, Object> json = new LinkedHashMap<>();
@@ -104,13 +144,21 @@ public final class BenchDataMicrographsCommand extends JobCommand {
     json.put("scale", scale);
     json.put("model", fetched.modelId());
     Map<String, Long> rows = new LinkedHashMap<>();
-    for (Row r : session.read().parquet(out).groupBy("split", "generator").count()
-        .orderBy(col("split"), col("generator")).collectAsList()) {
+    for (Row r :
+        session
+            .read()
+            .parquet(out)
+            .groupBy("split", "generator")
+            .count()
+            .orderBy(col("split"), col("generator"))
+            .collectAsList()) {
       String key = r.getString(0) + "/" + r.getString(1);
       rows.put(key, r.getLong(2));
       out().printf("%-28s %6d rows%n", key, r.getLong(2));
     }
-    out().printf("wrote %s in %.1f s (%d x %d px crops at scale %s)%n", out, seconds, size, size, scale);
+    out()
+        .printf(
+            "wrote %s in %.1f s (%d x %d px crops at scale %s)%n", out, seconds, size, size, scale);
     json.put("rows", rows);
     json.put("seconds", Math.round(seconds * 10) / 10.0);
     printJson(json);

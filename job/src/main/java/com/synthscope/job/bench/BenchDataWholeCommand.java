@@ -30,38 +30,70 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code synthscope bench-data whole}: a labelled folder set for the whole-image protocol (METHODS.md section 4):
- * the MetalDAM micrographs of one split whole, information band included, and crops of them of varied size (half of
- * them reaching the bottom edge, band included); generated images from PNG folders (PF-DiffSeg's
- * {@code augment --export-png}), as they are, re-compressed as JPEG (quality 85) and enlarged 1.5x; and the cheap
- * non-diffusion fake: real crops of the split shrunk 8x and enlarged back (at the detectors' scale 0.25 that is
- * the benchmark's halving). Layout {@code OUT/<generator>/{0_real,1_fake}/}, as {@code eval} and
- * {@code calibrate} read it.
+ * {@code synthscope bench-data whole}: a labelled folder set for the whole-image protocol
+ * (METHODS.md section 4): the MetalDAM micrographs of one split whole, information band included,
+ * and crops of them of varied size (half of them reaching the bottom edge, band included);
+ * generated images from PNG folders (PF-DiffSeg's {@code augment --export-png}), as they are,
+ * re-compressed as JPEG (quality 85) and enlarged 1.5x; and the cheap non-diffusion fake: real
+ * crops of the split shrunk 8x and enlarged back (at the detectors' scale 0.25 that is the
+ * benchmark's halving). Layout {@code OUT/<generator>/{0_real,1_fake}/}, as {@code eval} and {@code
+ * calibrate} read it.
  */
-@Command(name = "whole", mixinStandardHelpOptions = true,
-    description = {"Build labelled folders for the whole-image protocol: whole MetalDAM micrographs of a split",
-        "with their band, crops of varied size, and generated images as-is, JPEG-recompressed and resized."})
+@Command(
+    name = "whole",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Build labelled folders for the whole-image protocol: whole MetalDAM micrographs of a split",
+      "with their band, crops of varied size, and generated images as-is, JPEG-recompressed and resized."
+    })
 public final class BenchDataWholeCommand extends CommandBase {
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (must not exist).")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description = "Output folder (must not exist).")
   Path out;
 
-  @Option(names = "--data", defaultValue = "../shared/datasets/metaldam", paramLabel = "DIR", description = "The metaldam folder (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--data",
+      defaultValue = "../shared/datasets/metaldam",
+      paramLabel = "DIR",
+      description = "The metaldam folder (default: ${DEFAULT-VALUE}).")
   Path metaldam;
 
-  @Option(names = "--split", defaultValue = "val", paramLabel = "NAME", description = "MetalDAM split of the real images: train, val or test (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--split",
+      defaultValue = "val",
+      paramLabel = "NAME",
+      description =
+          "MetalDAM split of the real images: train, val or test (default: ${DEFAULT-VALUE}).")
   String split;
 
-  @Option(names = "--crops", defaultValue = "12", paramLabel = "N", description = "Crops per micrograph (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--crops",
+      defaultValue = "12",
+      paramLabel = "N",
+      description = "Crops per micrograph (default: ${DEFAULT-VALUE}).")
   int crops;
 
-  @Option(names = "--upsampled", defaultValue = "48", paramLabel = "N", description = "Non-diffusion fakes (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--upsampled",
+      defaultValue = "48",
+      paramLabel = "N",
+      description = "Non-diffusion fakes (default: ${DEFAULT-VALUE}).")
   int upsampled;
 
-  @Option(names = "--fakes", paramLabel = "GENERATOR=DIR", description = "Generated PNGs of one generator (repeatable).")
+  @Option(
+      names = "--fakes",
+      paramLabel = "GENERATOR=DIR",
+      description = "Generated PNGs of one generator (repeatable).")
   Map<String, Path> fakes = new LinkedHashMap<>();
 
-  @Option(names = "--seed", defaultValue = "1", description = "Seed of crop sizes and positions (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "Seed of crop sizes and positions (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Override
@@ -70,14 +102,17 @@ public final class BenchDataWholeCommand extends CommandBase {
       throw new ConfigurationException("--out " + out + " exists; choose a new folder");
     }
     if (!Files.isDirectory(metaldam.resolve("images"))) {
-      throw new ConfigurationException("--data " + metaldam.toAbsolutePath().normalize()
-          + " is not the metaldam folder (no images/ in it)");
+      throw new ConfigurationException(
+          "--data "
+              + metaldam.toAbsolutePath().normalize()
+              + " is not the metaldam folder (no images/ in it)");
     }
-    fakes.forEach((g, dir) -> {
-      if (!Files.isDirectory(dir)) {
-        throw new ConfigurationException("--fakes " + g + "=" + dir + ": no such folder");
-      }
-    });
+    fakes.forEach(
+        (g, dir) -> {
+          if (!Files.isDirectory(dir)) {
+            throw new ConfigurationException("--fakes " + g + "=" + dir + ": no such folder");
+          }
+        });
   }
 
   @Override
@@ -106,14 +141,20 @@ public final class BenchDataWholeCommand extends CommandBase {
       FloatImage grey = ImageTensors.toFloat(ImageIO.read(src.toFile()), ColorMode.GREY);
       for (int c = 0; c < crops; c++) {
         FloatImage crop = randomCrop(grey, rng, rng.nextBoolean());
-        writePng(crop, real.resolve(String.format(Locale.ROOT, "micrograph%d-crop%02d.png", id, c)));
+        writePng(
+            crop, real.resolve(String.format(Locale.ROOT, "micrograph%d-crop%02d.png", id, c)));
         nReal++;
       }
       for (int c = 0; c < Math.ceil((double) upsampled / ids.size()) && nUp < upsampled; c++) {
         FloatImage crop = randomCrop(grey, rng, false);
-        FloatImage small = Resampler.resize(crop, Math.max(1, crop.height() / 8), Math.max(1, crop.width() / 8),
-            ResizeFilter.BOX);
-        writePng(Resampler.resize(small, crop.height(), crop.width(), ResizeFilter.BICUBIC),
+        FloatImage small =
+            Resampler.resize(
+                crop,
+                Math.max(1, crop.height() / 8),
+                Math.max(1, crop.width() / 8),
+                ResizeFilter.BOX);
+        writePng(
+            Resampler.resize(small, crop.height(), crop.width(), ResizeFilter.BICUBIC),
             up.resolve(String.format(Locale.ROOT, "micrograph%d-up%02d.png", id, c)));
         nUp++;
       }
@@ -137,8 +178,13 @@ public final class BenchDataWholeCommand extends CommandBase {
         BufferedImage img = ImageIO.read(p.toFile());
         writeJpeg(img, jpeg.resolve(name.replace(".png", ".jpg")), 0.85f);
         FloatImage f = ImageTensors.toFloat(img, ColorMode.GREY);
-        writePng(Resampler.resize(f, (int) Math.round(f.height() * 1.5), (int) Math.round(f.width() * 1.5),
-            ResizeFilter.BICUBIC), resized.resolve(name));
+        writePng(
+            Resampler.resize(
+                f,
+                (int) Math.round(f.height() * 1.5),
+                (int) Math.round(f.width() * 1.5),
+                ResizeFilter.BICUBIC),
+            resized.resolve(name));
       }
       json.put(g, pngs.size());
     }
@@ -147,7 +193,10 @@ public final class BenchDataWholeCommand extends CommandBase {
     return SynthScopeCli.EXIT_OK;
   }
 
-  /** A crop of side 96 px to the whole width, aspect 0.6-1.6; at the bottom edge (band included) when asked. */
+  /**
+   * A crop of side 96 px to the whole width, aspect 0.6-1.6; at the bottom edge (band included)
+   * when asked.
+   */
   static FloatImage randomCrop(FloatImage img, SplittableRandom rng, boolean bottom) {
     int w = 96 + rng.nextInt(Math.max(1, img.width() - 96 + 1));
     int h = (int) Math.min(img.height(), Math.max(96, Math.round(w * (0.6 + rng.nextDouble()))));

@@ -16,35 +16,69 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code eval <detector>}: scores a labelled set and prints the papers' metrics per subset, then one JSON line. */
+/**
+ * {@code eval <detector>}: scores a labelled set and prints the papers' metrics per subset, then
+ * one JSON line.
+ */
 abstract class DetectorEvalCommand extends JobCommand {
 
-  @Option(names = "--data", required = true, paramLabel = "URI", description = "Labelled images: Parquet (e.g. from 'bench-data micrographs') or folders [<split>/]<generator>/{0_real,1_fake}/.")
+  @Option(
+      names = "--data",
+      required = true,
+      paramLabel = "URI",
+      description =
+          "Labelled images: Parquet (e.g. from 'bench-data micrographs') or folders [<split>/]<generator>/{0_real,1_fake}/.")
   String data;
 
-  @Option(names = "--split", defaultValue = "test", description = "Rows of this split (rows without a split are always used; default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--split",
+      defaultValue = "test",
+      description =
+          "Rows of this split (rows without a split are always used; default: ${DEFAULT-VALUE}).")
   String split;
 
-  @Option(names = "--batch", defaultValue = "16", description = "Images per model batch (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch",
+      defaultValue = "16",
+      description = "Images per model batch (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--perturb", paramLabel = "jpeg:Q|downup:F|blur:SIGMA|large:S", description = "Robustness test: perturb every image before scoring (JPEG re-compression at quality Q, down-scaling by F and back, Gaussian blur; large:S enlarges to S px and saves as JPEG q90).")
+  @Option(
+      names = "--perturb",
+      paramLabel = "jpeg:Q|downup:F|blur:SIGMA|large:S",
+      description =
+          "Robustness test: perturb every image before scoring (JPEG re-compression at quality Q, down-scaling by F and back, Gaussian blur; large:S enlarges to S px and saves as JPEG q90).")
   String perturb;
 
-  @Option(names = "--per-label", paramLabel = "N", description = "At most N images of each label, the first by id (default: all).")
+  @Option(
+      names = "--per-label",
+      paramLabel = "N",
+      description = "At most N images of each label, the first by id (default: all).")
   Integer perLabel;
 
-  @Option(names = "--by", paramLabel = "COLUMN", description = "Also report the metrics per value of this Parquet column (e.g. cifar_class), joined on the table's path.")
+  @Option(
+      names = "--by",
+      paramLabel = "COLUMN",
+      description =
+          "Also report the metrics per value of this Parquet column (e.g. cifar_class), joined on the table's path.")
   String by;
 
   @Mixin TileScoringOptions scoring;
 
   @Mixin DomainOption domain;
 
-  @Option(names = "--threshold", paramLabel = "P|calibrated", description = "Accuracy at score >= P, or at the model's calibrated threshold ('synthscope calibrate'; 0.5 where it has none). Default: 0.5, the papers' threshold.")
+  @Option(
+      names = "--threshold",
+      paramLabel = "P|calibrated",
+      description =
+          "Accuracy at score >= P, or at the model's calibrated threshold ('synthscope calibrate'; 0.5 where it has none). Default: 0.5, the papers' threshold.")
   String threshold;
 
-  @Option(names = "--scores", paramLabel = "FILE", description = "Write every image's score to this CSV (id, generator, label, score, group), e.g. for 'eval fused'.")
+  @Option(
+      names = "--scores",
+      paramLabel = "FILE",
+      description =
+          "Write every image's score to this CSV (id, generator, label, score, group), e.g. for 'eval fused'.")
   java.nio.file.Path scores;
 
   private Perturbation perturbation;
@@ -64,7 +98,9 @@ abstract class DetectorEvalCommand extends JobCommand {
     }
   }
 
-  /** {@code --threshold}: a number, or the calibrated threshold of the model ({@code calibrated}). */
+  /**
+   * {@code --threshold}: a number, or the calibrated threshold of the model ({@code calibrated}).
+   */
   private double threshold(com.synthscope.udfs.detect.Calibration calibration) {
     if (threshold == null) {
       return 0.5;
@@ -80,7 +116,8 @@ abstract class DetectorEvalCommand extends JobCommand {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new ConfigurationException("--threshold must be a probability in [0, 1] or 'calibrated', got " + threshold);
+    throw new ConfigurationException(
+        "--threshold must be a probability in [0, 1] or 'calibrated', got " + threshold);
   }
 
   @Override
@@ -89,12 +126,20 @@ abstract class DetectorEvalCommand extends JobCommand {
     String modelIds = detector.preflight(HadoopConf.of(session).get());
     double at = threshold(detector.describe(HadoopConf.of(session).get()).calibration());
     long started = System.nanoTime();
-    List<DetectorEvaluation.Scored> scored = DetectorEvaluation.score(session, detector, data, split, batch,
-        perturbation, by, perLabel);
+    List<DetectorEvaluation.Scored> scored =
+        DetectorEvaluation.score(session, detector, data, split, batch, perturbation, by, perLabel);
     double seconds = (System.nanoTime() - started) / 1e9;
     Map<String, DetectionMetrics> subsets = DetectorEvaluation.bySubset(scored, at);
-    out().printf("%s %s on %s (%s split%s), %d images in %.1f s%n", detector.name(), modelIds, data, split,
-        perturbation == null ? "" : ", " + perturbation.describe(), scored.size(), seconds);
+    out()
+        .printf(
+            "%s %s on %s (%s split%s), %d images in %.1f s%n",
+            detector.name(),
+            modelIds,
+            data,
+            split,
+            perturbation == null ? "" : ", " + perturbation.describe(),
+            scored.size(),
+            seconds);
     if (scores != null) {
       DetectorEvaluation.writeScores(scores, scored);
     }
@@ -108,7 +153,8 @@ abstract class DetectorEvalCommand extends JobCommand {
     json.put("subsets", DetectorEvaluation.report(out(), subsets));
     if (by != null) {
       out().println("by " + by + ":");
-      json.put("by_" + by, DetectorEvaluation.report(out(), DetectorEvaluation.byGroup(scored, at)));
+      json.put(
+          "by_" + by, DetectorEvaluation.report(out(), DetectorEvaluation.byGroup(scored, at)));
     }
     json.put("images_per_second", Math.round(scored.size() / seconds * 10) / 10.0);
     printJson(json);

@@ -6,9 +6,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code synthscope eval dnf}: the DNF detector's metrics per test subset. */
-@Command(name = "dnf", mixinStandardHelpOptions = true,
-    description = {"Score a labelled set with the DNF detector and print accuracy, AP, real accuracy and fake",
-        "accuracy per subset (generator). Last line: one JSON object."})
+@Command(
+    name = "dnf",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Score a labelled set with the DNF detector and print accuracy, AP, real accuracy and fake",
+      "accuracy per subset (generator). Last line: one JSON object."
+    })
 public final class EvalDnfCommand extends DetectorEvalCommand {
 
   @Mixin DnfModelOptions models;

@@ -17,24 +17,42 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code synthscope eval fused}: the fused detector's metrics from the per-image scores of single detectors
- * ({@code eval dnf|nsnet --scores FILE}), fused as the audit fuses them: by a fitted logistic fusion
- * ({@code --fusion}, from {@code synthscope calibrate}) over the detectors' logits, else {@value ScoreFusion#RULE}.
+ * {@code synthscope eval fused}: the fused detector's metrics from the per-image scores of single
+ * detectors ({@code eval dnf|nsnet --scores FILE}), fused as the audit fuses them: by a fitted
+ * logistic fusion ({@code --fusion}, from {@code synthscope calibrate}) over the detectors' logits,
+ * else {@value ScoreFusion#RULE}.
  */
-@Command(name = "fused", mixinStandardHelpOptions = true,
-    description = {"Fuse the per-image scores of several 'eval dnf|nsnet --scores FILE' runs on the same images as the",
-        "audit does (mean of the detector probabilities) and print accuracy, AP, AUROC, real and fake accuracy per",
-        "subset (and per group where the files have one); with --fusion, by a fitted logistic fusion of their",
-        "logits instead. Last line: one JSON object."})
+@Command(
+    name = "fused",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Fuse the per-image scores of several 'eval dnf|nsnet --scores FILE' runs on the same images as the",
+      "audit does (mean of the detector probabilities) and print accuracy, AP, AUROC, real and fake accuracy per",
+      "subset (and per group where the files have one); with --fusion, by a fitted logistic fusion of their",
+      "logits instead. Last line: one JSON object."
+    })
 public final class EvalFusedCommand extends CommandBase {
 
-  @Option(names = "--scores", required = true, paramLabel = "FILE", description = "A scores file of one detector (repeat, two or more; one alone with --threshold re-thresholds that detector).")
+  @Option(
+      names = "--scores",
+      required = true,
+      paramLabel = "FILE",
+      description =
+          "A scores file of one detector (repeat, two or more; one alone with --threshold re-thresholds that detector).")
   List<Path> files;
 
-  @Option(names = "--fusion", paramLabel = "FILE|embedded:NAME", description = "A fitted fusion (synthscope-fusion.json from 'synthscope calibrate', or embedded:photos-fusion / embedded:synthscope-fusion); the --scores files are taken in its detectors' order. Default: the mean of the probabilities.")
+  @Option(
+      names = "--fusion",
+      paramLabel = "FILE|embedded:NAME",
+      description =
+          "A fitted fusion (synthscope-fusion.json from 'synthscope calibrate', or embedded:photos-fusion / embedded:synthscope-fusion); the --scores files are taken in its detectors' order. Default: the mean of the probabilities.")
   String fusion;
 
-  @Option(names = "--threshold", paramLabel = "P|calibrated", description = "Accuracy at fused score >= P, or at the fusion's calibrated threshold (calibrated). Default: 0.5.")
+  @Option(
+      names = "--threshold",
+      paramLabel = "P|calibrated",
+      description =
+          "Accuracy at fused score >= P, or at the fusion's calibrated threshold (calibrated). Default: 0.5.")
   String threshold;
 
   private LogisticFusion fitted;
@@ -43,14 +61,21 @@ public final class EvalFusedCommand extends CommandBase {
   @Override
   protected void validate() {
     if (files.size() < 2 && (threshold == null || fusion != null)) {
-      throw new ConfigurationException("give --scores at least twice: fusion needs two detectors (one file only"
-          + " with --threshold: that detector's metrics at another threshold)");
+      throw new ConfigurationException(
+          "give --scores at least twice: fusion needs two detectors (one file only"
+              + " with --threshold: that detector's metrics at another threshold)");
     }
     if (fusion != null) {
       fitted = load(fusion);
       if (fitted.weights().size() != files.size()) {
-        throw new ConfigurationException("--fusion " + fusion + " fuses " + fitted.weights().keySet() + ": give "
-            + fitted.weights().size() + " --scores files, in that order");
+        throw new ConfigurationException(
+            "--fusion "
+                + fusion
+                + " fuses "
+                + fitted.weights().keySet()
+                + ": give "
+                + fitted.weights().size()
+                + " --scores files, in that order");
       }
     }
     if ("calibrated".equals(threshold)) {
@@ -62,7 +87,8 @@ public final class EvalFusedCommand extends CommandBase {
         at = Double.NaN;
       }
       if (!(at >= 0 && at <= 1)) {
-        throw new ConfigurationException("--threshold must be a probability in [0, 1] or 'calibrated'");
+        throw new ConfigurationException(
+            "--threshold must be a probability in [0, 1] or 'calibrated'");
       }
     }
   }
@@ -73,7 +99,8 @@ public final class EvalFusedCommand extends CommandBase {
       if (uri.startsWith(EmbeddedModels.SCHEME + ":")) {
         LogisticFusion f = LogisticFusion.embedded(java.net.URI.create(uri));
         if (f == null) {
-          throw new ConfigurationException("--fusion " + uri + ": no such embedded fusion in this build");
+          throw new ConfigurationException(
+              "--fusion " + uri + ": no such embedded fusion in this build");
         }
         return f;
       }
@@ -86,7 +113,10 @@ public final class EvalFusedCommand extends CommandBase {
     }
   }
 
-  /** The probability's logit, from a scores file (clamped where the probability was rounded to 0 or 1). */
+  /**
+   * The probability's logit, from a scores file (clamped where the probability was rounded to 0 or
+   * 1).
+   */
   static double logit(double p) {
     double q = Math.min(1 - 1e-15, Math.max(1e-15, p));
     return Math.log(q / (1 - q));
@@ -124,12 +154,19 @@ public final class EvalFusedCommand extends CommandBase {
         }
         score = fitted.fuse(logits);
       }
-      fused.add(new DetectorEvaluation.Scored(first.id(), first.generator(), first.label(),
-          score == null ? Double.NaN : score, first.group()));
+      fused.add(
+          new DetectorEvaluation.Scored(
+              first.id(),
+              first.generator(),
+              first.label(),
+              score == null ? Double.NaN : score,
+              first.group()));
     }
     String rule = fitted == null ? ScoreFusion.RULE : fitted.describe();
-    out().printf("fused (%s) over %d images of %s; %d images lack a score of some detector; accuracy at score >= %.4f%n",
-        rule, fused.size(), files, missing, at);
+    out()
+        .printf(
+            "fused (%s) over %d images of %s; %d images lack a score of some detector; accuracy at score >= %.4f%n",
+            rule, fused.size(), files, missing, at);
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("command", "eval fused");
     json.put("rule", rule);

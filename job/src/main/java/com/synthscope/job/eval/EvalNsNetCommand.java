@@ -6,9 +6,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code synthscope eval nsnet}: the NS-Net detector's metrics per test subset. */
-@Command(name = "nsnet", mixinStandardHelpOptions = true,
-    description = {"Score a labelled set with the NS-Net detector and print accuracy, AP, real accuracy and fake",
-        "accuracy per subset (generator). Last line: one JSON object."})
+@Command(
+    name = "nsnet",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Score a labelled set with the NS-Net detector and print accuracy, AP, real accuracy and fake",
+      "accuracy per subset (generator). Last line: one JSON object."
+    })
 public final class EvalNsNetCommand extends DetectorEvalCommand {
 
   @Mixin NsNetModelOptions models;

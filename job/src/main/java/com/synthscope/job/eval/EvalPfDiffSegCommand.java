@@ -42,12 +42,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code synthscope eval pfdiffseg}: fraction control of generated pairs (empirical and dirichlet requests), QC pass
- * rate, and sampler speed, on this machine, without Spark.
+ * {@code synthscope eval pfdiffseg}: fraction control of generated pairs (empirical and dirichlet
+ * requests), QC pass rate, and sampler speed, on this machine, without Spark.
  */
-@Command(name = "pfdiffseg", mixinStandardHelpOptions = true,
-    description = {"Generate N pairs per request strategy and report fraction control (mean and per-class error, QC",
-        "pass share), the dirichlet batch's mean achieved vs requested fractions, and samples/s per sampler."})
+@Command(
+    name = "pfdiffseg",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Generate N pairs per request strategy and report fraction control (mean and per-class error, QC",
+      "pass share), the dirichlet batch's mean achieved vs requested fractions, and samples/s per sampler."
+    })
 public final class EvalPfDiffSegCommand extends CommandBase {
 
   @Mixin PfDiffSegModel model;
@@ -56,64 +60,134 @@ public final class EvalPfDiffSegCommand extends CommandBase {
 
   @Mixin GuidanceOptions generation;
 
-  @Option(names = "--count", defaultValue = "64", description = "Pairs per strategy, at least 64 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--count",
+      defaultValue = "64",
+      description = "Pairs per strategy, at least 64 (default: ${DEFAULT-VALUE}).")
   int count;
 
-  @Option(names = "--batch", defaultValue = "8", description = "Batch size for generation and timing (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch",
+      defaultValue = "8",
+      description = "Batch size for generation and timing (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--speed", split = ",", defaultValue = "ddpm,ddim:50,ddim:20", description = "Samplers to time on one batch (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--speed",
+      split = ",",
+      defaultValue = "ddpm,ddim:50,ddim:20",
+      description = "Samplers to time on one batch (default: ${DEFAULT-VALUE}).")
   List<String> speed;
 
-  @Option(names = "--grid", paramLabel = "PNG", description = "Write a picture of generated pairs (image beside colour-coded mask).")
+  @Option(
+      names = "--grid",
+      paramLabel = "PNG",
+      description = "Write a picture of generated pairs (image beside colour-coded mask).")
   Path grid;
 
-  @Option(names = "--seed", defaultValue = "2026", description = "Run seed (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "2026",
+      description = "Run seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--parts", split = ",", defaultValue = "fractions,speed", description = "What to measure: fractions, speed, loss (the denoising loss by timestep range on real validation crops, needs --data), canvas (one --canvas-size pair by MultiDiffusion), realism (the empirical pairs against real test crops, needs --data) (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--parts",
+      split = ",",
+      defaultValue = "fractions,speed",
+      description =
+          "What to measure: fractions, speed, loss (the denoising loss by timestep range on real validation crops, needs --data), canvas (one --canvas-size pair by MultiDiffusion), realism (the empirical pairs against real test crops, needs --data) (default: ${DEFAULT-VALUE}).")
   List<String> parts;
 
-  @Option(names = "--canvas-size", defaultValue = "256", description = "Side of the large pair that the canvas part times (MultiDiffusion) (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--canvas-size",
+      defaultValue = "256",
+      description =
+          "Side of the large pair that the canvas part times (MultiDiffusion) (default: ${DEFAULT-VALUE}).")
   int canvasSize;
 
-  @Option(names = "--canvas-stride", defaultValue = "0", description = "Window stride for the canvas part (default: half the model's crop).")
+  @Option(
+      names = "--canvas-stride",
+      defaultValue = "0",
+      description = "Window stride for the canvas part (default: half the model's crop).")
   int canvasStride;
 
-  @Option(names = "--canvas-weights", defaultValue = "gaussian", paramLabel = "gaussian|uniform", description = "Window weighting for the canvas part (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--canvas-weights",
+      defaultValue = "gaussian",
+      paramLabel = "gaussian|uniform",
+      description = "Window weighting for the canvas part (default: ${DEFAULT-VALUE}).")
   String canvasWeights;
 
-  @Option(names = "--canvas-picture", paramLabel = "PNG", description = "Write the canvas part's pair (image beside colour-coded mask).")
+  @Option(
+      names = "--canvas-picture",
+      paramLabel = "PNG",
+      description = "Write the canvas part's pair (image beside colour-coded mask).")
   Path canvasPicture;
 
-  @Option(names = "--real-grid", paramLabel = "PNG", description = "With realism: a picture of 16 real test crops and their labels at the same scale, laid out as --grid (MetalDAM may not be copied into the repository: write it elsewhere).")
+  @Option(
+      names = "--real-grid",
+      paramLabel = "PNG",
+      description =
+          "With realism: a picture of 16 real test crops and their labels at the same scale, laid out as --grid (MetalDAM may not be copied into the repository: write it elsewhere).")
   Path realGrid;
 
-  @Option(names = "--agreement-steps", defaultValue = "2000", description = "Training steps of the real-data segmenter of the agreement part (eval segmentation's network, batch 16, lr 1e-3, seed 1) (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--agreement-steps",
+      defaultValue = "2000",
+      description =
+          "Training steps of the real-data segmenter of the agreement part (eval segmentation's network, batch 16, lr 1e-3, seed 1) (default: ${DEFAULT-VALUE}).")
   int agreementSteps;
 
-  @Option(names = "--data", paramLabel = "DIR", description = "The metaldam folder, for the measures on real crops.")
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      description = "The metaldam folder, for the measures on real crops.")
   Path data;
 
   @Option(names = "--allow-small", hidden = true, description = "Allow --count below 64 (tests).")
   boolean allowSmall;
 
   /**
-   * Image-mask agreement: the segmenter of {@code eval segmentation}, trained on real crops only, segments the
-   * generated images; its mIoU against the generated masks next to its mIoU on the real test split (full label
-   * resolution, as eval segmentation scores it).
+   * Image-mask agreement: the segmenter of {@code eval segmentation}, trained on real crops only,
+   * segments the generated images; its mIoU against the generated masks next to its mIoU on the
+   * real test split (full label resolution, as eval segmentation scores it).
    */
-  private Map<String, Object> agreement(FetchedModel fetched, int size, List<LabelledMicrograph> pairs,
-      List<String> names) throws Exception {
+  private Map<String, Object> agreement(
+      FetchedModel fetched, int size, List<LabelledMicrograph> pairs, List<String> names)
+      throws Exception {
     double scale = ((Number) fetched.manifest().preprocessing().get("scale")).doubleValue();
-    SegmentationRecipe recipe = new SegmentationRecipe(size, scale, agreementSteps, 16, 1e-3f, 1, 0,
-        Math.max(1, agreementSteps / 8), Math.max(1, size / 2), null);
-    SegmentationBenchmark.Result r = SegmentationBenchmark.run(data, List.of(), recipe,
-        EvalSegmentationCommand.network(16), pairs, TrainingOutput.of(out()));
+    SegmentationRecipe recipe =
+        new SegmentationRecipe(
+            size,
+            scale,
+            agreementSteps,
+            16,
+            1e-3f,
+            1,
+            0,
+            Math.max(1, agreementSteps / 8),
+            Math.max(1, size / 2),
+            null);
+    SegmentationBenchmark.Result r =
+        SegmentationBenchmark.run(
+            data,
+            List.of(),
+            recipe,
+            EvalSegmentationCommand.network(16),
+            pairs,
+            TrainingOutput.of(out()));
     double generated = r.scored().meanIou();
     double real = r.test().meanIou();
-    out().printf(Locale.ROOT, "agreement: segmenter trained on real crops, mIoU %.4f on %d generated pairs vs %.4f on"
-        + " the real test split (ratio %.3f)%n", generated, pairs.size(), real, generated / real);
+    out()
+        .printf(
+            Locale.ROOT,
+            "agreement: segmenter trained on real crops, mIoU %.4f on %d generated pairs vs %.4f on"
+                + " the real test split (ratio %.3f)%n",
+            generated,
+            pairs.size(),
+            real,
+            generated / real);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("segmenter_steps", agreementSteps);
     m.put("generated_miou", Math.round(generated * 10000) / 10000.0);
@@ -124,19 +198,39 @@ public final class EvalPfDiffSegCommand extends CommandBase {
     return m;
   }
 
-  /** One large pair by MultiDiffusion: time, windows, QC on the whole mask, and optionally its picture. */
-  private Map<String, Object> canvas(LoadedModel loaded, FetchedModel fetched, int classes) throws Exception {
-    PfDiffSegGenerator big = new PfDiffSegGenerator(loaded,
-        new PfDiffSegGenerator.Settings(sampler.spec(), generation.guidance(), canvasSize, canvasStride,
-            MultiDiffusion.Weighting.parse(canvasWeights), generation.steering()));
+  /**
+   * One large pair by MultiDiffusion: time, windows, QC on the whole mask, and optionally its
+   * picture.
+   */
+  private Map<String, Object> canvas(LoadedModel loaded, FetchedModel fetched, int classes)
+      throws Exception {
+    PfDiffSegGenerator big =
+        new PfDiffSegGenerator(
+            loaded,
+            new PfDiffSegGenerator.Settings(
+                sampler.spec(),
+                generation.guidance(),
+                canvasSize,
+                canvasStride,
+                MultiDiffusion.Weighting.parse(canvasWeights),
+                generation.steering()));
     long s = Augmentation.sampleSeed(seed + 2, 0);
     float[] request = PfDiffSegModel.fractions("empirical", fetched, classes).sample(s);
     long t0 = System.nanoTime();
     PfDiffSegGenerator.Generated g = big.generate(new long[] {s}, new float[][] {request}).get(0);
     double sec = (System.nanoTime() - t0) / 1e9;
     QualityCheck qc = QualityCheck.of(request, g.mask(), classes, generation.maxFractionError());
-    out().printf(Locale.ROOT, "canvas %dx%d (%d windows of %d px per step, %s): %.1f s, fraction L1 %.4f%n",
-        canvasSize, canvasSize, big.windowsPerPair(), big.window(), sampler.name(), sec, qc.l1());
+    out()
+        .printf(
+            Locale.ROOT,
+            "canvas %dx%d (%d windows of %d px per step, %s): %.1f s, fraction L1 %.4f%n",
+            canvasSize,
+            canvasSize,
+            big.windowsPerPair(),
+            big.window(),
+            sampler.name(),
+            sec,
+            qc.l1());
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("size", canvasSize);
     m.put("window", big.window());
@@ -168,13 +262,15 @@ public final class EvalPfDiffSegCommand extends CommandBase {
     }
     for (String p : parts) {
       if (!List.of("fractions", "speed", "loss", "canvas", "realism", "agreement").contains(p)) {
-        throw new ConfigurationException("--parts takes fractions, speed, loss, canvas, realism and agreement, not "
-            + p);
+        throw new ConfigurationException(
+            "--parts takes fractions, speed, loss, canvas, realism and agreement, not " + p);
       }
     }
-    if ((parts.contains("realism") || parts.contains("agreement")) && (data == null || !parts.contains("fractions"))) {
-      throw new ConfigurationException("--parts realism and agreement use the fractions part's empirical pairs and"
-          + " real MetalDAM images: they need fractions in --parts and --data");
+    if ((parts.contains("realism") || parts.contains("agreement"))
+        && (data == null || !parts.contains("fractions"))) {
+      throw new ConfigurationException(
+          "--parts realism and agreement use the fractions part's empirical pairs and"
+              + " real MetalDAM images: they need fractions in --parts and --data");
     }
     if (parts.contains("loss") && data == null) {
       throw new ConfigurationException("--parts loss needs --data (the metaldam folder)");
@@ -195,11 +291,17 @@ public final class EvalPfDiffSegCommand extends CommandBase {
     int classes = ((Number) fetched.manifest().preprocessing().get("classes")).intValue();
     @SuppressWarnings("unchecked")
     List<String> names = (List<String>) fetched.manifest().preprocessing().get("class_names");
-    LoadedModel loaded = ModelRegistry.get().model(model.ref(), hadoop,
-        ExecutionSettings.cpu(Runtime.getRuntime().availableProcessors()));
-    PfDiffSegGenerator generator = new PfDiffSegGenerator(loaded,
-        new PfDiffSegGenerator.Settings(sampler.spec(), generation.guidance())
-            .withSteering(generation.steering()));
+    LoadedModel loaded =
+        ModelRegistry.get()
+            .model(
+                model.ref(),
+                hadoop,
+                ExecutionSettings.cpu(Runtime.getRuntime().availableProcessors()));
+    PfDiffSegGenerator generator =
+        new PfDiffSegGenerator(
+            loaded,
+            new PfDiffSegGenerator.Settings(sampler.spec(), generation.guidance())
+                .withSteering(generation.steering()));
 
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("command", "eval pfdiffseg");
@@ -212,17 +314,36 @@ public final class EvalPfDiffSegCommand extends CommandBase {
     List<LabelledMicrograph> empiricalPairs = new ArrayList<>();
     if (parts.contains("loss")) {
       double scale = ((Number) fetched.manifest().preprocessing().get("scale")).doubleValue();
-      NoiseSchedule schedule = NoiseSchedule.parse(String.valueOf(fetched.manifest().arguments().get("schedule")),
-          ((Number) fetched.manifest().arguments().get("timesteps")).intValue());
-      DenoisingLossProbe.Result probe = DenoisingLossProbe.measure(loaded, schedule,
-          MetalDam.loadDownscaled(data, Split.VALIDATION, scale), generator.size(), 10, count, batch, seed);
+      NoiseSchedule schedule =
+          NoiseSchedule.parse(
+              String.valueOf(fetched.manifest().arguments().get("schedule")),
+              ((Number) fetched.manifest().arguments().get("timesteps")).intValue());
+      DenoisingLossProbe.Result probe =
+          DenoisingLossProbe.measure(
+              loaded,
+              schedule,
+              MetalDam.loadDownscaled(data, Split.VALIDATION, scale),
+              generator.size(),
+              10,
+              count,
+              batch,
+              seed);
       for (DenoisingLossProbe.Bucket b : probe.buckets()) {
-        out().printf(Locale.ROOT, "t %4d-%4d: image eps MSE %.4f (structure-free %.4f), mask %.4f, image share %.3f%n",
-            b.fromT(), b.toT(), b.imageMse(), b.imageGaussianMse(), b.maskMse(), b.imageShare());
+        out()
+            .printf(
+                Locale.ROOT,
+                "t %4d-%4d: image eps MSE %.4f (structure-free %.4f), mask %.4f, image share %.3f%n",
+                b.fromT(),
+                b.toT(),
+                b.imageMse(),
+                b.imageGaussianMse(),
+                b.maskMse(),
+                b.imageShare());
       }
       json.put("denoising_loss", probe.toMap());
     }
-    for (String strategy : parts.contains("fractions") ? List.of("empirical", "dirichlet") : List.<String>of()) {
+    for (String strategy :
+        parts.contains("fractions") ? List.of("empirical", "dirichlet") : List.<String>of()) {
       FractionSampler fs = PfDiffSegModel.fractions(strategy, fetched, classes);
       List<float[]> requested = new ArrayList<>();
       List<float[]> achieved = new ArrayList<>();
@@ -240,8 +361,13 @@ public final class EvalPfDiffSegCommand extends CommandBase {
           achieved.add(pairs.get(i).achieved());
           if (strategy.equals("empirical")) {
             empiricalGreys.add(pairs.get(i).grey());
-            empiricalPairs.add(new LabelledMicrograph(-1 - empiricalPairs.size(), generator.size(), generator.size(),
-                pairs.get(i).grey(), pairs.get(i).mask()));
+            empiricalPairs.add(
+                new LabelledMicrograph(
+                    -1 - empiricalPairs.size(),
+                    generator.size(),
+                    generator.size(),
+                    pairs.get(i).grey(),
+                    pairs.get(i).mask()));
           }
         }
         if (strategy.equals("empirical") && firstPairs.size() < 16) {
@@ -250,8 +376,14 @@ public final class EvalPfDiffSegCommand extends CommandBase {
         out().printf(Locale.ROOT, "%s: %d/%d pairs%n", strategy, requested.size(), count);
       }
       FractionControl fc = FractionControl.of(requested, achieved, generation.maxFractionError());
-      out().printf(Locale.ROOT, "%s requests: mean L1 %.4f, QC pass %.1f %% at %.2f%n", strategy, fc.meanL1(),
-          100 * fc.passRate(), generation.maxFractionError());
+      out()
+          .printf(
+              Locale.ROOT,
+              "%s requests: mean L1 %.4f, QC pass %.1f %% at %.2f%n",
+              strategy,
+              fc.meanL1(),
+              100 * fc.passRate(),
+              generation.maxFractionError());
       json.put(strategy, fc.toMap(names));
     }
     if (parts.contains("realism")) {
@@ -263,13 +395,20 @@ public final class EvalPfDiffSegCommand extends CommandBase {
         real.add(crops.next().grey());
       }
       TwoSampleRealism.Result r = TwoSampleRealism.compare(real, empiricalGreys, size, seed);
-      out().printf(Locale.ROOT, "realism against %d real test crops: histogram TV %.4f, power spectrum %.4f decades,"
-          + " held-out classifier accuracy %.3f%n", real.size(), r.histogramDistance(), r.spectrumDistance(),
-          r.classifierAccuracy());
+      out()
+          .printf(
+              Locale.ROOT,
+              "realism against %d real test crops: histogram TV %.4f, power spectrum %.4f decades,"
+                  + " held-out classifier accuracy %.3f%n",
+              real.size(),
+              r.histogramDistance(),
+              r.spectrumDistance(),
+              r.classifierAccuracy());
       json.put("realism", r.toMap());
       if (realGrid != null) {
         List<PfDiffSegGenerator.Generated> shown = new ArrayList<>();
-        PairCrops again = new PairCrops(MetalDam.loadDownscaled(data, Split.TEST, scale), size, seed);
+        PairCrops again =
+            new PairCrops(MetalDam.loadDownscaled(data, Split.TEST, scale), size, seed);
         for (int i = 0; i < 16; i++) {
           com.synthscope.udfs.train.Pair p = again.next();
           shown.add(new PfDiffSegGenerator.Generated(p.grey(), p.labels(), p.fractions()));
@@ -278,7 +417,10 @@ public final class EvalPfDiffSegCommand extends CommandBase {
           Files.createDirectories(realGrid.getParent());
         }
         ImageIO.write(PairGrid.render(shown, size, 4, 3), "png", realGrid.toFile());
-        out().println("real crops picture (MetalDAM test split: keep it out of the repository): " + realGrid);
+        out()
+            .println(
+                "real crops picture (MetalDAM test split: keep it out of the repository): "
+                    + realGrid);
       }
     }
     if (parts.contains("agreement")) {
@@ -293,13 +435,17 @@ public final class EvalPfDiffSegCommand extends CommandBase {
       req[i] = timedRequests.sample(seeds[i]);
     }
     for (String s : parts.contains("speed") ? speed : List.<String>of()) {
-      PfDiffSegGenerator timed = new PfDiffSegGenerator(loaded,
-          new PfDiffSegGenerator.Settings(SamplerSpec.parse(s), generation.guidance())
-              .withSteering(generation.steering()));
+      PfDiffSegGenerator timed =
+          new PfDiffSegGenerator(
+              loaded,
+              new PfDiffSegGenerator.Settings(SamplerSpec.parse(s), generation.guidance())
+                  .withSteering(generation.steering()));
       long t0 = System.nanoTime();
       timed.generate(seeds, req);
       double sec = (System.nanoTime() - t0) / 1e9;
-      out().printf(Locale.ROOT, "%s: %.3f samples/s (batch %d, %.1f s)%n", s, batch / sec, batch, sec);
+      out()
+          .printf(
+              Locale.ROOT, "%s: %.3f samples/s (batch %d, %.1f s)%n", s, batch / sec, batch, sec);
       speeds.put(s, Math.round(batch / sec * 10000) / 10000.0);
     }
     if (!speeds.isEmpty()) {

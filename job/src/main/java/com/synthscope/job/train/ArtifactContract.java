@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Writes a detector's input contract into the manifest of an artifact a training command just made. */
+/**
+ * Writes a detector's input contract into the manifest of an artifact a training command just made.
+ */
 final class ArtifactContract {
 
   private ArtifactContract() {}
@@ -18,10 +20,26 @@ final class ArtifactContract {
     ModelManifest x = ModelManifest.read(artifact, artifact.toString());
     Map<String, Object> pre = new LinkedHashMap<>(x.preprocessing());
     pre.put(DetectorContract.KEY, contract.toMap());
-    ModelManifest n = new ModelManifest(x.schema(), x.id(), x.version(), x.kind(), x.engine(), x.format(), x.entry(),
-        x.block(), x.arguments(), x.inputs(), x.outputs(), pre, x.files(), x.recipe(), x.metrics());
+    ModelManifest n =
+        new ModelManifest(
+            x.schema(),
+            x.id(),
+            x.version(),
+            x.kind(),
+            x.engine(),
+            x.format(),
+            x.entry(),
+            x.block(),
+            x.arguments(),
+            x.inputs(),
+            x.outputs(),
+            pre,
+            x.files(),
+            x.recipe(),
+            x.metrics());
     String json = n.toJson();
     ModelManifest.parse(json, x.id());
-    Files.writeString(artifact.resolve(ModelManifest.FILE_NAME), json + "\n", StandardCharsets.UTF_8);
+    Files.writeString(
+        artifact.resolve(ModelManifest.FILE_NAME), json + "\n", StandardCharsets.UTF_8);
   }
 }

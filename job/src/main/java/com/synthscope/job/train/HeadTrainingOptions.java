@@ -4,33 +4,62 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * The options every detector-head training command takes (data, output, generator filter, schedule, the artifact's
- * input contract, resume).
+ * The options every detector-head training command takes (data, output, generator filter, schedule,
+ * the artifact's input contract, resume).
  */
 final class HeadTrainingOptions {
 
-  @Option(names = "--data", required = true, paramLabel = "URI", description = "Labelled images: Parquet with label (and split, generator, fractions) or folders 0_real/ 1_fake/.")
+  @Option(
+      names = "--data",
+      required = true,
+      paramLabel = "URI",
+      description =
+          "Labelled images: Parquet with label (and split, generator, fractions) or folders 0_real/ 1_fake/.")
   String data;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (local).")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description = "Output folder (local).")
   Path out;
 
-  @Option(names = "--train-generator", paramLabel = "NAME", description = "Train on real images and the generated images of this generator only.")
+  @Option(
+      names = "--train-generator",
+      paramLabel = "NAME",
+      description = "Train on real images and the generated images of this generator only.")
   String trainGenerator;
 
-  @Option(names = "--patience", defaultValue = "5", description = "Epochs without validation gain before lr / 10 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--patience",
+      defaultValue = "5",
+      description = "Epochs without validation gain before lr / 10 (default: ${DEFAULT-VALUE}).")
   int patience;
 
-  @Option(names = "--features", paramLabel = "DIR", description = "Where the features are stored (default: OUT/features); reused when made from the same data, generator and extractor.")
+  @Option(
+      names = "--features",
+      paramLabel = "DIR",
+      description =
+          "Where the features are stored (default: OUT/features); reused when made from the same data, generator and extractor.")
   Path featuresDir;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Seed of weights, order and flips (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "Seed of weights, order and flips (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--contract-scale", defaultValue = "0.25", paramLabel = "F", description = "The input contract written into the artifact: the pixel scale of the training images relative to the source images audits will see (bench-data micrographs: 0.25 of MetalDAM); 0: a whole-image contract (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--contract-scale",
+      defaultValue = "0.25",
+      paramLabel = "F",
+      description =
+          "The input contract written into the artifact: the pixel scale of the training images relative to the source images audits will see (bench-data micrographs: 0.25 of MetalDAM); 0: a whole-image contract (default: ${DEFAULT-VALUE}).")
   double contractScale;
 
-  @Option(names = "--resume", description = "Continue OUT/checkpoint (same options; only --max-epochs may change).")
+  @Option(
+      names = "--resume",
+      description = "Continue OUT/checkpoint (same options; only --max-epochs may change).")
   boolean resume;
 
   Path features() {

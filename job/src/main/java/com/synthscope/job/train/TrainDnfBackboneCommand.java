@@ -27,14 +27,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
- * {@code synthscope train dnf-backbone}: the unconditional diffusion model DNF extracts noise with: grey on
- * MetalDAM crops, or RGB on the real images of a photo table (METHODS.md section 4).
+ * {@code synthscope train dnf-backbone}: the unconditional diffusion model DNF extracts noise with:
+ * grey on MetalDAM crops, or RGB on the real images of a photo table (METHODS.md section 4).
  */
-@Command(name = "dnf-backbone", mixinStandardHelpOptions = true,
-    description = {"Train the DNF diffusion backbone: an unconditional, image-only noise predictor. --data the metaldam",
-        "folder: grey, on real MetalDAM crops at --scale. --data a labelled-image Parquet table (e.g. CIFAKE): RGB, on",
-        "the real images (label 0) of --split, each resized whole to --size (--scale unused). Writes OUT/checkpoint",
-        "(resumable), OUT/loss.csv and the model artifact OUT/model."})
+@Command(
+    name = "dnf-backbone",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Train the DNF diffusion backbone: an unconditional, image-only noise predictor. --data the metaldam",
+      "folder: grey, on real MetalDAM crops at --scale. --data a labelled-image Parquet table (e.g. CIFAKE): RGB, on",
+      "the real images (label 0) of --split, each resized whole to --size (--scale unused). Writes OUT/checkpoint",
+      "(resumable), OUT/loss.csv and the model artifact OUT/model."
+    })
 public final class TrainDnfBackboneCommand extends CommandBase {
 
   @Mixin DiffusionTrainingOptions options;
@@ -60,12 +64,26 @@ public final class TrainDnfBackboneCommand extends CommandBase {
       List<float[]> images = realImages(spark.session("train dnf-backbone"));
       Map<String, Object> info = new LinkedHashMap<>();
       info.put("data", options.data.toString());
-      info.put("images", "label 0 (real) of split " + options.split + ", " + images.size() + " images, resized whole");
-      artifact = DnfBackboneTraining.runPhotos(images, recipe, network, options.out, options.resume, info,
-          TrainingOutput.of(out()));
+      info.put(
+          "images",
+          "label 0 (real) of split "
+              + options.split
+              + ", "
+              + images.size()
+              + " images, resized whole");
+      artifact =
+          DnfBackboneTraining.runPhotos(
+              images, recipe, network, options.out, options.resume, info, TrainingOutput.of(out()));
     } else {
-      artifact = DnfBackboneTraining.run(options.data, options.split(), recipe, network, options.out,
-          options.resume, TrainingOutput.of(out()));
+      artifact =
+          DnfBackboneTraining.run(
+              options.data,
+              options.split(),
+              recipe,
+              network,
+              options.out,
+              options.resume,
+              TrainingOutput.of(out()));
     }
     return TrainingOutput.finish(this, "train dnf-backbone", artifact, recipe, started);
   }
@@ -74,8 +92,11 @@ public final class TrainDnfBackboneCommand extends CommandBase {
     Dataset<Row> t = session.read().parquet(options.data.toUri().toString());
     List<String> cols = Arrays.asList(t.columns());
     if (!cols.containsAll(List.of("content", "label", "split"))) {
-      throw new ConfigurationException(options.data + " is neither the metaldam folder nor a Parquet table with"
-          + " content, label and split; it has " + cols);
+      throw new ConfigurationException(
+          options.data
+              + " is neither the metaldam folder nor a Parquet table with"
+              + " content, label and split; it has "
+              + cols);
     }
     Dataset<Row> real = t.filter(col("label").equalTo(0).and(col("split").equalTo(options.split)));
     if (cols.contains("path")) {
@@ -89,7 +110,8 @@ public final class TrainDnfBackboneCommand extends CommandBase {
       }
     }
     if (images.isEmpty()) {
-      throw new ConfigurationException(options.data + " has no decodable real images in split " + options.split);
+      throw new ConfigurationException(
+          options.data + " has no decodable real images in split " + options.split);
     }
     return images;
   }

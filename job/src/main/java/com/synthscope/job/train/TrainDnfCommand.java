@@ -1,7 +1,5 @@
 package com.synthscope.job.train;
 
-import static org.apache.spark.sql.functions.col;
-
 import com.synthscope.job.ConfigurationException;
 import com.synthscope.job.DnfModelOptions;
 import com.synthscope.job.JobCommand;
@@ -12,7 +10,6 @@ import com.synthscope.udfs.detect.dnf.DnfFeatureSource;
 import com.synthscope.udfs.detect.dnf.DnfMode;
 import com.synthscope.udfs.detect.dnf.DnfPostprocess;
 import com.synthscope.udfs.model.FetchedModel;
-import com.synthscope.udfs.model.ModelException;
 import com.synthscope.udfs.model.ModelPreflight;
 import com.synthscope.udfs.spark.HadoopConf;
 import com.synthscope.udfs.train.ClassifierTrainer;
@@ -27,45 +24,86 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code synthscope train dnf}: the DNF classifier on features computed once by Spark. */
-@Command(name = "dnf", mixinStandardHelpOptions = true,
-    description = {"Train the DNF classifier (ResNet from scratch, one logit, BCE, Adam; lr / 10 after --patience",
-        "epochs without validation gain; stop below 1e-6). Features are computed once by a Spark job into",
-        "OUT/features (Parquet) and training reads them. Writes OUT/checkpoint (resumable), OUT/best,",
-        "OUT/metrics.csv and the artifact OUT/model. --feature pixels trains the same network on the pixels: the",
-        "baseline."})
+@Command(
+    name = "dnf",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Train the DNF classifier (ResNet from scratch, one logit, BCE, Adam; lr / 10 after --patience",
+      "epochs without validation gain; stop below 1e-6). Features are computed once by a Spark job into",
+      "OUT/features (Parquet) and training reads them. Writes OUT/checkpoint (resumable), OUT/best,",
+      "OUT/metrics.csv and the artifact OUT/model. --feature pixels trains the same network on the pixels: the",
+      "baseline."
+    })
 public final class TrainDnfCommand extends JobCommand {
 
-  @Option(names = "--feature", defaultValue = "dnf", paramLabel = "dnf|pixels", description = "What the classifier sees (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--feature",
+      defaultValue = "dnf",
+      paramLabel = "dnf|pixels",
+      description = "What the classifier sees (default: ${DEFAULT-VALUE}).")
   String feature;
 
-  @Option(names = "--mode", defaultValue = "t0", description = "DNF mode: t0 or inversion:K:first|last|mean (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--mode",
+      defaultValue = "t0",
+      description = "DNF mode: t0 or inversion:K:first|last|mean (default: ${DEFAULT-VALUE}).")
   String mode;
 
-  @Option(names = "--postprocess", defaultValue = "clip01-uint8", description = "clip01-uint8 or raw (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--postprocess",
+      defaultValue = "clip01-uint8",
+      description = "clip01-uint8 or raw (default: ${DEFAULT-VALUE}).")
   String postprocess;
 
-  @Option(names = "--size", defaultValue = "32", description = "Input side for --feature pixels (DNF uses the backbone's; default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--size",
+      defaultValue = "32",
+      description =
+          "Input side for --feature pixels (DNF uses the backbone's; default: ${DEFAULT-VALUE}).")
   int size;
 
-  @Option(names = "--channels", defaultValue = "1", description = "Channels for --feature pixels: 1 (grey, micrographs) or 3 (RGB, photos); DNF uses the backbone's (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--channels",
+      defaultValue = "1",
+      description =
+          "Channels for --feature pixels: 1 (grey, micrographs) or 3 (RGB, photos); DNF uses the backbone's (default: ${DEFAULT-VALUE}).")
   int channels;
 
-  @Option(names = "--depth", defaultValue = "18", description = "ResNet depth, 18 or 50 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--depth",
+      defaultValue = "18",
+      description = "ResNet depth, 18 or 50 (default: ${DEFAULT-VALUE}).")
   int depth;
 
-  @Option(names = "--width", defaultValue = "16", description = "ResNet base width; the paper's is 64 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--width",
+      defaultValue = "16",
+      description = "ResNet base width; the paper's is 64 (default: ${DEFAULT-VALUE}).")
   int width;
 
-  @Option(names = "--upsample", defaultValue = "4", description = "Enlarge the classifier's input this many times (nearest) inside the network, as the paper resizes DNF maps to 256 px (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--upsample",
+      defaultValue = "4",
+      description =
+          "Enlarge the classifier's input this many times (nearest) inside the network, as the paper resizes DNF maps to 256 px (default: ${DEFAULT-VALUE}).")
   int upsample;
 
-  @Option(names = "--batch", defaultValue = "32", description = "Batch size; the paper's is 64 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch",
+      defaultValue = "32",
+      description = "Batch size; the paper's is 64 (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--lr", defaultValue = "1e-4", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--lr",
+      defaultValue = "1e-4",
+      description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
   float learningRate;
 
-  @Option(names = "--max-epochs", defaultValue = "40", description = "Epoch limit on top of the schedule's stop (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-epochs",
+      defaultValue = "40",
+      description = "Epoch limit on top of the schedule's stop (default: ${DEFAULT-VALUE}).")
   int maxEpochs;
 
   @Mixin HeadTrainingOptions training;
@@ -87,8 +125,9 @@ public final class TrainDnfCommand extends JobCommand {
     try {
       dnfMode = DnfMode.parse(mode);
       post = DnfPostprocess.parse(postprocess);
-      recipe = new ClassifierTrainer.Recipe(batch, learningRate, training.patience, 1e-6f, maxEpochs, true,
-          training.seed);
+      recipe =
+          new ClassifierTrainer.Recipe(
+              batch, learningRate, training.patience, 1e-6f, maxEpochs, true, training.seed);
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage(), e);
     }
@@ -106,16 +145,41 @@ public final class TrainDnfCommand extends JobCommand {
     HadoopConf conf = HadoopConf.of(session);
     DnfFeature spec = featureSpec(conf);
     Map<String, Object> info = training.dataInfo();
-    DetectorTrainingData.Sets sets = DetectorTrainingData.load(session, training.data, training.trainGenerator,
-        new DnfFeatureSource(spec, spec.isDnf() ? models.backboneRef() : null), training.features(),
-        conf, out());
-    Path artifact = DnfClassifierTraining.run(sets.train(), sets.validation(), spec,
-        new DnfClassifierTraining.Network(depth, width, upsample), recipe, training.out, training.resume, info,
-        TrainingOutput.of(out()));
-    ArtifactContract.stamp(artifact, training.contractScale == 0
-        ? com.synthscope.udfs.detect.DetectorContract.whole(spec.size(), spec.channels() == 1 ? com.synthscope.udfs.image.ColorMode.GREY : com.synthscope.udfs.image.ColorMode.RGB)
-        : new com.synthscope.udfs.detect.DetectorContract(com.synthscope.udfs.detect.DetectorContract.Kind.TILES,
-            spec.size(), training.contractScale, spec.channels() == 1 ? com.synthscope.udfs.image.ColorMode.GREY : com.synthscope.udfs.image.ColorMode.RGB));
+    DetectorTrainingData.Sets sets =
+        DetectorTrainingData.load(
+            session,
+            training.data,
+            training.trainGenerator,
+            new DnfFeatureSource(spec, spec.isDnf() ? models.backboneRef() : null),
+            training.features(),
+            conf,
+            out());
+    Path artifact =
+        DnfClassifierTraining.run(
+            sets.train(),
+            sets.validation(),
+            spec,
+            new DnfClassifierTraining.Network(depth, width, upsample),
+            recipe,
+            training.out,
+            training.resume,
+            info,
+            TrainingOutput.of(out()));
+    ArtifactContract.stamp(
+        artifact,
+        training.contractScale == 0
+            ? com.synthscope.udfs.detect.DetectorContract.whole(
+                spec.size(),
+                spec.channels() == 1
+                    ? com.synthscope.udfs.image.ColorMode.GREY
+                    : com.synthscope.udfs.image.ColorMode.RGB)
+            : new com.synthscope.udfs.detect.DetectorContract(
+                com.synthscope.udfs.detect.DetectorContract.Kind.TILES,
+                spec.size(),
+                training.contractScale,
+                spec.channels() == 1
+                    ? com.synthscope.udfs.image.ColorMode.GREY
+                    : com.synthscope.udfs.image.ColorMode.RGB));
     out().println("model artifact: " + artifact);
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("command", "train dnf");
@@ -135,6 +199,7 @@ public final class TrainDnfCommand extends JobCommand {
     FetchedModel b = ModelPreflight.check(models.backboneRef(), conf.get(), null);
     List<com.synthscope.udfs.model.TensorSpec> in = b.manifest().inputs();
     List<Long> x = in.get(0).shape();
-    return new DnfFeature(DnfFeature.DNF, x.get(1).intValue(), x.get(0).intValue(), dnfMode, post, b.modelId());
+    return new DnfFeature(
+        DnfFeature.DNF, x.get(1).intValue(), x.get(0).intValue(), dnfMode, post, b.modelId());
   }
 }

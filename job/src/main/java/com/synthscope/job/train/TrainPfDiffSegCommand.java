@@ -12,15 +12,27 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code synthscope train pfdiffseg}: the phase-fraction guided image + mask diffusion model on MetalDAM. */
-@Command(name = "pfdiffseg", mixinStandardHelpOptions = true,
-    description = {"Train PF-DiffSeg on MetalDAM crops (image + one-hot mask, conditioned on phase fractions).",
-        "Writes OUT/checkpoint (resumable), OUT/loss.csv and the model artifact OUT/model."})
+/**
+ * {@code synthscope train pfdiffseg}: the phase-fraction guided image + mask diffusion model on
+ * MetalDAM.
+ */
+@Command(
+    name = "pfdiffseg",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Train PF-DiffSeg on MetalDAM crops (image + one-hot mask, conditioned on phase fractions).",
+      "Writes OUT/checkpoint (resumable), OUT/loss.csv and the model artifact OUT/model."
+    })
 public final class TrainPfDiffSegCommand extends CommandBase {
 
   @Mixin DiffusionTrainingOptions options;
 
-  @Option(names = "--multipliers", split = ",", defaultValue = "1,2,2", description = "UNet width multiplier per level; the image halves between levels, attention at the lowest (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--multipliers",
+      split = ",",
+      defaultValue = "1,2,2",
+      description =
+          "UNet width multiplier per level; the image halves between levels, attention at the lowest (default: ${DEFAULT-VALUE}).")
   List<Integer> multipliers;
 
   private DiffusionRecipe recipe;
@@ -39,8 +51,15 @@ public final class TrainPfDiffSegCommand extends CommandBase {
   @Override
   protected int execute() throws Exception {
     long started = System.nanoTime();
-    Path artifact = PfDiffSegTraining.run(options.data, options.split(), recipe,
-        network, options.out, options.resume, TrainingOutput.of(out()));
+    Path artifact =
+        PfDiffSegTraining.run(
+            options.data,
+            options.split(),
+            recipe,
+            network,
+            options.out,
+            options.resume,
+            TrainingOutput.of(out()));
     return TrainingOutput.finish(this, "train pfdiffseg", artifact, recipe, started);
   }
 }

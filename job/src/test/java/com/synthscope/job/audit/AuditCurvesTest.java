@@ -9,8 +9,10 @@ class AuditCurvesTest {
 
   @Test
   void rocAucAndAveragePrecisionMatchTheTextbookValues() {
-    // scores 0.9 (fake), 0.8 (real), 0.7 (fake), 0.1 (real): AUC 3/4; AP = 0.5 * 1 + 0.5 * 2/3 (scikit-learn 0.8333)
-    AuditCurves.Roc r = new AuditCurves.Builder().add(0.9, 1, 1).add(0.8, 0, 1).add(0.7, 1, 1).add(0.1, 0, 1).roc();
+    // scores 0.9 (fake), 0.8 (real), 0.7 (fake), 0.1 (real): AUC 3/4; AP = 0.5 * 1 + 0.5 * 2/3
+    // (scikit-learn 0.8333)
+    AuditCurves.Roc r =
+        new AuditCurves.Builder().add(0.9, 1, 1).add(0.8, 0, 1).add(0.7, 1, 1).add(0.1, 0, 1).roc();
     assertEquals(0.75, r.auc(), 1e-12);
     assertEquals(5.0 / 6, r.averagePrecision(), 1e-12);
     assertEquals(5, r.points().size());

@@ -24,7 +24,10 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** calibrate fits operating points and a domain summary that audit then uses, with the embedded detectors. */
+/**
+ * calibrate fits operating points and a domain summary that audit then uses, with the embedded
+ * detectors.
+ */
 class CalibrateCommandTest {
 
   @TempDir Path tmp;
@@ -37,77 +40,166 @@ class CalibrateCommandTest {
     Files.copy(metaldam, real.resolve("micrograph1.jpg")); // whole, with its information band
     BufferedImage whole = ImageIO.read(metaldam.toFile());
     for (int i = 0; i < 4; i++) {
-      ImageIO.write(whole.getSubimage(128 * i, 100 + 64 * i, 128, 128), "png", real.resolve("crop" + i + ".png")
-          .toFile());
+      ImageIO.write(
+          whole.getSubimage(128 * i, 100 + 64 * i, 128, 128),
+          "png",
+          real.resolve("crop" + i + ".png").toFile());
     }
     Random rng = new Random(3);
     for (int i = 0; i < 6; i++) {
       BufferedImage f = new BufferedImage(32, 32, BufferedImage.TYPE_BYTE_GRAY);
       for (int y = 0; y < 32; y++) {
         for (int x = 0; x < 32; x++) {
-          f.getRaster().setSample(x, y, 0, 60 + (int) (40 * Math.sin((x + i) / 3.0)) + rng.nextInt(60));
+          f.getRaster()
+              .setSample(x, y, 0, 60 + (int) (40 * Math.sin((x + i) / 3.0)) + rng.nextInt(60));
         }
       }
       JobTestSupport.png(data.resolve("noise/1_fake/f" + i + ".png"), f);
     }
     Path cal = tmp.resolve("cal");
     Path dump = tmp.resolve("scores.csv");
-    Result c = JobTestSupport.cli("calibrate", "--data", data.toString(), "--out", cal.toString(),
-        "--target-fpr", "0.01", "--dump", dump.toString());
+    Result c =
+        JobTestSupport.cli(
+            "calibrate",
+            "--data",
+            data.toString(),
+            "--out",
+            cal.toString(),
+            "--target-fpr",
+            "0.01",
+            "--dump",
+            dump.toString());
     assertEquals(0, c.code(), c.err() + c.out());
     JsonObject calibrated = c.lastLineJson().getAsJsonObject("calibrated");
-    assertTrue(calibrated.has("dnf") && calibrated.has("nsnet") && calibrated.has("fused"), calibrated.toString());
-    assertEquals(0.0, calibrated.getAsJsonObject("fused").get("fpr").getAsDouble(), 0.0, "5 real: none above");
+    assertTrue(
+        calibrated.has("dnf") && calibrated.has("nsnet") && calibrated.has("fused"),
+        calibrated.toString());
+    assertEquals(
+        0.0,
+        calibrated.getAsJsonObject("fused").get("fpr").getAsDouble(),
+        0.0,
+        "5 real: none above");
     String head = Files.readString(cal.resolve("nsnet-head/synthscope-model.json"));
-    assertTrue(head.contains("\"calibration\"") && head.contains("\"domain\"") && head.contains("\"contract\""));
+    assertTrue(
+        head.contains("\"calibration\"")
+            && head.contains("\"domain\"")
+            && head.contains("\"contract\""));
     assertTrue(Files.isRegularFile(cal.resolve("synthscope-fusion.json")));
 
-    // the same fit again from the dumped scores alone: no image scored, the same operating points and fusion
+    // the same fit again from the dumped scores alone: no image scored, the same operating points
+    // and fusion
     Path refit = tmp.resolve("refit");
-    Result re = JobTestSupport.cli("calibrate", "--scores", dump.toString(), "--out",
-        refit.toString(), "--target-fpr", "0.01");
+    Result re =
+        JobTestSupport.cli(
+            "calibrate",
+            "--scores",
+            dump.toString(),
+            "--out",
+            refit.toString(),
+            "--target-fpr",
+            "0.01");
     assertEquals(0, re.code(), re.err() + re.out());
     assertTrue(re.out().contains("read the scores of 11 images (5 real)"), re.out());
     JsonObject again = re.lastLineJson().getAsJsonObject("calibrated");
     for (String k : List.of("dnf", "nsnet", "fused")) {
-      assertEquals(calibrated.getAsJsonObject(k).get("threshold"), again.getAsJsonObject(k).get("threshold"), k);
-      assertEquals(calibrated.getAsJsonObject(k).get("tpr"), again.getAsJsonObject(k).get("tpr"), k);
+      assertEquals(
+          calibrated.getAsJsonObject(k).get("threshold"),
+          again.getAsJsonObject(k).get("threshold"),
+          k);
+      assertEquals(
+          calibrated.getAsJsonObject(k).get("tpr"), again.getAsJsonObject(k).get("tpr"), k);
     }
-    assertEquals(calibrated.getAsJsonObject("fused").get("rule"), again.getAsJsonObject("fused").get("rule"));
+    assertEquals(
+        calibrated.getAsJsonObject("fused").get("rule"),
+        again.getAsJsonObject("fused").get("rule"));
     // scores of other models are refused, not silently calibrated on
     Path other = tmp.resolve("other.csv");
-    Files.write(other, Files.readAllLines(dump).stream().map(l -> l.split(",", -1)[3].equals("dnf")
-        ? l.substring(0, l.lastIndexOf(',') + 1) + "dnf-other@0" : l).toList());
+    Files.write(
+        other,
+        Files.readAllLines(dump).stream()
+            .map(
+                l ->
+                    l.split(",", -1)[3].equals("dnf")
+                        ? l.substring(0, l.lastIndexOf(',') + 1) + "dnf-other@0"
+                        : l)
+            .toList());
     Result o = JobTestSupport.cli("calibrate", "--scores", other.toString(), "--evaluate");
     assertEquals(2, o.code(), o.out());
     assertTrue(o.err().contains("the dnf scores come from dnf-other@0"), o.err());
-    // the calibrated copies (same weights, new manifests) evaluate on the dump of the models they came from
-    Result copies = JobTestSupport.cli("calibrate", "--scores", dump.toString(), "--evaluate",
-        "--model", "dnf.classifier=" + cal.resolve("dnf-classifier"), "--model", "nsnet.head="
-            + cal.resolve("nsnet-head"), "--fusion", cal.resolve("synthscope-fusion.json").toString());
+    // the calibrated copies (same weights, new manifests) evaluate on the dump of the models they
+    // came from
+    Result copies =
+        JobTestSupport.cli(
+            "calibrate",
+            "--scores",
+            dump.toString(),
+            "--evaluate",
+            "--model",
+            "dnf.classifier=" + cal.resolve("dnf-classifier"),
+            "--model",
+            "nsnet.head=" + cal.resolve("nsnet-head"),
+            "--fusion",
+            cal.resolve("synthscope-fusion.json").toString());
     assertEquals(0, copies.code(), copies.err() + copies.out());
-    assertTrue(copies.out().contains("differ from") && copies.out().contains("only in their manifests"),
+    assertTrue(
+        copies.out().contains("differ from") && copies.out().contains("only in their manifests"),
         copies.out());
-    assertEquals(0.0, copies.lastLineJson().getAsJsonObject("evaluation").getAsJsonObject("fused")
-        .getAsJsonObject("all").get("fpr").getAsDouble(), 0.0);
+    assertEquals(
+        0.0,
+        copies
+            .lastLineJson()
+            .getAsJsonObject("evaluation")
+            .getAsJsonObject("fused")
+            .getAsJsonObject("all")
+            .get("fpr")
+            .getAsDouble(),
+        0.0);
 
-    // the audit of the same images with the calibrated models: their operating point, no real image flagged
+    // the audit of the same images with the calibrated models: their operating point, no real image
+    // flagged
     Path out = tmp.resolve("audit");
-    String[] models = {"--model", "dnf.classifier=" + cal.resolve("dnf-classifier"), "--model",
-        "nsnet.head=" + cal.resolve("nsnet-head"), "--fusion", cal.resolve("synthscope-fusion.json").toString()};
-    Result a = JobTestSupport.cli(concat(new String[] {"audit", "--input", data.toString(),
-        "--recursive", "--output", out.toString(), "--run-id", "cal"}, models));
+    String[] models = {
+      "--model",
+      "dnf.classifier=" + cal.resolve("dnf-classifier"),
+      "--model",
+      "nsnet.head=" + cal.resolve("nsnet-head"),
+      "--fusion",
+      cal.resolve("synthscope-fusion.json").toString()
+    };
+    Result a =
+        JobTestSupport.cli(
+            concat(
+                new String[] {
+                  "audit",
+                  "--input",
+                  data.toString(),
+                  "--recursive",
+                  "--output",
+                  out.toString(),
+                  "--run-id",
+                  "cal"
+                },
+                models));
     assertEquals(0, a.code(), a.err() + a.out());
-    assertTrue(a.out().contains("threshold  flagged = score >= ") && a.out().contains("(calibrated: "), a.out());
-    assertTrue(a.out().contains("6 images were smaller than one tile"), "the 32 px noise images: " + a.out());
-    JsonObject summary = JsonParser.parseString(Files.readString(out.resolve("runs/cal/summary.json")))
-        .getAsJsonObject();
-    assertTrue(summary.getAsJsonObject("scoring").get("fusion").getAsString().startsWith("sigmoid("));
+    assertTrue(
+        a.out().contains("threshold  flagged = score >= ") && a.out().contains("(calibrated: "),
+        a.out());
+    assertTrue(
+        a.out().contains("6 images were smaller than one tile"),
+        "the 32 px noise images: " + a.out());
+    JsonObject summary =
+        JsonParser.parseString(Files.readString(out.resolve("runs/cal/summary.json")))
+            .getAsJsonObject();
+    assertTrue(
+        summary.getAsJsonObject("scoring").get("fusion").getAsString().startsWith("sigmoid("));
     List<Row> rows = JobTestSupport.table(out).filter("label = 0").collectAsList();
     assertEquals(5, rows.size());
     for (Row r : rows) {
-      assertFalse(r.<Boolean>getAs(AuditSchema.FLAGGED), "a calibration real image flagged: " + r.getAs("path"));
-      assertFalse(r.<Boolean>getAs(AuditSchema.OUT_OF_DOMAIN), "inside the domain it was fitted on");
+      assertFalse(
+          r.<Boolean>getAs(AuditSchema.FLAGGED),
+          "a calibration real image flagged: " + r.getAs("path"));
+      assertFalse(
+          r.<Boolean>getAs(AuditSchema.OUT_OF_DOMAIN), "inside the domain it was fitted on");
     }
     Row micrograph = JobTestSupport.table(out).filter("path LIKE '%micrograph1.jpg'").first();
     assertEquals(48, (int) micrograph.<Integer>getAs(AuditSchema.TILES));
@@ -125,11 +217,22 @@ class CalibrateCommandTest {
     g.dispose();
     JobTestSupport.png(photos.resolve("photo.png"), photo);
     Path out2 = tmp.resolve("audit-photos");
-    Result p = JobTestSupport.cli(concat(new String[] {"audit", "--input", photos.toString(),
-        "--output", out2.toString(), "--run-id", "photos"}, models));
+    Result p =
+        JobTestSupport.cli(
+            concat(
+                new String[] {
+                  "audit",
+                  "--input",
+                  photos.toString(),
+                  "--output",
+                  out2.toString(),
+                  "--run-id",
+                  "photos"
+                },
+                models));
     assertEquals(0, p.code(), p.err() + p.out());
     assertTrue(p.out().contains("WARNING    1 images lie outside the detectors' domain"), p.out());
-    assertTrue(Files.readString(out2.resolve("runs/photos/report.html")).contains("class=\"banner\""));
+    assertTrue(
+        Files.readString(out2.resolve("runs/photos/report.html")).contains("class=\"banner\""));
   }
-
 }

@@ -31,8 +31,12 @@ class IngestCommandTest {
 
     assertEquals(0, r.code(), r.err());
     long bad = cases.stream().filter(c -> c.expectedStatus().equals("error")).count();
-    List<Row> errors = SharedSpark.session().read().parquet(out.toString())
-        .filter(InventorySchema.STATUS + " = 'error'").collectAsList();
+    List<Row> errors =
+        SharedSpark.session()
+            .read()
+            .parquet(out.toString())
+            .filter(InventorySchema.STATUS + " = 'error'")
+            .collectAsList();
     assertEquals(bad, errors.size());
     JsonObject json = r.lastLineJson();
     assertEquals(cases.size(), json.get("files").getAsLong());
@@ -41,7 +45,8 @@ class IngestCommandTest {
     JsonObject reasons = json.getAsJsonObject("errors_by_reason");
     for (ImageCorpus.Case c : cases) {
       if (c.expectedReason() != null) {
-        assertTrue(reasons.has(c.expectedReason()), c.expectedReason() + " missing from " + reasons);
+        assertTrue(
+            reasons.has(c.expectedReason()), c.expectedReason() + " missing from " + reasons);
       }
     }
   }
@@ -62,7 +67,13 @@ class IngestCommandTest {
 
   @Test
   void aMissingInputIsAConfigurationError() {
-    Result r = cli("ingest", "--input", tmp.resolve("nowhere").toString(), "--output", tmp.resolve("o").toString());
+    Result r =
+        cli(
+            "ingest",
+            "--input",
+            tmp.resolve("nowhere").toString(),
+            "--output",
+            tmp.resolve("o").toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("Path does not exist"), r.err());
     assertEquals(1, r.err().strip().lines().count(), "one-line reason: " + r.err());

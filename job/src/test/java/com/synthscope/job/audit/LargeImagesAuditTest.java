@@ -23,15 +23,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 14 item 5: images inside the default pixel limit must not kill the audit. Two 10 000 x 10 000 PNGs (about
- * 300 KB each on disk, 300 MB each as pixels) are audited with both embedded detectors by a separate JVM with a
- * 1 GiB heap, as {@code bin/synthscope} would run it (before the fix one of them alone took 5 GB).
+ * Issue 14 item 5: images inside the default pixel limit must not kill the audit. Two 10 000 x 10
+ * 000 PNGs (about 300 KB each on disk, 300 MB each as pixels) are audited with both embedded
+ * detectors by a separate JVM with a 1 GiB heap, as {@code bin/synthscope} would run it (before the
+ * fix one of them alone took 5 GB).
  */
 class LargeImagesAuditTest {
 
   @TempDir Path tmp;
 
-  /** Runs {@code synthscope args} in a child JVM with this JVM's flags and classpath, but the given heap. */
+  /**
+   * Runs {@code synthscope args} in a child JVM with this JVM's flags and classpath, but the given
+   * heap.
+   */
   static Result childJvm(String heap, Path workDir, String... args) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -47,12 +51,16 @@ class LargeImagesAuditTest {
     cmd.addAll(List.of(args));
     Path out = workDir.resolve("child.out");
     Path err = workDir.resolve("child.err");
-    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Process p =
+        new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     if (!p.waitFor(15, TimeUnit.MINUTES)) {
       p.destroyForcibly();
-      throw new AssertionError("the child JVM did not finish in 15 minutes: " + Files.readString(err));
+      throw new AssertionError(
+          "the child JVM did not finish in 15 minutes: " + Files.readString(err));
     }
-    return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+    return new Result(
+        p.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
         Files.readString(err, StandardCharsets.UTF_8));
   }
 
@@ -65,15 +73,30 @@ class LargeImagesAuditTest {
     assertTrue(Files.size(in.resolve("big-1.png")) < 1_000_000);
     Path out = tmp.resolve("audit");
 
-    Result r = childJvm("1g", tmp, "audit", "--input", in.toString(), "--output", out.toString(),
-        "--run-id", "big", "--master", "local[2]");
+    Result r =
+        childJvm(
+            "1g",
+            tmp,
+            "audit",
+            "--input",
+            in.toString(),
+            "--output",
+            out.toString(),
+            "--run-id",
+            "big",
+            "--master",
+            "local[2]");
     assertEquals(0, r.code(), r.err() + r.out());
     JsonObject json = r.lastLineJson();
     assertEquals(2, json.get("scanned").getAsLong(), r.out());
     assertEquals(2, json.get("new").getAsLong(), "both scored, none an error row: " + r.out());
 
-    List<Row> rows = SharedSpark.session().read().schema(AuditSchema.tableSchema(List.of("dnf", "nsnet")))
-        .parquet(out.resolve("scores").toString()).collectAsList();
+    List<Row> rows =
+        SharedSpark.session()
+            .read()
+            .schema(AuditSchema.tableSchema(List.of("dnf", "nsnet")))
+            .parquet(out.resolve("scores").toString())
+            .collectAsList();
     assertEquals(2, rows.size());
     for (Row row : rows) {
       assertEquals("ok", row.getAs("status"), (String) row.getAs("error"));
@@ -81,8 +104,9 @@ class LargeImagesAuditTest {
       assertNotNull(row.getAs("dnf_score"));
       assertNotNull(row.getAs("nsnet_score"));
     }
-    JsonObject summary = JsonParser.parseString(Files.readString(out.resolve("runs/big/summary.json")))
-        .getAsJsonObject();
+    JsonObject summary =
+        JsonParser.parseString(Files.readString(out.resolve("runs/big/summary.json")))
+            .getAsJsonObject();
     assertEquals(2, summary.getAsJsonObject("counts").get("scanned").getAsLong());
   }
 }

@@ -21,14 +21,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code SELECT path, synthscope_score(content) FROM binaryFile.`DIR`} gives the scores {@code synthscope audit}
- * writes for the same files (the shared test session has the extension, as {@code --conf spark.sql.extensions}
- * gives a user's session), on the embedded models with the embedded fusion.
+ * {@code SELECT path, synthscope_score(content) FROM binaryFile.`DIR`} gives the scores {@code
+ * synthscope audit} writes for the same files (the shared test session has the extension, as {@code
+ * --conf spark.sql.extensions} gives a user's session), on the embedded models with the embedded
+ * fusion.
  */
 class SqlFunctionsAuditTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void theSqlScoreIsTheAuditScore() throws Exception {
@@ -36,23 +36,33 @@ class SqlFunctionsAuditTest {
     for (String name : List.of("micrograph3.jpg", "micrograph4.jpg")) {
       Files.copy(SharedSpark.metalDam().resolve("images").resolve(name), in.resolve(name));
     }
-    Files.write(in.resolve("noise.png"), ImageCorpus.encode(ImageCorpus.noiseRgb(120, 90, 7), "png"));
+    Files.write(
+        in.resolve("noise.png"), ImageCorpus.encode(ImageCorpus.noiseRgb(120, 90, 7), "png"));
     byte[] png = ImageCorpus.encode(ImageCorpus.noiseRgb(64, 48, 1), "png");
     Files.write(in.resolve("truncated.png"), Arrays.copyOf(png, png.length / 2));
     Path out = tmp.resolve("audit");
-    Result audit = JobTestSupport.cli("audit", "--input", in.toString(), "--output",
-        out.toString(), "--run-id", "sql");
+    Result audit =
+        JobTestSupport.cli(
+            "audit", "--input", in.toString(), "--output", out.toString(), "--run-id", "sql");
     assertEquals(0, audit.code(), audit.err());
 
     Map<String, Row> table = new HashMap<>();
-    for (Row r : JobTestSupport.table(out).select(InventorySchema.PATH, AuditSchema.SCORE, "dnf_score",
-        "nsnet_score").collectAsList()) {
+    for (Row r :
+        JobTestSupport.table(out)
+            .select(InventorySchema.PATH, AuditSchema.SCORE, "dnf_score", "nsnet_score")
+            .collectAsList()) {
       table.put(name(r.getString(0)), r);
     }
     Map<String, Row> sql = new HashMap<>();
-    for (Row r : SharedSpark.session().sql("SELECT path, synthscope_score(content),"
-        + " synthscope_detect(content, 'dnf'), synthscope_detect(content, 'nsnet'),"
-        + " synthscope_image_info(content).error FROM binaryFile.`" + in + "`").collectAsList()) {
+    for (Row r :
+        SharedSpark.session()
+            .sql(
+                "SELECT path, synthscope_score(content),"
+                    + " synthscope_detect(content, 'dnf'), synthscope_detect(content, 'nsnet'),"
+                    + " synthscope_image_info(content).error FROM binaryFile.`"
+                    + in
+                    + "`")
+            .collectAsList()) {
       sql.put(name(r.getString(0)), r);
     }
     assertEquals(table.keySet(), sql.keySet());
@@ -68,7 +78,9 @@ class SqlFunctionsAuditTest {
       }
     }
     assertNull(sql.get("truncated.png").get(1));
-    assertTrue(sql.get("truncated.png").getString(4).startsWith("corrupt"), sql.get("truncated.png").toString());
+    assertTrue(
+        sql.get("truncated.png").getString(4).startsWith("corrupt"),
+        sql.get("truncated.png").toString());
   }
 
   private static String name(String path) {

@@ -30,16 +30,35 @@ class AugmentCommandTest {
 
   @BeforeAll
   static void tinyModel() throws Exception {
-    model = PfDiffSegTraining.run(SharedSpark.metalDam(), Split.TRAIN,
-        new DiffusionRecipe(16, 0.125, 3, 4, 1e-3f, 0.9f, 5, "linear", 1000, 0.1f, 3),
-        new UNetConfig(6, 8, List.of(1, 2), 1, 5), tmp.resolve("train"), false,
-        new PrintStream(new ByteArrayOutputStream())).toString();
+    model =
+        PfDiffSegTraining.run(
+                SharedSpark.metalDam(),
+                Split.TRAIN,
+                new DiffusionRecipe(16, 0.125, 3, 4, 1e-3f, 0.9f, 5, "linear", 1000, 0.1f, 3),
+                new UNetConfig(6, 8, List.of(1, 2), 1, 5),
+                tmp.resolve("train"),
+                false,
+                new PrintStream(new ByteArrayOutputStream()))
+            .toString();
   }
 
   @Test
   void aRerunWithTheSameArgumentsWritesTheSameBytes() throws Exception {
-    String[] args = {"augment", "--count", "5", "--output", tmp.resolve("aug").toString(), "--export-png",
-        tmp.resolve("png").toString(), "--model", model, "--sampler", "ddim:2", "--batch", "2"};
+    String[] args = {
+      "augment",
+      "--count",
+      "5",
+      "--output",
+      tmp.resolve("aug").toString(),
+      "--export-png",
+      tmp.resolve("png").toString(),
+      "--model",
+      model,
+      "--sampler",
+      "ddim:2",
+      "--batch",
+      "2"
+    };
     Result first = JobTestSupport.cli(args);
     assertEquals(0, first.code(), first.err());
     List<byte[]> before = pngs(tmp.resolve("png"));
@@ -54,7 +73,9 @@ class AugmentCommandTest {
     }
     JsonObject json = second.lastLineJson();
     assertEquals(5, json.get("rows").getAsLong());
-    assertEquals(5, SharedSpark.session().read().parquet(tmp.resolve("aug").toString()).count(),
+    assertEquals(
+        5,
+        SharedSpark.session().read().parquet(tmp.resolve("aug").toString()).count(),
         "the rerun replaced the table instead of appending");
   }
 
@@ -64,24 +85,53 @@ class AugmentCommandTest {
     Path photos = Files.createDirectories(tmp.resolve("photos"));
     Files.write(photos.resolve("a.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2});
     Files.writeString(photos.resolve("labels.csv"), "a.jpg,1\n");
-    String[] args = {"augment", "--count", "2", "--output", photos.toString(), "--model", model, "--sampler",
-        "ddim:2", "--batch", "2"};
+    String[] args = {
+      "augment",
+      "--count",
+      "2",
+      "--output",
+      photos.toString(),
+      "--model",
+      model,
+      "--sampler",
+      "ddim:2",
+      "--batch",
+      "2"
+    };
     for (String[] a : List.of(args, concat(args, "--overwrite"))) {
       Result r = JobTestSupport.cli(a);
       assertEquals(2, r.code(), r.err());
       assertEquals(1, r.err().strip().lines().count(), r.err());
     }
     try (Stream<Path> left = Files.list(photos)) {
-      assertEquals(List.of("a.jpg", "labels.csv"), left.map(p -> p.getFileName().toString()).sorted().toList());
+      assertEquals(
+          List.of("a.jpg", "labels.csv"),
+          left.map(p -> p.getFileName().toString()).sorted().toList());
     }
     assertEquals("a.jpg,1\n", Files.readString(photos.resolve("labels.csv")));
   }
 
   @Test
   void pairsLargerThanTheCropAreWholeMultiDiffusionCanvasesWithQcOnTheWholeMask() throws Exception {
-    String[] args = {"augment", "--count", "3", "--output", tmp.resolve("big").toString(), "--export-png",
-        tmp.resolve("big-png").toString(), "--model", model, "--sampler", "ddim:2", "--batch", "2", "--size", "40",
-        "--fractions", "dirichlet"};
+    String[] args = {
+      "augment",
+      "--count",
+      "3",
+      "--output",
+      tmp.resolve("big").toString(),
+      "--export-png",
+      tmp.resolve("big-png").toString(),
+      "--model",
+      model,
+      "--sampler",
+      "ddim:2",
+      "--batch",
+      "2",
+      "--size",
+      "40",
+      "--fractions",
+      "dirichlet"
+    };
     Result first = JobTestSupport.cli(args);
     assertEquals(0, first.code(), first.err());
     List<byte[]> before = pngs(tmp.resolve("big-png"));
@@ -91,14 +141,16 @@ class AugmentCommandTest {
     List<byte[]> after = pngs(tmp.resolve("big-png"));
     assertEquals(6, before.size());
     for (int i = 0; i < before.size(); i++) {
-      assertTrue(java.util.Arrays.equals(before.get(i), after.get(i)), "file " + i + " differs between reruns");
+      assertTrue(
+          java.util.Arrays.equals(before.get(i), after.get(i)),
+          "file " + i + " differs between reruns");
     }
-    for (org.apache.spark.sql.Row r : SharedSpark.session().read().parquet(tmp.resolve("big").toString())
-        .collectAsList()) {
+    for (org.apache.spark.sql.Row r :
+        SharedSpark.session().read().parquet(tmp.resolve("big").toString()).collectAsList()) {
       assertEquals(40, r.<Integer>getAs("width"));
       assertEquals(40, r.<Integer>getAs("height"));
-      java.awt.image.BufferedImage mask = javax.imageio.ImageIO.read(
-          new java.io.ByteArrayInputStream(r.<byte[]>getAs("mask_png")));
+      java.awt.image.BufferedImage mask =
+          javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(r.<byte[]>getAs("mask_png")));
       assertEquals(40, mask.getWidth());
       byte[] labels = new byte[40 * 40];
       for (int y = 0; y < 40; y++) {
@@ -118,76 +170,179 @@ class AugmentCommandTest {
       assertEquals(l1, r.<Float>getAs("fraction_l1"), 1e-5f);
       assertEquals(l1 <= 0.05f, r.<Boolean>getAs("qc_pass"));
     }
-    assertEquals(2, JobTestSupport.cli("augment", "--count", "2", "--output", tmp.resolve("small").toString(),
-        "--model", model, "--size", "8").code(), "a side below the model's crop is refused");
+    assertEquals(
+        2,
+        JobTestSupport.cli(
+                "augment",
+                "--count",
+                "2",
+                "--output",
+                tmp.resolve("small").toString(),
+                "--model",
+                model,
+                "--size",
+                "8")
+            .code(),
+        "a side below the model's crop is refused");
   }
 
   @Test
   void aMissingModelOrBadSamplerIsAConfigurationError() {
-    Result missing = JobTestSupport.cli("augment", "--count", "2", "--output",
-        tmp.resolve("x").toString(), "--model", tmp.resolve("nope").toString());
+    Result missing =
+        JobTestSupport.cli(
+            "augment",
+            "--count",
+            "2",
+            "--output",
+            tmp.resolve("x").toString(),
+            "--model",
+            tmp.resolve("nope").toString());
     assertEquals(2, missing.code());
     assertTrue(missing.err().contains("not found"), missing.err());
-    assertEquals(2, JobTestSupport.cli("augment", "--count", "2", "--output", "y", "--sampler", "ddim").code());
+    assertEquals(
+        2,
+        JobTestSupport.cli("augment", "--count", "2", "--output", "y", "--sampler", "ddim").code());
   }
 
   @Test
   void evalReportsFractionControlAndSpeedAsJson() {
-    Result r = JobTestSupport.cli("eval", "pfdiffseg", "--model", model, "--count", "4",
-        "--allow-small", "--batch", "2", "--sampler", "ddim:2", "--speed", "ddim:2,ddim:1", "--grid",
-        tmp.resolve("grid.png").toString());
+    Result r =
+        JobTestSupport.cli(
+            "eval",
+            "pfdiffseg",
+            "--model",
+            model,
+            "--count",
+            "4",
+            "--allow-small",
+            "--batch",
+            "2",
+            "--sampler",
+            "ddim:2",
+            "--speed",
+            "ddim:2,ddim:1",
+            "--grid",
+            tmp.resolve("grid.png").toString());
     assertEquals(0, r.code(), r.err());
     JsonObject json = r.lastLineJson();
     assertEquals(4, json.getAsJsonObject("empirical").get("samples").getAsInt());
-    assertTrue(json.getAsJsonObject("dirichlet").getAsJsonObject("mean_requested").has("precipitate"));
+    assertTrue(
+        json.getAsJsonObject("dirichlet").getAsJsonObject("mean_requested").has("precipitate"));
     assertTrue(json.getAsJsonObject("samples_per_second").has("ddim:1"));
     assertTrue(Files.isRegularFile(tmp.resolve("grid.png")));
-    Result quality = JobTestSupport.cli("eval", "pfdiffseg", "--model", model, "--count", "4",
-        "--allow-small", "--batch", "2", "--sampler", "ddim:2", "--parts", "fractions,realism,agreement", "--data",
-        SharedSpark.metalDam().toString(), "--agreement-steps", "4", "--real-grid",
-        tmp.resolve("real.png").toString());
+    Result quality =
+        JobTestSupport.cli(
+            "eval",
+            "pfdiffseg",
+            "--model",
+            model,
+            "--count",
+            "4",
+            "--allow-small",
+            "--batch",
+            "2",
+            "--sampler",
+            "ddim:2",
+            "--parts",
+            "fractions,realism,agreement",
+            "--data",
+            SharedSpark.metalDam().toString(),
+            "--agreement-steps",
+            "4",
+            "--real-grid",
+            tmp.resolve("real.png").toString());
     assertEquals(0, quality.code(), quality.err());
     JsonObject realism = quality.lastLineJson().getAsJsonObject("realism");
     assertEquals(4, realism.get("real_crops").getAsInt());
     double accuracy = realism.get("classifier_heldout_accuracy").getAsDouble();
     assertTrue(accuracy >= 0 && accuracy <= 1, "accuracy " + accuracy);
-    assertTrue(realism.get("histogram_tv_distance").getAsDouble() > 0, "a 3-step model is not the real data");
+    assertTrue(
+        realism.get("histogram_tv_distance").getAsDouble() > 0,
+        "a 3-step model is not the real data");
     JsonObject agreement = quality.lastLineJson().getAsJsonObject("agreement");
-    assertEquals(4 * 16 * 16, agreement.getAsJsonObject("generated").get("pixels").getAsLong(),
+    assertEquals(
+        4 * 16 * 16,
+        agreement.getAsJsonObject("generated").get("pixels").getAsLong(),
         "every generated pixel scored against its own mask");
     assertTrue(agreement.has("real_test_miou") && agreement.has("ratio"));
     assertTrue(Files.isRegularFile(tmp.resolve("real.png")));
-    Result loss = JobTestSupport.cli("eval", "pfdiffseg", "--model", model, "--parts", "loss",
-        "--data", SharedSpark.metalDam().toString(), "--count", "4", "--allow-small", "--batch", "2");
+    Result loss =
+        JobTestSupport.cli(
+            "eval",
+            "pfdiffseg",
+            "--model",
+            model,
+            "--parts",
+            "loss",
+            "--data",
+            SharedSpark.metalDam().toString(),
+            "--count",
+            "4",
+            "--allow-small",
+            "--batch",
+            "2");
     assertEquals(0, loss.code(), loss.err());
-    com.google.gson.JsonArray ranges = loss.lastLineJson().getAsJsonObject("denoising_loss").getAsJsonArray("ranges");
+    com.google.gson.JsonArray ranges =
+        loss.lastLineJson().getAsJsonObject("denoising_loss").getAsJsonArray("ranges");
     assertEquals(10, ranges.size());
     double first = ranges.get(0).getAsJsonObject().get("image_gaussian_mse").getAsDouble();
     double last = ranges.get(9).getAsJsonObject().get("image_gaussian_mse").getAsDouble();
-    assertTrue(first > last, "the structure-free reference falls as the noise rises: " + first + " -> " + last);
+    assertTrue(
+        first > last,
+        "the structure-free reference falls as the noise rises: " + first + " -> " + last);
     assertTrue(ranges.get(0).getAsJsonObject().get("mask_mse").getAsDouble() > 0);
-    assertEquals(2, JobTestSupport.cli("eval", "pfdiffseg", "--model", model, "--parts", "speed,realism",
-        "--data", SharedSpark.metalDam().toString()).code(), "realism needs the fractions part's pairs");
-    Result canvas = JobTestSupport.cli("eval", "pfdiffseg", "--model", model, "--parts",
-        "canvas", "--canvas-size", "48", "--canvas-picture", tmp.resolve("canvas.png").toString(), "--sampler",
-        "ddim:2");
+    assertEquals(
+        2,
+        JobTestSupport.cli(
+                "eval",
+                "pfdiffseg",
+                "--model",
+                model,
+                "--parts",
+                "speed,realism",
+                "--data",
+                SharedSpark.metalDam().toString())
+            .code(),
+        "realism needs the fractions part's pairs");
+    Result canvas =
+        JobTestSupport.cli(
+            "eval",
+            "pfdiffseg",
+            "--model",
+            model,
+            "--parts",
+            "canvas",
+            "--canvas-size",
+            "48",
+            "--canvas-picture",
+            tmp.resolve("canvas.png").toString(),
+            "--sampler",
+            "ddim:2");
     assertEquals(0, canvas.code(), canvas.err());
     JsonObject big = canvas.lastLineJson().getAsJsonObject("canvas");
-    assertEquals(25, big.get("windows_per_step").getAsInt(), "windows of 16 at stride 8 over 48 px: 5 x 5");
+    assertEquals(
+        25, big.get("windows_per_step").getAsInt(), "windows of 16 at stride 8 over 48 px: 5 x 5");
     assertTrue(Files.isRegularFile(tmp.resolve("canvas.png")));
-    assertEquals(2, JobTestSupport.cli("eval", "pfdiffseg", "--model", model, "--count", "8").code(),
+    assertEquals(
+        2,
+        JobTestSupport.cli("eval", "pfdiffseg", "--model", model, "--count", "8").code(),
         "fewer than 64 samples is refused");
   }
 
   private static List<byte[]> pngs(Path dir) throws Exception {
     try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(p -> p.toString().endsWith(".png")).sorted().map(p -> {
-        try {
-          return Files.readAllBytes(p);
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }).toList();
+      return files
+          .filter(p -> p.toString().endsWith(".png"))
+          .sorted()
+          .map(
+              p -> {
+                try {
+                  return Files.readAllBytes(p);
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              })
+          .toList();
     }
   }
 }

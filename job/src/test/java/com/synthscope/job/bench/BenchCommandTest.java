@@ -17,7 +17,10 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code bench} on a tiny setting: it runs, and its tables have the expected rows and columns. No timings. */
+/**
+ * {@code bench} on a tiny setting: it runs, and its tables have the expected rows and columns. No
+ * timings.
+ */
 class BenchCommandTest {
 
   @TempDir static Path tmp;
@@ -26,9 +29,25 @@ class BenchCommandTest {
   void aTinyRunWritesEveryRowWithPositiveRates() throws Exception {
     Path out = tmp.resolve("bench");
     // the shared test session is local[2]: the audit rows run on it for 2 threads
-    Result r = JobTestSupport.cli("bench", "--output", out.toString(), "--metaldam",
-        SharedSpark.metalDam().resolve("images").toString(), "--images-count", "6", "--batches", "2",
-        "--threads", "2", "--seconds", "0", "--augment-sampler", "ddim:1", "--matmul-size", "64");
+    Result r =
+        JobTestSupport.cli(
+            "bench",
+            "--output",
+            out.toString(),
+            "--metaldam",
+            SharedSpark.metalDam().resolve("images").toString(),
+            "--images-count",
+            "6",
+            "--batches",
+            "2",
+            "--threads",
+            "2",
+            "--seconds",
+            "0",
+            "--augment-sampler",
+            "ddim:1",
+            "--matmul-size",
+            "64");
     assertEquals(0, r.code(), r.err());
 
     List<String> csv = Files.readAllLines(out.resolve("bench.csv"));
@@ -43,17 +62,29 @@ class BenchCommandTest {
         assertTrue(Double.parseDouble(cells[8]) > 0, "GFLOP/s of " + line);
       }
     }
-    assertEquals(new TreeSet<>(List.of("matmul 64", "decode", "dnf", "nsnet", "augment ddim:1",
-        "audit (Spark scan)", "bare loop")), stages);
+    assertEquals(
+        new TreeSet<>(
+            List.of(
+                "matmul 64",
+                "decode",
+                "dnf",
+                "nsnet",
+                "augment ddim:1",
+                "audit (Spark scan)",
+                "bare loop")),
+        stages);
     // matmul at 2x1 and 1x2, then one row each: decode, dnf, nsnet, augment, audit, bare loop
     assertEquals(8, csv.size() - 1);
 
     List<String> audit = Files.readAllLines(out.resolve("bench-audit.csv"));
     assertEquals(2, audit.size());
-    assertTrue(audit.get(0).startsWith("batch,threads,spark_images_per_s,bare_images_per_s,ratio"), audit.get(0));
+    assertTrue(
+        audit.get(0).startsWith("batch,threads,spark_images_per_s,bare_images_per_s,ratio"),
+        audit.get(0));
     assertTrue(Double.parseDouble(audit.get(1).split(",")[4]) > 0, "ratio");
 
-    JsonObject json = JsonParser.parseString(Files.readString(out.resolve("bench.json"))).getAsJsonObject();
+    JsonObject json =
+        JsonParser.parseString(Files.readString(out.resolve("bench.json"))).getAsJsonObject();
     assertEquals(8, json.getAsJsonArray("rows").size());
     assertTrue(json.getAsJsonObject("gflop_per_item").get("nsnet").getAsDouble() > 0);
     assertTrue(Files.readString(out.resolve("bench.md")).contains("| stage | unit | batch |"));
@@ -62,11 +93,22 @@ class BenchCommandTest {
 
   @Test
   void badSettingsAreUsageErrors() {
-    assertEquals(2, JobTestSupport.cli("bench", "--output", tmp.resolve("x").toString(), "--threads", "2y")
-        .code());
-    assertEquals(2, JobTestSupport.cli("bench", "--output", tmp.resolve("x").toString(), "--stages", "gpu")
-        .code());
-    assertEquals(2, JobTestSupport.cli("bench", "--output", tmp.resolve("x").toString(), "--images",
-        tmp.resolve("missing").toString()).code());
+    assertEquals(
+        2,
+        JobTestSupport.cli("bench", "--output", tmp.resolve("x").toString(), "--threads", "2y")
+            .code());
+    assertEquals(
+        2,
+        JobTestSupport.cli("bench", "--output", tmp.resolve("x").toString(), "--stages", "gpu")
+            .code());
+    assertEquals(
+        2,
+        JobTestSupport.cli(
+                "bench",
+                "--output",
+                tmp.resolve("x").toString(),
+                "--images",
+                tmp.resolve("missing").toString())
+            .code());
   }
 }

@@ -15,7 +15,10 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** bench-data whole: the labelled folders of the whole-image protocol, and a clear refusal of a wrong --data. */
+/**
+ * bench-data whole: the labelled folders of the whole-image protocol, and a clear refusal of a
+ * wrong --data.
+ */
 class BenchDataWholeCommandTest {
 
   @TempDir Path tmp;
@@ -29,9 +32,22 @@ class BenchDataWholeCommandTest {
       ImageIO.write(g, "png", gen.resolve("00000" + i + ".png").toFile());
     }
     Path out = tmp.resolve("whole");
-    Result r = JobTestSupport.cli("bench-data", "whole", "--data",
-        SharedSpark.metalDam().toString(), "--split", "test", "--crops", "2", "--upsampled", "4", "--out",
-        out.toString(), "--fakes", "pf=" + gen);
+    Result r =
+        JobTestSupport.cli(
+            "bench-data",
+            "whole",
+            "--data",
+            SharedSpark.metalDam().toString(),
+            "--split",
+            "test",
+            "--crops",
+            "2",
+            "--upsampled",
+            "4",
+            "--out",
+            out.toString(),
+            "--fakes",
+            "pf=" + gen);
     assertEquals(0, r.code(), r.err() + r.out());
     // the 8 whole test micrographs with their band, and 2 crops of each
     assertEquals(8, count(out.resolve("real/0_real"), ".jpg"));
@@ -47,8 +63,14 @@ class BenchDataWholeCommandTest {
   @Test
   void refusesAFolderThatIsNotMetalDamBeforeWritingAnything() throws Exception {
     Path out = tmp.resolve("whole");
-    Result r = JobTestSupport.cli("bench-data", "whole", "--data", tmp.resolve("nowhere")
-        .toString(), "--out", out.toString());
+    Result r =
+        JobTestSupport.cli(
+            "bench-data",
+            "whole",
+            "--data",
+            tmp.resolve("nowhere").toString(),
+            "--out",
+            out.toString());
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains("is not the metaldam folder (no images/ in it)"), r.err());
     assertFalse(Files.exists(out), "nothing written");

@@ -13,20 +13,31 @@ import java.util.Map;
  * @param passRate share of samples with L1 at most the tolerance
  * @param meanRequested mean requested vector
  * @param meanAchieved mean achieved vector
- * @param requestedCount per class, the samples whose request holds at least {@link #PRESENCE_REQUEST} of it
- * @param presentShare per class, the share of those samples whose mask holds the class at all (NaN when none asked
- *     for it): whether a minority phase appears when requested, which a mean error hides
+ * @param requestedCount per class, the samples whose request holds at least {@link
+ *     #PRESENCE_REQUEST} of it
+ * @param presentShare per class, the share of those samples whose mask holds the class at all (NaN
+ *     when none asked for it): whether a minority phase appears when requested, which a mean error
+ *     hides
  */
-public record FractionControl(int samples, double meanL1, double[] perClassError, double passRate,
-    double[] meanRequested, double[] meanAchieved, int[] requestedCount, double[] presentShare) {
+public record FractionControl(
+    int samples,
+    double meanL1,
+    double[] perClassError,
+    double passRate,
+    double[] meanRequested,
+    double[] meanAchieved,
+    int[] requestedCount,
+    double[] presentShare) {
 
   /** A class counts as requested from this fraction on (1 % of the pixels: 10 of a 32 px mask). */
   public static final float PRESENCE_REQUEST = 0.01f;
 
-  public static FractionControl of(List<float[]> requested, List<float[]> achieved, float tolerance) {
+  public static FractionControl of(
+      List<float[]> requested, List<float[]> achieved, float tolerance) {
     int n = requested.size();
     if (n == 0 || achieved.size() != n) {
-      throw new IllegalArgumentException("need as many achieved as requested vectors, and at least one");
+      throw new IllegalArgumentException(
+          "need as many achieved as requested vectors, and at least one");
     }
     int k = requested.get(0).length;
     double l1 = 0;
@@ -71,7 +82,9 @@ public record FractionControl(int samples, double meanL1, double[] perClassError
     Map<String, Object> presence = new LinkedHashMap<>();
     for (int c = 0; c < requestedCount.length; c++) {
       if (requestedCount[c] > 0) {
-        presence.put(classNames.get(c), Map.of("requested", requestedCount[c], "present", round(presentShare[c])));
+        presence.put(
+            classNames.get(c),
+            Map.of("requested", requestedCount[c], "present", round(presentShare[c])));
       }
     }
     m.put("present_when_requested", presence);

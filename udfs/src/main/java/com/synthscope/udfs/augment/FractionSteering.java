@@ -4,27 +4,30 @@ import com.synthscope.udfs.diffusion.NoisePredictor;
 import com.synthscope.udfs.diffusion.NoiseSchedule;
 
 /**
- * Steers every denoising step toward the requested phase fractions, without training: a wrapper around the noise
- * predictor (so it works the same for one window and for a MultiDiffusion canvas, where the request is the whole
- * canvas's).
+ * Steers every denoising step toward the requested phase fractions, without training: a wrapper
+ * around the noise predictor (so it works the same for one window and for a MultiDiffusion canvas,
+ * where the request is the whole canvas's).
  *
- * <p>At step t the network's noise gives the clean-state estimate {@code x0 = (x_t - sqrt(1 - abar) eps) /
- * sqrt(abar)}. Its K mask channels (values in [-1, 1], one-hot as +1 / -1) are turned into a soft class assignment
- * per pixel whose class totals equal the request: {@code p_pc ~ exp((m_pc + b_c) / tau)}, normalised per pixel, with
- * per-class offsets {@code b_c} found by balancing the class totals (Sinkhorn's iteration for the column marginals:
- * {@code b_c += tau (log r_c - log f_c)}). The mask estimate moves toward that assignment,
- * {@code m' = (1 - s) m + s (2 p - 1)}, the grey channel is left alone, and the noise is recomputed from the moved
- * estimate, {@code eps' = (x_t - sqrt(abar) x0') / sqrt(1 - abar)}, as clipping x0 does in DDIM. The next steps denoise
- * the image together with the moved mask, so the image follows it; the last step (t = 0) is not steered, so the
- * returned mask is the network's own.
+ * <p>At step t the network's noise gives the clean-state estimate {@code x0 = (x_t - sqrt(1 - abar)
+ * eps) / sqrt(abar)}. Its K mask channels (values in [-1, 1], one-hot as +1 / -1) are turned into a
+ * soft class assignment per pixel whose class totals equal the request: {@code p_pc ~ exp((m_pc +
+ * b_c) / tau)}, normalised per pixel, with per-class offsets {@code b_c} found by balancing the
+ * class totals (Sinkhorn's iteration for the column marginals: {@code b_c += tau (log r_c - log
+ * f_c)}). The mask estimate moves toward that assignment, {@code m' = (1 - s) m + s (2 p - 1)}, the
+ * grey channel is left alone, and the noise is recomputed from the moved estimate, {@code eps' =
+ * (x_t - sqrt(abar) x0') / sqrt(1 - abar)}, as clipping x0 does in DDIM. The next steps denoise the
+ * image together with the moved mask, so the image follows it; the last step (t = 0) is not
+ * steered, so the returned mask is the network's own.
  *
- * <p>Why not only guidance: classifier-free guidance makes the request more likely but does not bind the totals
- * (measured on the embedded model: mean L1 0.23 between requested and produced fractions, docs/pfdiffseg.md).
+ * <p>Why not only guidance: classifier-free guidance makes the request more likely but does not
+ * bind the totals (measured on the embedded model: mean L1 0.23 between requested and produced
+ * fractions, docs/pfdiffseg.md).
  */
 final class FractionSteering implements NoisePredictor {
 
   static final double TEMPERATURE = 0.1;
   static final int ITERATIONS = 30;
+
   /** Requests below this are treated as this (log 0 has no balancing offset). */
   static final double MIN_FRACTION = 1e-3;
 
@@ -38,9 +41,15 @@ final class FractionSteering implements NoisePredictor {
   /**
    * @param requests the requested fractions, {@code classes} per sample
    * @param pixels pixels per channel of one sample (the canvas)
-   * @param strength s in (0, 1]: how far the mask estimate moves toward the balanced assignment per step
+   * @param strength s in (0, 1]: how far the mask estimate moves toward the balanced assignment per
+   *     step
    */
-  FractionSteering(NoisePredictor inner, NoiseSchedule schedule, int classes, int pixels, float[] requests,
+  FractionSteering(
+      NoisePredictor inner,
+      NoiseSchedule schedule,
+      int classes,
+      int pixels,
+      float[] requests,
       double strength) {
     if (!(strength > 0 && strength <= 1)) {
       throw new IllegalArgumentException("steering strength must lie in (0, 1], got " + strength);
@@ -78,7 +87,10 @@ final class FractionSteering implements NoisePredictor {
     return eps;
   }
 
-  /** The per-pixel soft assignment (class-major, as {@code m}) whose class totals match sample i's request. */
+  /**
+   * The per-pixel soft assignment (class-major, as {@code m}) whose class totals match sample i's
+   * request.
+   */
   double[] balancedAssignment(double[] m, int sample) {
     double[] logR = new double[classes];
     double total = 0;

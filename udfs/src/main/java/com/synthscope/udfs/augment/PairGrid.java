@@ -3,19 +3,23 @@ package com.synthscope.udfs.augment;
 import java.awt.image.BufferedImage;
 import java.util.List;
 
-/** A picture of generated pairs: each cell is the image beside its colour-coded mask, both enlarged. */
+/**
+ * A picture of generated pairs: each cell is the image beside its colour-coded mask, both enlarged.
+ */
 public final class PairGrid {
 
   private static final int GAP = 4;
 
   private PairGrid() {}
 
-  public static BufferedImage render(List<PfDiffSegGenerator.Generated> pairs, int size, int columns, int zoom) {
+  public static BufferedImage render(
+      List<PfDiffSegGenerator.Generated> pairs, int size, int columns, int zoom) {
     int rows = (pairs.size() + columns - 1) / columns;
     int cellW = 2 * size * zoom + GAP;
     int cellH = size * zoom;
-    BufferedImage out = new BufferedImage(columns * (cellW + 2 * GAP), rows * (cellH + 2 * GAP),
-        BufferedImage.TYPE_INT_RGB);
+    BufferedImage out =
+        new BufferedImage(
+            columns * (cellW + 2 * GAP), rows * (cellH + 2 * GAP), BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < out.getHeight(); y++) {
       for (int x = 0; x < out.getWidth(); x++) {
         out.setRGB(x, y, 0xffffff);

@@ -2,8 +2,8 @@ package com.synthscope.udfs.augment;
 
 import com.synthscope.udfs.diffusion.MultiDiffusion;
 import com.synthscope.udfs.diffusion.NoisePredictor;
-import com.synthscope.udfs.image.GreyRange;
 import com.synthscope.udfs.diffusion.NoiseSchedule;
+import com.synthscope.udfs.image.GreyRange;
 import com.synthscope.udfs.model.LoadedModel;
 import com.synthscope.udfs.model.ModelManifest;
 import com.synthscope.udfs.model.Tensor;
@@ -13,28 +13,41 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Generates micrograph image + mask pairs with a {@code pfdiffseg} model: one denoising trajectory over the joint
- * (grey + K one-hot) state, steered by a requested fraction vector with classifier-free guidance
- * {@code eps = eps_null + w (eps_cond - eps_null)} (w = 1: conditional only; w = 0: unconditional).
+ * Generates micrograph image + mask pairs with a {@code pfdiffseg} model: one denoising trajectory
+ * over the joint (grey + K one-hot) state, steered by a requested fraction vector with
+ * classifier-free guidance {@code eps = eps_null + w (eps_cond - eps_null)} (w = 1: conditional
+ * only; w = 0: unconditional).
  */
 public final class PfDiffSegGenerator {
 
   /**
    * How to sample.
    *
-   * @param canvas side of the generated pairs in pixels; 0 (or the model's crop size) generates one window,
-   *     larger sides run MultiDiffusion over overlapping windows of the model's size
+   * @param canvas side of the generated pairs in pixels; 0 (or the model's crop size) generates one
+   *     window, larger sides run MultiDiffusion over overlapping windows of the model's size
    * @param stride window stride of MultiDiffusion; 0: half the window
    * @param weighting how MultiDiffusion averages overlapping windows
-   * @param steering strength of {@link FractionSteering} in [0, 1]; 0: guidance alone steers the fractions
+   * @param steering strength of {@link FractionSteering} in [0, 1]; 0: guidance alone steers the
+   *     fractions
    */
-  public record Settings(SamplerSpec sampler, float guidance, int canvas, int stride,
-      MultiDiffusion.Weighting weighting, float steering) implements Serializable {
+  public record Settings(
+      SamplerSpec sampler,
+      float guidance,
+      int canvas,
+      int stride,
+      MultiDiffusion.Weighting weighting,
+      float steering)
+      implements Serializable {
 
     public Settings {
       if (canvas < 0 || stride < 0 || weighting == null) {
-        throw new IllegalArgumentException("canvas and stride must be >= 0 and a weighting given, got " + canvas
-            + ", " + stride + ", " + weighting);
+        throw new IllegalArgumentException(
+            "canvas and stride must be >= 0 and a weighting given, got "
+                + canvas
+                + ", "
+                + stride
+                + ", "
+                + weighting);
       }
       if (!(steering >= 0 && steering <= 1)) {
         throw new IllegalArgumentException("fraction steering must lie in [0, 1], got " + steering);
@@ -42,7 +55,11 @@ public final class PfDiffSegGenerator {
     }
 
     /** No fraction steering. */
-    public Settings(SamplerSpec sampler, float guidance, int canvas, int stride,
+    public Settings(
+        SamplerSpec sampler,
+        float guidance,
+        int canvas,
+        int stride,
         MultiDiffusion.Weighting weighting) {
       this(sampler, guidance, canvas, stride, weighting, 0f);
     }
@@ -63,7 +80,10 @@ public final class PfDiffSegGenerator {
     }
   }
 
-  /** Windows per network call in MultiDiffusion (twice that with guidance); fixed, so that bytes never depend on it. */
+  /**
+   * Windows per network call in MultiDiffusion (twice that with guidance); fixed, so that bytes
+   * never depend on it.
+   */
   static final int WINDOW_BATCH = 32;
 
   /**
@@ -85,20 +105,24 @@ public final class PfDiffSegGenerator {
   private final GreyRange grey;
 
   public PfDiffSegGenerator(LoadedModel model, Settings settings) {
-    ModelManifest m = model.manifest(); // its kind was checked at load (EmbeddedModels.pfDiffSeg, PfDiffSegModel)
+    ModelManifest m =
+        model.manifest(); // its kind was checked at load (EmbeddedModels.pfDiffSeg, PfDiffSegModel)
     this.model = model;
     this.settings = settings;
-    this.schedule = NoiseSchedule.parse(String.valueOf(m.arguments().get("schedule")),
-        ((Number) m.arguments().get("timesteps")).intValue());
+    this.schedule =
+        NoiseSchedule.parse(
+            String.valueOf(m.arguments().get("schedule")),
+            ((Number) m.arguments().get("timesteps")).intValue());
     this.window = ((Number) m.preprocessing().get("size")).intValue();
     this.size = settings.canvas() == 0 ? window : settings.canvas();
     this.stride = settings.stride() == 0 ? Math.max(1, window / 2) : settings.stride();
     if (size < window) {
-      throw new IllegalArgumentException("pairs of " + size + " px are smaller than the model's window of " + window
-          + " px");
+      throw new IllegalArgumentException(
+          "pairs of " + size + " px are smaller than the model's window of " + window + " px");
     }
     if (stride > window) {
-      throw new IllegalArgumentException("window stride " + stride + " exceeds the window of " + window + " px");
+      throw new IllegalArgumentException(
+          "window stride " + stride + " exceeds the window of " + window + " px");
     }
     this.classes = ((Number) m.preprocessing().get("classes")).intValue();
     this.grey = GreyRange.fromPreprocessing(m.preprocessing());
@@ -116,8 +140,10 @@ public final class PfDiffSegGenerator {
 
   /** Windows the network sees per pair and step: 1, or MultiDiffusion's tiling of the canvas. */
   public int windowsPerPair() {
-    return size == window ? 1 : MultiDiffusion.offsets(size, window, stride).length
-        * MultiDiffusion.offsets(size, window, stride).length;
+    return size == window
+        ? 1
+        : MultiDiffusion.offsets(size, window, stride).length
+            * MultiDiffusion.offsets(size, window, stride).length;
   }
 
   public int classes() {
@@ -130,8 +156,8 @@ public final class PfDiffSegGenerator {
   }
 
   /**
-   * Generates one pair per seed. A pair depends only on its seed, its request and the settings, not on the other
-   * samples of the batch.
+   * Generates one pair per seed. A pair depends only on its seed, its request and the settings, not
+   * on the other samples of the batch.
    */
   public List<Generated> generate(long[] seeds, float[][] requested) {
     int n = seeds.length;
@@ -140,17 +166,31 @@ public final class PfDiffSegGenerator {
     float[] conditions = new float[n * classes];
     for (int i = 0; i < n; i++) {
       if (requested[i].length != classes) {
-        throw new IllegalArgumentException("a request has " + requested[i].length + " fractions, the model has "
-            + classes + " classes");
+        throw new IllegalArgumentException(
+            "a request has "
+                + requested[i].length
+                + " fractions, the model has "
+                + classes
+                + " classes");
       }
       System.arraycopy(requested[i], 0, conditions, i * classes, classes);
     }
-    NoisePredictor predictor = size == window
-        ? (x, count, t) -> guided(x, count, t, conditions, channels)
-        : new MultiDiffusion(channels, size, window, stride, WINDOW_BATCH, settings.weighting(),
-            (windows, sampleOf, t) -> guided(windows, t.length, t, windowConditions(conditions, sampleOf), channels));
+    NoisePredictor predictor =
+        size == window
+            ? (x, count, t) -> guided(x, count, t, conditions, channels)
+            : new MultiDiffusion(
+                channels,
+                size,
+                window,
+                stride,
+                WINDOW_BATCH,
+                settings.weighting(),
+                (windows, sampleOf, t) ->
+                    guided(windows, t.length, t, windowConditions(conditions, sampleOf), channels));
     if (settings.steering() > 0) {
-      predictor = new FractionSteering(predictor, schedule, classes, size * size, conditions, settings.steering());
+      predictor =
+          new FractionSteering(
+              predictor, schedule, classes, size * size, conditions, settings.steering());
     }
     float[] x0 = settings.sampler().sample(schedule, predictor, seeds, per);
     List<Generated> out = new ArrayList<>(n);
@@ -187,8 +227,14 @@ public final class PfDiffSegGenerator {
       return eps(x, n, tf, conditions, ones(n), channels);
     }
     // conditional and null-condition predictions in one doubled batch
-    float[] both = eps(concat(x, x), 2 * n, concat(tf, tf), concat(conditions, conditions),
-        concat(ones(n), new float[n]), channels);
+    float[] both =
+        eps(
+            concat(x, x),
+            2 * n,
+            concat(tf, tf),
+            concat(conditions, conditions),
+            concat(ones(n), new float[n]),
+            channels);
     int half = x.length;
     float[] out = new float[half];
     for (int j = 0; j < half; j++) {
@@ -200,8 +246,13 @@ public final class PfDiffSegGenerator {
   }
 
   private float[] eps(float[] x, int n, float[] t, float[] c, float[] use, int channels) {
-    List<Tensor> outputs = model.predict(List.of(Tensor.of(x, n, channels, window, window), Tensor.of(t, n),
-        Tensor.of(c, n, classes), Tensor.of(use, n)));
+    List<Tensor> outputs =
+        model.predict(
+            List.of(
+                Tensor.of(x, n, channels, window, window),
+                Tensor.of(t, n),
+                Tensor.of(c, n, classes),
+                Tensor.of(use, n)));
     return outputs.get(0).data();
   }
 

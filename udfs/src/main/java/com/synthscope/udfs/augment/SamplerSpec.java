@@ -8,7 +8,8 @@ import java.io.Serializable;
 import java.util.Locale;
 
 /**
- * Which sampler generates: {@code ddpm} (ancestral, all T steps) or {@code ddim:K} (deterministic, eta = 0, K steps).
+ * Which sampler generates: {@code ddpm} (ancestral, all T steps) or {@code ddim:K} (deterministic,
+ * eta = 0, K steps).
  *
  * @param ddim true for DDIM
  * @param steps DDIM steps; for DDPM the schedule's T (filled in by {@link #stepsFor})
@@ -30,7 +31,8 @@ public record SamplerSpec(boolean ddim, int steps) implements Serializable {
         // fall through to the message
       }
     }
-    throw new IllegalArgumentException("sampler must be 'ddpm' or 'ddim:K' with K >= 1, got '" + text + "'");
+    throw new IllegalArgumentException(
+        "sampler must be 'ddpm' or 'ddim:K' with K >= 1, got '" + text + "'");
   }
 
   /** Network evaluations per sample (before guidance doubles them). */
@@ -40,7 +42,8 @@ public record SamplerSpec(boolean ddim, int steps) implements Serializable {
 
   /** Denoises from the seeds' own noise to x0. */
   float[] sample(NoiseSchedule schedule, NoisePredictor eps, long[] seeds, int sampleSize) {
-    return ddim ? new DdimSampler(schedule, steps).sample(eps, seeds, sampleSize, true)
+    return ddim
+        ? new DdimSampler(schedule, steps).sample(eps, seeds, sampleSize, true)
         : new DdpmSampler(schedule).sample(eps, seeds, sampleSize, true);
   }
 

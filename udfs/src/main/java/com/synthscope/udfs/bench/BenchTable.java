@@ -10,17 +10,27 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The benchmark's results as a console table, CSV, JSON and Markdown: the measurements (with each model's
- * achieved GFLOP/s as a share of the matrix product's at the same threading) and the Spark-against-bare-loop
- * comparisons.
+ * The benchmark's results as a console table, CSV, JSON and Markdown: the measurements (with each
+ * model's achieved GFLOP/s as a share of the matrix product's at the same threading) and the
+ * Spark-against-bare-loop comparisons.
  */
 public final class BenchTable {
 
   /** Stage name of the matrix-product rows ({@code matmul N}) begins with this. */
   public static final String MATMUL = "matmul";
 
-  public static final List<String> COLUMNS = List.of("stage", "unit", "batch", "threads", "items", "seconds",
-      "rate", "gflop_per_item", "gflop_per_s", "pct_of_matmul");
+  public static final List<String> COLUMNS =
+      List.of(
+          "stage",
+          "unit",
+          "batch",
+          "threads",
+          "items",
+          "seconds",
+          "rate",
+          "gflop_per_item",
+          "gflop_per_s",
+          "pct_of_matmul");
 
   private final List<Measurement> rows;
   private final List<AuditComparison> audits;
@@ -38,13 +48,18 @@ public final class BenchTable {
     return audits;
   }
 
-  /** The model's GFLOP/s as a share of the matrix product's at the same threads x intra-op; NaN without either. */
+  /**
+   * The model's GFLOP/s as a share of the matrix product's at the same threads x intra-op; NaN
+   * without either.
+   */
   public double shareOfMatMul(Measurement m) {
     if (m.stage().startsWith(MATMUL) || Double.isNaN(m.gflopPerItem())) {
       return Double.NaN;
     }
     for (Measurement r : rows) {
-      if (r.stage().startsWith(MATMUL) && r.threads() == m.threads() && r.intraOp() == m.intraOp()) {
+      if (r.stage().startsWith(MATMUL)
+          && r.threads() == m.threads()
+          && r.intraOp() == m.intraOp()) {
         return m.gflops() / r.gflops();
       }
     }
@@ -53,16 +68,36 @@ public final class BenchTable {
 
   /** A row's cells, as {@link #COLUMNS} name them, formatted. */
   public List<String> cells(Measurement m) {
-    return List.of(m.stage(), m.unit(), m.batch() == 0 ? "-" : String.valueOf(m.batch()),
-        m.intraOp() == 0 ? String.valueOf(m.threads()) : m.threading(), String.valueOf(m.items()),
-        fmt("%.2f", m.seconds()), fmt(m.rate() >= 100 ? "%.0f" : "%.2f", m.rate()), fmt("%.4f", m.gflopPerItem()),
-        fmt("%.2f", m.gflops()), fmt("%.1f", 100 * shareOfMatMul(m)));
+    return List.of(
+        m.stage(),
+        m.unit(),
+        m.batch() == 0 ? "-" : String.valueOf(m.batch()),
+        m.intraOp() == 0 ? String.valueOf(m.threads()) : m.threading(),
+        String.valueOf(m.items()),
+        fmt("%.2f", m.seconds()),
+        fmt(m.rate() >= 100 ? "%.0f" : "%.2f", m.rate()),
+        fmt("%.4f", m.gflopPerItem()),
+        fmt("%.2f", m.gflops()),
+        fmt("%.1f", 100 * shareOfMatMul(m)));
   }
 
-  /** The comparison columns: batch, threads, images/s both ways, ratio, then ms per image of each part. */
+  /**
+   * The comparison columns: batch, threads, images/s both ways, ratio, then ms per image of each
+   * part.
+   */
   public List<String> auditColumns() {
-    List<String> c = new ArrayList<>(List.of("batch", "threads", "spark_images_per_s", "bare_images_per_s",
-        "ratio", "job_seconds", "spark_job_cpu_ms", "bare_cpu_ms", "cpu_ratio"));
+    List<String> c =
+        new ArrayList<>(
+            List.of(
+                "batch",
+                "threads",
+                "spark_images_per_s",
+                "bare_images_per_s",
+                "ratio",
+                "job_seconds",
+                "spark_job_cpu_ms",
+                "bare_cpu_ms",
+                "cpu_ratio"));
     for (String part : parts()) {
       c.add("spark_ms_" + part);
       c.add("bare_ms_" + part);
@@ -71,13 +106,27 @@ public final class BenchTable {
   }
 
   public List<String> auditCells(AuditComparison a) {
-    List<String> c = new ArrayList<>(List.of(String.valueOf(a.batch()), a.threads() + "x1",
-        fmt("%.2f", a.spark().imagesPerSecond()), fmt("%.2f", a.bare().imagesPerSecond()), fmt("%.3f", a.ratio()),
-        fmt("%.1f", a.jobSeconds()), fmt("%.1f", a.spark().cpuMsPerImage()), fmt("%.1f", a.bare().cpuMsPerImage()),
-        fmt("%.3f", a.cpuRatio())));
+    List<String> c =
+        new ArrayList<>(
+            List.of(
+                String.valueOf(a.batch()),
+                a.threads() + "x1",
+                fmt("%.2f", a.spark().imagesPerSecond()),
+                fmt("%.2f", a.bare().imagesPerSecond()),
+                fmt("%.3f", a.ratio()),
+                fmt("%.1f", a.jobSeconds()),
+                fmt("%.1f", a.spark().cpuMsPerImage()),
+                fmt("%.1f", a.bare().cpuMsPerImage()),
+                fmt("%.3f", a.cpuRatio())));
     for (String part : parts()) {
-      c.add(fmt("%.2f", part.equals("other") ? a.spark().otherMsPerImage() : a.spark().msPerImage(part)));
-      c.add(fmt("%.2f", part.equals("other") ? a.bare().otherMsPerImage() : a.bare().msPerImage(part)));
+      c.add(
+          fmt(
+              "%.2f",
+              part.equals("other") ? a.spark().otherMsPerImage() : a.spark().msPerImage(part)));
+      c.add(
+          fmt(
+              "%.2f",
+              part.equals("other") ? a.bare().otherMsPerImage() : a.bare().msPerImage(part)));
     }
     return c;
   }
@@ -112,7 +161,10 @@ public final class BenchTable {
   /** The measurements as CSV (header first). */
   public String csv() {
     StringBuilder b = new StringBuilder(String.join(",", COLUMNS)).append('\n');
-    rows.forEach(r -> b.append(String.join(",", cells(r).stream().map(BenchTable::csvCell).toList())).append('\n'));
+    rows.forEach(
+        r ->
+            b.append(String.join(",", cells(r).stream().map(BenchTable::csvCell).toList()))
+                .append('\n'));
     return b.toString();
   }
 
@@ -130,8 +182,9 @@ public final class BenchTable {
     b.append('\n');
     markdownTable(b, COLUMNS, rows.stream().map(this::cells).toList());
     if (!audits.isEmpty()) {
-      b.append("\nSpark audit against the bare loop (ms: thread time per image; spark read includes sha256;"
-          + " other = threads x wall - the parts; cpu: process CPU per image, spark's for the whole job)\n\n");
+      b.append(
+          "\nSpark audit against the bare loop (ms: thread time per image; spark read includes sha256;"
+              + " other = threads x wall - the parts; cpu: process CPU per image, spark's for the whole job)\n\n");
       markdownTable(b, auditColumns(), audits.stream().map(this::auditCells).toList());
     }
     return b.toString();
@@ -142,8 +195,13 @@ public final class BenchTable {
     Map<String, Object> doc = new LinkedHashMap<>(context);
     doc.put("rows", rows.stream().map(this::rowMap).toList());
     doc.put("audit_vs_bare", audits.stream().map(this::auditMap).toList());
-    return new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().disableHtmlEscaping()
-        .create().toJson(doc) + "\n";
+    return new GsonBuilder()
+            .setPrettyPrinting()
+            .serializeSpecialFloatingPointValues()
+            .disableHtmlEscaping()
+            .create()
+            .toJson(doc)
+        + "\n";
   }
 
   public Map<String, Object> rowMap(Measurement m) {
@@ -195,8 +253,10 @@ public final class BenchTable {
     for (List<String> row : table) {
       for (int i = 0; i < row.size(); i++) {
         String cell = row.get(i);
-        b.append(i == 0 ? cell + " ".repeat(width[i] - cell.length()) : " ".repeat(width[i] - cell.length() + 2)
-            + cell);
+        b.append(
+            i == 0
+                ? cell + " ".repeat(width[i] - cell.length())
+                : " ".repeat(width[i] - cell.length() + 2) + cell);
       }
       b.append('\n');
     }

@@ -3,9 +3,12 @@ package com.synthscope.udfs.bench;
 /**
  * Multiply-accumulates of one forward pass for one sample, by kind of operation; FLOPs = 2 x MACs.
  *
- * @param convMacs convolutions ({@code Conv2d} leaves): output elements x input channels per group x kernel area
- * @param linearMacs fully connected layers ({@code Linear} leaves): output elements x input features
- * @param attentionMacs the two matrix products of self-attention ({@code nets.AttentionBlock}): 2 C (HW)^2
+ * @param convMacs convolutions ({@code Conv2d} leaves): output elements x input channels per group
+ *     x kernel area
+ * @param linearMacs fully connected layers ({@code Linear} leaves): output elements x input
+ *     features
+ * @param attentionMacs the two matrix products of self-attention ({@code nets.AttentionBlock}): 2 C
+ *     (HW)^2
  */
 public record FlopCount(long convMacs, long linearMacs, long attentionMacs) {
 
@@ -21,7 +24,8 @@ public record FlopCount(long convMacs, long linearMacs, long attentionMacs) {
   }
 
   public FlopCount plus(FlopCount o) {
-    return new FlopCount(convMacs + o.convMacs, linearMacs + o.linearMacs, attentionMacs + o.attentionMacs);
+    return new FlopCount(
+        convMacs + o.convMacs, linearMacs + o.linearMacs, attentionMacs + o.attentionMacs);
   }
 
   public FlopCount times(long k) {

@@ -22,21 +22,25 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
- * Counts the multiply-accumulates of a DJL Block-API network honestly: the block is initialised at the actual
- * input shapes, one forward pass runs on zeros through a {@link ParameterStore} that records which parameters were
- * read and how often, and the block tree is walked. Only layers whose weights the pass read count (a network may
- * hold layers a role never runs, e.g. the UNet's decoder in NS-Net's encoder role), as many times as they ran.
+ * Counts the multiply-accumulates of a DJL Block-API network honestly: the block is initialised at
+ * the actual input shapes, one forward pass runs on zeros through a {@link ParameterStore} that
+ * records which parameters were read and how often, and the block tree is walked. Only layers whose
+ * weights the pass read count (a network may hold layers a role never runs, e.g. the UNet's decoder
+ * in NS-Net's encoder role), as many times as they ran.
  *
- * <p>Counted: {@code Conv2d} (any convolution leaf: output elements x input channels / groups x kernel area),
- * {@code Linear} (output elements x input features) and the two matrix products of {@link AttentionBlock}
- * (2 C (HW)^2). Not counted: normalisation, activations, pooling, additions, softmax, resizing and everything
- * outside the network (decoding, pre-processing, patch selection).
+ * <p>Counted: {@code Conv2d} (any convolution leaf: output elements x input channels / groups x
+ * kernel area), {@code Linear} (output elements x input features) and the two matrix products of
+ * {@link AttentionBlock} (2 C (HW)^2). Not counted: normalisation, activations, pooling, additions,
+ * softmax, resizing and everything outside the network (decoding, pre-processing, patch selection).
  */
 public final class FlopCounter {
 
   private FlopCounter() {}
 
-  /** Per sample: the counts of one forward pass at these shapes (batch first) divided by the batch size. */
+  /**
+   * Per sample: the counts of one forward pass at these shapes (batch first) divided by the batch
+   * size.
+   */
   public static FlopCount count(Block block, Shape... inputShapes) {
     try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
       block.initialize(manager, DataType.FLOAT32, inputShapes);
@@ -54,21 +58,27 @@ public final class FlopCounter {
   }
 
   /**
-   * Per sample for a djl-params artifact: a fresh network of the manifest's block and arguments (its weights do
-   * not change the count), at the manifest's input shapes with batch 1.
+   * Per sample for a djl-params artifact: a fresh network of the manifest's block and arguments
+   * (its weights do not change the count), at the manifest's input shapes with batch 1.
    */
   public static FlopCount count(FetchedModel fetched) {
     ModelManifest m = fetched.manifest();
     if (m.formatType() != ModelFormat.DJL_PARAMS) {
-      throw new IllegalArgumentException("FLOPs are counted for djl-params models only; " + m.id() + " is "
-          + m.format());
+      throw new IllegalArgumentException(
+          "FLOPs are counted for djl-params models only; " + m.id() + " is " + m.format());
     }
     Shape[] shapes = new Shape[m.inputs().size()];
     for (int i = 0; i < shapes.length; i++) {
       TensorSpec spec = m.inputs().get(i);
       if (spec.shape().stream().anyMatch(d -> d < 0)) {
-        throw new IllegalArgumentException("input " + spec.name() + " of " + m.id() + " has a free size "
-            + spec.shape() + ": no single count");
+        throw new IllegalArgumentException(
+            "input "
+                + spec.name()
+                + " of "
+                + m.id()
+                + " has a free size "
+                + spec.shape()
+                + ": no single count");
       }
       long[] dims = new long[spec.shape().size() + 1];
       dims[0] = 1;
@@ -78,8 +88,9 @@ public final class FlopCounter {
       shapes[i] = new Shape(dims);
     }
     try (Model model = Model.newInstance(m.id(), Device.cpu(), m.engineType().djlName())) {
-      Block block = LoadedModel.newBlockFactory(fetched.ref().displayName(), m.block())
-          .newBlock(model, fetched.folder(), m.arguments());
+      Block block =
+          LoadedModel.newBlockFactory(fetched.ref().displayName(), m.block())
+              .newBlock(model, fetched.folder(), m.arguments());
       return count(block, shapes);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot build the network of " + m.id(), e);

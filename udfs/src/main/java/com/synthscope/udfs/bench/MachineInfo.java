@@ -11,18 +11,26 @@ import java.util.Map;
  *
  * @param loadAverage the 1, 5 and 15 minute load averages as {@code /proc/loadavg} gives them
  */
-public record MachineInfo(int cores, String cpuModel, String memory, String loadAverage, String jvm) {
+public record MachineInfo(
+    int cores, String cpuModel, String memory, String loadAverage, String jvm) {
 
   public static MachineInfo now() {
-    return new MachineInfo(Runtime.getRuntime().availableProcessors(), field("/proc/cpuinfo", "model name"),
-        field("/proc/meminfo", "MemTotal"), readLoadAverage(), System.getProperty("java.vm.name", "") + " "
-            + System.getProperty("java.version", ""));
+    return new MachineInfo(
+        Runtime.getRuntime().availableProcessors(),
+        field("/proc/cpuinfo", "model name"),
+        field("/proc/meminfo", "MemTotal"),
+        readLoadAverage(),
+        System.getProperty("java.vm.name", "") + " " + System.getProperty("java.version", ""));
   }
 
-  /** CPU time of this process so far (all threads), in nanoseconds; -1 where the JVM cannot tell. */
+  /**
+   * CPU time of this process so far (all threads), in nanoseconds; -1 where the JVM cannot tell.
+   */
   public static long processCpuNanos() {
     return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
+            instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime()
+        : -1;
   }
 
   /** This process's resident set size ({@code VmRSS} of {@code /proc/self/status}), in KiB. */

@@ -10,10 +10,18 @@ package com.synthscope.udfs.bench;
  * @param intraOp PyTorch intra-op threads of each; 0 where no model runs
  * @param items items done in the timed part
  * @param seconds wall-clock seconds of the timed part
- * @param gflopPerItem model FLOPs per item in GFLOP (counted by {@link FlopCounter}); NaN where not counted
+ * @param gflopPerItem model FLOPs per item in GFLOP (counted by {@link FlopCounter}); NaN where not
+ *     counted
  */
-public record Measurement(String stage, String unit, int batch, int threads, int intraOp, long items,
-    double seconds, double gflopPerItem) {
+public record Measurement(
+    String stage,
+    String unit,
+    int batch,
+    int threads,
+    int intraOp,
+    long items,
+    double seconds,
+    double gflopPerItem) {
 
   public Measurement {
     if (items < 0 || !(seconds > 0)) {
@@ -21,9 +29,22 @@ public record Measurement(String stage, String unit, int batch, int threads, int
     }
   }
 
-  public static Measurement of(String stage, String unit, int batch, int intraOp, Throughput.Plan plan,
-      Throughput.Result result, double gflopPerItem) {
-    return new Measurement(stage, unit, batch, plan.threads(), intraOp, result.items(), result.seconds(),
+  public static Measurement of(
+      String stage,
+      String unit,
+      int batch,
+      int intraOp,
+      Throughput.Plan plan,
+      Throughput.Result result,
+      double gflopPerItem) {
+    return new Measurement(
+        stage,
+        unit,
+        batch,
+        plan.threads(),
+        intraOp,
+        result.items(),
+        result.seconds(),
         gflopPerItem);
   }
 

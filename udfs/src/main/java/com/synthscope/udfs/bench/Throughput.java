@@ -11,16 +11,19 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Runs the same work on P threads at once and measures items per second of wall-clock time: each thread sets its
- * PyTorch intra-op threads, makes its own work (e.g. opens a scorer, as a Spark task does), warms up untimed, then
- * all start together and repeat the work until the time is up; the clock stops when the last thread finishes its
- * last call.
+ * Runs the same work on P threads at once and measures items per second of wall-clock time: each
+ * thread sets its PyTorch intra-op threads, makes its own work (e.g. opens a scorer, as a Spark
+ * task does), warms up untimed, then all start together and repeat the work until the time is up;
+ * the clock stops when the last thread finishes its last call.
  */
 public final class Throughput {
 
   private Throughput() {}
 
-  /** One thread's work: each call processes some items and returns how many; closed when the thread is done. */
+  /**
+   * One thread's work: each call processes some items and returns how many; closed when the thread
+   * is done.
+   */
   @FunctionalInterface
   public interface Work extends AutoCloseable {
     int run() throws Exception;
@@ -47,8 +50,18 @@ public final class Throughput {
   public record Plan(int threads, int intraOp, int warmupCalls, double seconds, int minCalls) {
     public Plan {
       if (threads < 1 || intraOp < 1 || warmupCalls < 0 || seconds < 0 || minCalls < 1) {
-        throw new IllegalArgumentException("bad plan: " + threads + " threads, " + intraOp + " intra-op, "
-            + warmupCalls + " warm-up calls, " + seconds + " s, " + minCalls + " calls");
+        throw new IllegalArgumentException(
+            "bad plan: "
+                + threads
+                + " threads, "
+                + intraOp
+                + " intra-op, "
+                + warmupCalls
+                + " warm-up calls, "
+                + seconds
+                + " s, "
+                + minCalls
+                + " calls");
       }
     }
 
@@ -57,15 +70,18 @@ public final class Throughput {
       return new Plan(threads, intraOp, warmupCalls, seconds, 1);
     }
 
-    /** Exactly one timed call per thread after the warm-up (each thread does a fixed share of the work). */
+    /**
+     * Exactly one timed call per thread after the warm-up (each thread does a fixed share of the
+     * work).
+     */
     public static Plan once(int threads, int intraOp, int warmupCalls) {
       return new Plan(threads, intraOp, warmupCalls, 0, 1);
     }
   }
 
   /**
-   * Items done in the timed part, its wall-clock seconds, and the CPU seconds of the whole process meanwhile (all
-   * its threads: the work's, the JIT's, the garbage collector's ...).
+   * Items done in the timed part, its wall-clock seconds, and the CPU seconds of the whole process
+   * meanwhile (all its threads: the work's, the JIT's, the garbage collector's ...).
    */
   public record Result(long items, double seconds, double cpuSeconds) {
     public double perSecond() {
@@ -74,22 +90,28 @@ public final class Throughput {
   }
 
   /**
-   * Runs the plan. The calling thread's intra-op setting is put back to {@code restoreIntraOp} afterwards (it is
-   * also what threads started later, e.g. Spark's task threads, begin with).
+   * Runs the plan. The calling thread's intra-op setting is put back to {@code restoreIntraOp}
+   * afterwards (it is also what threads started later, e.g. Spark's task threads, begin with).
    */
   public static Result measure(Plan plan, WorkFactory factory, int restoreIntraOp) {
     int p = plan.threads();
     AtomicLong start = new AtomicLong();
     AtomicLong cpuStart = new AtomicLong();
-    CyclicBarrier ready = new CyclicBarrier(p, () -> {
-      cpuStart.set(MachineInfo.processCpuNanos());
-      start.set(System.nanoTime());
-    });
-    ExecutorService pool = Executors.newFixedThreadPool(p, r -> {
-      Thread t = new Thread(r, "bench-worker");
-      t.setDaemon(true);
-      return t;
-    });
+    CyclicBarrier ready =
+        new CyclicBarrier(
+            p,
+            () -> {
+              cpuStart.set(MachineInfo.processCpuNanos());
+              start.set(System.nanoTime());
+            });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            p,
+            r -> {
+              Thread t = new Thread(r, "bench-worker");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       List<Future<long[]>> futures = new ArrayList<>();
       for (int i = 0; i < p; i++) {
@@ -106,7 +128,9 @@ public final class Throughput {
       double cpu = (MachineInfo.processCpuNanos() - cpuStart.get()) / 1e9;
       return new Result(items, (end - start.get()) / 1e9, cpu);
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+      throw e.getCause() instanceof RuntimeException re
+          ? re
+          : new IllegalStateException(e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
@@ -116,12 +140,17 @@ public final class Throughput {
     }
   }
 
-  private static long[] runOne(Plan plan, WorkFactory factory, int thread, CyclicBarrier ready, AtomicLong start)
+  private static long[] runOne(
+      Plan plan, WorkFactory factory, int thread, CyclicBarrier ready, AtomicLong start)
       throws Exception {
     IntraOpThreads.set(plan.intraOp());
     if (IntraOpThreads.get() != plan.intraOp()) {
-      throw new IllegalStateException("PyTorch runs " + IntraOpThreads.get() + " intra-op threads on this thread, "
-          + plan.intraOp() + " were set");
+      throw new IllegalStateException(
+          "PyTorch runs "
+              + IntraOpThreads.get()
+              + " intra-op threads on this thread, "
+              + plan.intraOp()
+              + " were set");
     }
     Work work;
     try {

@@ -4,15 +4,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Where the time of a run over N images went: its wall-clock time on P threads (P x wall thread-seconds), and the
- * thread time measured inside it per part (read, decode, each detector ...); what is left is everything else
- * (scheduling, idle threads, hashing or writing where the run did them, task start-up).
+ * Where the time of a run over N images went: its wall-clock time on P threads (P x wall
+ * thread-seconds), and the thread time measured inside it per part (read, decode, each detector
+ * ...); what is left is everything else (scheduling, idle threads, hashing or writing where the run
+ * did them, task start-up).
  *
  * @param parts thread-seconds per part, in order
  * @param cpuSeconds CPU seconds of the whole process over the run (all threads)
  */
-public record TimeSplit(long images, int threads, double wallSeconds, Map<String, Double> parts,
-    double cpuSeconds) {
+public record TimeSplit(
+    long images, int threads, double wallSeconds, Map<String, Double> parts, double cpuSeconds) {
 
   public TimeSplit {
     parts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parts));

@@ -9,15 +9,16 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * How a detector looks at images (METHODS.md section 4), as its artifact records it under the manifest's
- * {@code preprocessing.contract}, so that scoring derives everything from the model and a user-trained detector
- * brings its own.
+ * How a detector looks at images (METHODS.md section 4), as its artifact records it under the
+ * manifest's {@code preprocessing.contract}, so that scoring derives everything from the model and
+ * a user-trained detector brings its own.
  *
  * <ul>
- *   <li>{@link Kind#TILES} (micrographs): the detector learned {@code size}-px tiles of source images resampled by
- *       {@code scale}. An image is resampled by {@code scale} and covered by tiles ({@link TilePlan}).
- *   <li>{@link Kind#WHOLE} (photos of the CIFAKE kind): the detector learned whole images resized to {@code size}
- *       px. An image is resized whole; {@code scale} is unused (1).
+ *   <li>{@link Kind#TILES} (micrographs): the detector learned {@code size}-px tiles of source
+ *       images resampled by {@code scale}. An image is resampled by {@code scale} and covered by
+ *       tiles ({@link TilePlan}).
+ *   <li>{@link Kind#WHOLE} (photos of the CIFAKE kind): the detector learned whole images resized
+ *       to {@code size} px. An image is resized whole; {@code scale} is unused (1).
  * </ul>
  *
  * @param kind tiles or whole
@@ -25,13 +26,15 @@ import java.util.Objects;
  * @param scale pixel scale of the training images relative to their source images, in (0, 8]
  * @param colour the colour mode the detector learned
  */
-public record DetectorContract(Kind kind, int size, double scale, ColorMode colour) implements Serializable {
+public record DetectorContract(Kind kind, int size, double scale, ColorMode colour)
+    implements Serializable {
 
   /** Where the contract lives in a manifest's {@code preprocessing}. */
   public static final String KEY = "contract";
 
   /** The embedded micrograph detectors: 32 px grey tiles at a quarter of MetalDAM's resolution. */
-  public static final DetectorContract MICROGRAPH_TILES = new DetectorContract(Kind.TILES, 32, 0.25, ColorMode.GREY);
+  public static final DetectorContract MICROGRAPH_TILES =
+      new DetectorContract(Kind.TILES, 32, 0.25, ColorMode.GREY);
 
   public enum Kind {
     TILES,
@@ -71,7 +74,10 @@ public record DetectorContract(Kind kind, int size, double scale, ColorMode colo
     return kind == Kind.TILES;
   }
 
-  /** The same contract at another pixel scale ({@code --scale}: archives imaged at another magnification). */
+  /**
+   * The same contract at another pixel scale ({@code --scale}: archives imaged at another
+   * magnification).
+   */
   public DetectorContract withScale(double s) {
     return new DetectorContract(kind, size, s, colour);
   }
@@ -92,13 +98,17 @@ public record DetectorContract(Kind kind, int size, double scale, ColorMode colo
       throw new IllegalArgumentException("contract colour must be grey or rgb, got " + colour);
     }
     Object scale = m.get("scale");
-    return new DetectorContract(Kind.parse(String.valueOf(m.get("kind"))), ((Number) m.get("size")).intValue(),
-        scale == null ? 1 : ((Number) scale).doubleValue(), colour.equals("grey") ? ColorMode.GREY : ColorMode.RGB);
+    return new DetectorContract(
+        Kind.parse(String.valueOf(m.get("kind"))),
+        ((Number) m.get("size")).intValue(),
+        scale == null ? 1 : ((Number) scale).doubleValue(),
+        colour.equals("grey") ? ColorMode.GREY : ColorMode.RGB);
   }
 
   /**
    * The contract a manifest states; an artifact made before contracts existed states none and gets
-   * {@code fallback} (its detector's input size, whole), which scores as such artifacts always were.
+   * {@code fallback} (its detector's input size, whole), which scores as such artifacts always
+   * were.
    *
    * @throws IllegalArgumentException for a malformed contract
    */
@@ -116,7 +126,8 @@ public record DetectorContract(Kind kind, int size, double scale, ColorMode colo
   /** One line for consoles and reports, e.g. {@code tiles of 32 px at scale 0.25, grey}. */
   public String describe() {
     String c = colour == ColorMode.GREY ? "grey" : "RGB";
-    return tiled() ? String.format(Locale.ROOT, "tiles of %d px at scale %s, %s", size, trim(scale), c)
+    return tiled()
+        ? String.format(Locale.ROOT, "tiles of %d px at scale %s, %s", size, trim(scale), c)
         : String.format(Locale.ROOT, "whole image resized to %d px, %s", size, c);
   }
 

@@ -7,17 +7,20 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * A detector family: which embedded models the detectors use when none is named, which embedded fusion and
- * operating point go with them. Both families ship in the jar; {@code --domain} selects one (default
- * {@link #MICROGRAPHS}). A model named by the user ({@code --model DETECTOR.ROLE=URI}) replaces the family's default
- * for that role through the same contract (the artifact's manifest says how images reach it).
+ * A detector family: which embedded models the detectors use when none is named, which embedded
+ * fusion and operating point go with them. Both families ship in the jar; {@code --domain} selects
+ * one (default {@link #MICROGRAPHS}). A model named by the user ({@code --model DETECTOR.ROLE=URI})
+ * replaces the family's default for that role through the same contract (the artifact's manifest
+ * says how images reach it).
  *
  * <ul>
- *   <li>{@code micrographs}: DNF (MetalDAM diffusion backbone + classifier) and NS-Net (backbone encoder + head),
- *       tiles at the contract's scale, grey; operating point: 1 % FPR on held-out real micrographs.
- *   <li>{@code photos}: the CIFAKE family (docs/photos.md), 32 px RGB whole images: in DNF's place the pixel
- *       classifier (no backbone until the RGB DNF backbone is trained), NS-Net over the CIFAR ResNet-20 encoder;
- *       operating point: the threshold of highest balanced accuracy on CIFAKE's validation split.
+ *   <li>{@code micrographs}: DNF (MetalDAM diffusion backbone + classifier) and NS-Net (backbone
+ *       encoder + head), tiles at the contract's scale, grey; operating point: 1 % FPR on held-out
+ *       real micrographs.
+ *   <li>{@code photos}: the CIFAKE family (docs/photos.md), 32 px RGB whole images: in DNF's place
+ *       the pixel classifier (no backbone until the RGB DNF backbone is trained), NS-Net over the
+ *       CIFAR ResNet-20 encoder; operating point: the threshold of highest balanced accuracy on
+ *       CIFAKE's validation split.
  * </ul>
  */
 public enum DetectorDomain {
@@ -44,8 +47,11 @@ public enum DetectorDomain {
         return d;
       }
     }
-    throw new IllegalArgumentException("unknown domain '" + s + "'; choose from "
-        + Arrays.stream(values()).map(DetectorDomain::id).collect(Collectors.joining(", ")));
+    throw new IllegalArgumentException(
+        "unknown domain '"
+            + s
+            + "'; choose from "
+            + Arrays.stream(values()).map(DetectorDomain::id).collect(Collectors.joining(", ")));
   }
 
   /** The embedded fusion's name: {@code --fusion embedded:<name>}. */
@@ -60,10 +66,14 @@ public enum DetectorDomain {
 
   /** DNF's classifier by default. */
   ModelRef dnfClassifier() {
-    return this == PHOTOS ? EmbeddedModels.photosPixelsClassifier() : EmbeddedModels.dnfClassifier();
+    return this == PHOTOS
+        ? EmbeddedModels.photosPixelsClassifier()
+        : EmbeddedModels.dnfClassifier();
   }
 
-  /** DNF's backbone by default; null for photos (the pixel classifier reads no backbone features). */
+  /**
+   * DNF's backbone by default; null for photos (the pixel classifier reads no backbone features).
+   */
   ModelRef dnfBackbone() {
     return this == PHOTOS ? null : EmbeddedModels.dnfBackbone();
   }

@@ -6,9 +6,9 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * How one detector is built: its name, the models it takes by role, and the detector over resolved references.
- * Each detector package has one; {@link DetectorRegistry#builtin()} lists them, so adding a detector touches its own
- * package plus that one registration.
+ * How one detector is built: its name, the models it takes by role, and the detector over resolved
+ * references. Each detector package has one; {@link DetectorRegistry#builtin()} lists them, so
+ * adding a detector touches its own package plus that one registration.
  */
 public interface DetectorFactory {
 
@@ -26,8 +26,8 @@ public interface DetectorFactory {
   ImageDetector build(Map<String, ModelRef> models, int batchSize);
 
   /**
-   * The frozen feature extractor the detector's head reads (on the driver: it may read a manifest to know which
-   * feature).
+   * The frozen feature extractor the detector's head reads (on the driver: it may read a manifest
+   * to know which feature).
    *
    * @param models one reference per role of {@link #models()}
    */

@@ -12,13 +12,14 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The one home of the detectors: names to how each is built from model references. The CLI ({@code audit},
- * {@code eval}, {@code calibrate}), the Spark SQL functions, the Spark ML stages and the notebooks all build
- * detectors here; a detector's {@link ImageDetector#preflight} and {@link ImageDetector#open} do the rest.
+ * The one home of the detectors: names to how each is built from model references. The CLI ({@code
+ * audit}, {@code eval}, {@code calibrate}), the Spark SQL functions, the Spark ML stages and the
+ * notebooks all build detectors here; a detector's {@link ImageDetector#preflight} and {@link
+ * ImageDetector#open} do the rest.
  *
  * <p>Models by role: {@code ROLE=URI} names an artifact (its manifest kind must be the role's),
- * {@code ROLE-format=torchscript|onnx|djl-params} its weight format (default djl-params), {@code ROLE-sha256=HEX}
- * pins its manifest. Roles not named use the embedded models.
+ * {@code ROLE-format=torchscript|onnx|djl-params} its weight format (default djl-params), {@code
+ * ROLE-sha256=HEX} pins its manifest. Roles not named use the embedded models.
  */
 public final class DetectorRegistry implements DetectorCatalog {
 
@@ -27,6 +28,7 @@ public final class DetectorRegistry implements DetectorCatalog {
 
   /** The registration: one line per detector. */
   private static final DetectorRegistry BUILTIN = builtinOf(DetectorDomain.MICROGRAPHS);
+
   private static final DetectorRegistry PHOTOS = builtinOf(DetectorDomain.PHOTOS);
 
   private static DetectorRegistry builtinOf(DetectorDomain domain) {
@@ -48,7 +50,10 @@ public final class DetectorRegistry implements DetectorCatalog {
     return BUILTIN;
   }
 
-  /** {@code dnf} and {@code nsnet} with a family's embedded models (docs/photos.md for {@code photos}). */
+  /**
+   * {@code dnf} and {@code nsnet} with a family's embedded models (docs/photos.md for {@code
+   * photos}).
+   */
   public static DetectorRegistry builtin(DetectorDomain domain) {
     return domain == DetectorDomain.PHOTOS ? PHOTOS : BUILTIN;
   }
@@ -61,7 +66,8 @@ public final class DetectorRegistry implements DetectorCatalog {
   public DetectorFactory factory(String name) {
     DetectorFactory f = factories.get(name);
     if (f == null) {
-      throw new IllegalArgumentException("unknown detector '" + name + "'; choose from " + String.join(", ", names()));
+      throw new IllegalArgumentException(
+          "unknown detector '" + name + "'; choose from " + String.join(", ", names()));
     }
     return f;
   }
@@ -82,9 +88,12 @@ public final class DetectorRegistry implements DetectorCatalog {
     return f.build(refs, batchSize);
   }
 
-  /** A detector's frozen feature extractor over the models given by role (the embedded ones for roles not given). */
-  public FeatureSource features(String name, Map<String, String> models,
-      org.apache.hadoop.conf.Configuration hadoopConf) {
+  /**
+   * A detector's frozen feature extractor over the models given by role (the embedded ones for
+   * roles not given).
+   */
+  public FeatureSource features(
+      String name, Map<String, String> models, org.apache.hadoop.conf.Configuration hadoopConf) {
     DetectorFactory f = factory(name);
     checkRoles(f, models);
     Map<String, ModelRef> refs = new LinkedHashMap<>();
@@ -98,8 +107,14 @@ public final class DetectorRegistry implements DetectorCatalog {
   public ModelRef ref(String detector, String role, Map<String, String> models) {
     DetectorFactory f = factory(detector);
     checkRoles(f, models);
-    return ref(f, f.models().stream().filter(r -> r.name().equals(role)).findFirst().orElseThrow(
-        () -> new IllegalArgumentException(detector + " has no model role " + role)), models);
+    return ref(
+        f,
+        f.models().stream()
+            .filter(r -> r.name().equals(role))
+            .findFirst()
+            .orElseThrow(
+                () -> new IllegalArgumentException(detector + " has no model role " + role)),
+        models);
   }
 
   private static ModelRef ref(DetectorFactory f, ModelRole role, Map<String, String> models) {
@@ -108,8 +123,14 @@ public final class DetectorRegistry implements DetectorCatalog {
     String sha = models.get(role.sha256Option());
     if (uri == null) {
       if (format != null || sha != null) {
-        throw new IllegalArgumentException(f.name() + "." + (format != null ? role.formatOption()
-            : role.sha256Option()) + " given without " + f.name() + "." + role.name());
+        throw new IllegalArgumentException(
+            f.name()
+                + "."
+                + (format != null ? role.formatOption() : role.sha256Option())
+                + " given without "
+                + f.name()
+                + "."
+                + role.name());
       }
       return role.embedded();
     }
@@ -118,7 +139,8 @@ public final class DetectorRegistry implements DetectorCatalog {
     try {
       fmt = ModelFormat.parse(format == null ? ModelFormat.DJL_PARAMS.id() : format);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(f.name() + "." + role.formatOption() + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          f.name() + "." + role.formatOption() + ": " + e.getMessage(), e);
     }
     try {
       return ModelRef.of(URI.create(uri), sha, fmt, role.kind());
@@ -138,8 +160,15 @@ public final class DetectorRegistry implements DetectorCatalog {
     }
     for (String key : models.keySet()) {
       if (!known.contains(key)) {
-        throw new IllegalArgumentException(f.name() + "." + key + ": " + f.name() + " takes the models "
-            + String.join(", ", roles) + " (each with ROLE-format and ROLE-sha256)");
+        throw new IllegalArgumentException(
+            f.name()
+                + "."
+                + key
+                + ": "
+                + f.name()
+                + " takes the models "
+                + String.join(", ", roles)
+                + " (each with ROLE-format and ROLE-sha256)");
       }
     }
   }

@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Whether an image lies outside what a detector learned (METHODS.md section 4): the distance of its encoder
- * features from the features of the images the detector was calibrated on, {@code d = sqrt(mean_i ((f_i - mu_i) /
- * sigma_i)^2)} (a diagonal Mahalanobis distance per feature), against a limit: {@value #LIMIT_FACTOR} times the
- * {@value #QUANTILE} quantile of the calibration images' own distances. Stored in the artifact under
- * {@code preprocessing.domain}.
+ * Whether an image lies outside what a detector learned (METHODS.md section 4): the distance of its
+ * encoder features from the features of the images the detector was calibrated on, {@code d =
+ * sqrt(mean_i ((f_i - mu_i) / sigma_i)^2)} (a diagonal Mahalanobis distance per feature), against a
+ * limit: {@value #LIMIT_FACTOR} times the {@value #QUANTILE} quantile of the calibration images'
+ * own distances. Stored in the artifact under {@code preprocessing.domain}.
  */
 public record DomainCheck(float[] mean, float[] std, double limit) implements Serializable {
 
@@ -65,8 +65,13 @@ public record DomainCheck(float[] mean, float[] std, double limit) implements Se
 
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("rule", "sqrt(mean(((f - mean) / std)^2)) > limit = " + LIMIT_FACTOR + " x the " + QUANTILE
-        + " quantile of the calibration images' distances");
+    m.put(
+        "rule",
+        "sqrt(mean(((f - mean) / std)^2)) > limit = "
+            + LIMIT_FACTOR
+            + " x the "
+            + QUANTILE
+            + " quantile of the calibration images' distances");
     m.put("limit", limit);
     m.put("mean", toList(mean));
     m.put("std", toList(std));
@@ -74,7 +79,8 @@ public record DomainCheck(float[] mean, float[] std, double limit) implements Se
   }
 
   public static DomainCheck fromMap(Map<?, ?> m) {
-    return new DomainCheck(fromList(m.get("mean")), fromList(m.get("std")), ((Number) m.get("limit")).doubleValue());
+    return new DomainCheck(
+        fromList(m.get("mean")), fromList(m.get("std")), ((Number) m.get("limit")).doubleValue());
   }
 
   private static List<Double> toList(float[] v) {

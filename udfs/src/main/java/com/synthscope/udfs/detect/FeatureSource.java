@@ -8,9 +8,9 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * A frozen feature extractor as jobs use it (DNF's noise feature, NS-Net's encoder embedding): serializable, opened
- * once per task into a batch function. Detector heads are trained on what it computes, extracted once by a Spark
- * job ({@code spark.FeatureExtraction}).
+ * A frozen feature extractor as jobs use it (DNF's noise feature, NS-Net's encoder embedding):
+ * serializable, opened once per task into a batch function. Detector heads are trained on what it
+ * computes, extracted once by a Spark job ({@code spark.FeatureExtraction}).
  */
 public interface FeatureSource extends Serializable {
 

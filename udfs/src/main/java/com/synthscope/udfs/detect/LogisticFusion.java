@@ -8,18 +8,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The fused score fitted on validation data (METHODS.md section 4): {@code sigmoid(bias + sum_d weight_d *
- * logit_d)} over the detectors' image logits, fitted by logistic regression on held-out real and generated images,
- * with its own calibrated threshold. It holds for the exact models it was fitted on ({@code models}: detector name
- * to {@code id@sha256}); with other models or another detector selection the audit falls back to
- * {@link ScoreFusion#RULE}. Stored as {@value #FILE_NAME}.
+ * The fused score fitted on validation data (METHODS.md section 4): {@code sigmoid(bias + sum_d
+ * weight_d * logit_d)} over the detectors' image logits, fitted by logistic regression on held-out
+ * real and generated images, with its own calibrated threshold. It holds for the exact models it
+ * was fitted on ({@code models}: detector name to {@code id@sha256}); with other models or another
+ * detector selection the audit falls back to {@link ScoreFusion#RULE}. Stored as {@value
+ * #FILE_NAME}.
  */
-public record LogisticFusion(double bias, Map<String, Double> weights, Map<String, String> models,
-    Calibration calibration) implements Serializable {
+public record LogisticFusion(
+    double bias, Map<String, Double> weights, Map<String, String> models, Calibration calibration)
+    implements Serializable {
 
   public static final String FILE_NAME = "synthscope-fusion.json";
-  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
-      .serializeSpecialFloatingPointValues().create();
+  private static final Gson GSON =
+      new GsonBuilder()
+          .setPrettyPrinting()
+          .disableHtmlEscaping()
+          .serializeSpecialFloatingPointValues()
+          .create();
 
   public LogisticFusion {
     weights = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(weights));
@@ -50,28 +56,40 @@ public record LogisticFusion(double bias, Map<String, Double> weights, Map<Strin
   /** In words, for reports. */
   public String describe() {
     StringBuilder b = new StringBuilder(String.format(java.util.Locale.ROOT, "sigmoid(%.3f", bias));
-    weights.forEach((d, w) -> b.append(String.format(java.util.Locale.ROOT, " %+.3f * %s logit", w, d)));
+    weights.forEach(
+        (d, w) -> b.append(String.format(java.util.Locale.ROOT, " %+.3f * %s logit", w, d)));
     return b.append(")").toString();
   }
 
   /**
-   * Fits bias and weights by logistic regression (Newton's method, a small ridge for stability) on the logits of
-   * held-out images, then the threshold for {@code targetFpr} on the real ones.
+   * Fits bias and weights by logistic regression (Newton's method, a small ridge for stability) on
+   * the logits of held-out images, then the threshold for {@code targetFpr} on the real ones.
    *
    * @param logits per detector, one logit per image, in the same image order
    * @param labels 0 real, 1 generated
    */
-  public static LogisticFusion fit(List<String> detectors, double[][] logits, int[] labels,
-      Map<String, String> models, double targetFpr, String data) {
+  public static LogisticFusion fit(
+      List<String> detectors,
+      double[][] logits,
+      int[] labels,
+      Map<String, String> models,
+      double targetFpr,
+      String data) {
     return fit(detectors, logits, labels, models, Double.toString(targetFpr), data);
   }
 
   /**
-   * As {@link #fit(List, double[][], int[], Map, double, String)} with the operating point fitted by a rule
-   * ({@link Calibration#fit(String, double[], double[], String)}: {@code fpr:R} or {@code balanced}).
+   * As {@link #fit(List, double[][], int[], Map, double, String)} with the operating point fitted
+   * by a rule ({@link Calibration#fit(String, double[], double[], String)}: {@code fpr:R} or {@code
+   * balanced}).
    */
-  public static LogisticFusion fit(List<String> detectors, double[][] logits, int[] labels,
-      Map<String, String> models, String operatingRule, String data) {
+  public static LogisticFusion fit(
+      List<String> detectors,
+      double[][] logits,
+      int[] labels,
+      Map<String, String> models,
+      String operatingRule,
+      String data) {
     int d = detectors.size();
     int n = labels.length;
     double[] beta = new double[d + 1];
@@ -143,27 +161,35 @@ public record LogisticFusion(double bias, Map<String, Double> weights, Map<Strin
     return embedded(EMBEDDED);
   }
 
-  /** A family's embedded fusion ({@link DetectorDomain#fusionResource()}), or null when this build has none. */
+  /**
+   * A family's embedded fusion ({@link DetectorDomain#fusionResource()}), or null when this build
+   * has none.
+   */
   public static LogisticFusion embedded(DetectorDomain domain) {
     return embedded(domain.fusionResource());
   }
 
-  /** {@code embedded:<name>}: the fusion stored as {@code /synthscope/models/fusion/<name>.json}; null if absent. */
+  /**
+   * {@code embedded:<name>}: the fusion stored as {@code /synthscope/models/fusion/<name>.json};
+   * null if absent.
+   */
   public static LogisticFusion embedded(java.net.URI uri) {
     return embedded("/synthscope/models/fusion/" + uri.getSchemeSpecificPart() + ".json");
   }
 
   private static LogisticFusion embedded(String resource) {
     try (java.io.InputStream in = LogisticFusion.class.getResourceAsStream(resource)) {
-      return in == null ? null : fromJson(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      return in == null
+          ? null
+          : fromJson(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
   }
 
   /**
-   * The fused score rule a run uses: this fusion when there are several detectors and it was fitted on exactly
-   * their models, else null (the mean of the probabilities).
+   * The fused score rule a run uses: this fusion when there are several detectors and it was fitted
+   * on exactly their models, else null (the mean of the probabilities).
    */
   public static LogisticFusion choose(LogisticFusion fusion, Map<String, String> runModels) {
     return fusion != null && runModels.size() > 1 && fusion.fits(runModels) ? fusion : null;
@@ -173,10 +199,14 @@ public record LogisticFusion(double bias, Map<String, Double> weights, Map<Strin
   public static LogisticFusion fromJson(String json) {
     Map<String, Object> m = GSON.fromJson(json, Map.class);
     Map<String, Double> w = new LinkedHashMap<>();
-    ((Map<String, Object>) m.get("weights")).forEach((k, v) -> w.put(k, ((Number) v).doubleValue()));
+    ((Map<String, Object>) m.get("weights"))
+        .forEach((k, v) -> w.put(k, ((Number) v).doubleValue()));
     Map<String, String> models = new LinkedHashMap<>();
     ((Map<String, Object>) m.get("models")).forEach((k, v) -> models.put(k, String.valueOf(v)));
-    return new LogisticFusion(((Number) m.get("bias")).doubleValue(), w, models,
+    return new LogisticFusion(
+        ((Number) m.get("bias")).doubleValue(),
+        w,
+        models,
         Calibration.fromMap((Map<?, ?>) m.get("calibration")));
   }
 

@@ -6,13 +6,15 @@ import java.util.Objects;
 
 /**
  * One model a detector is built from: its role name (as in {@code --model dnf.classifier=URI} and
- * {@code spark.synthscope.model.dnf.classifier=URI}), the manifest kind it must have, and the embedded default.
+ * {@code spark.synthscope.model.dnf.classifier=URI}), the manifest kind it must have, and the
+ * embedded default.
  *
- * @param name the role, e.g. {@code classifier}; {@code NAME-format} selects its weight format, {@code NAME-sha256}
- *     pins its manifest
+ * @param name the role, e.g. {@code classifier}; {@code NAME-format} selects its weight format,
+ *     {@code NAME-sha256} pins its manifest
  * @param kind the manifest kind the model must have (checked when it is fetched)
- * @param embedded the model used when none is named; null where the family has none (the role is then unused
- *     unless named, e.g. the photo family's DNF backbone: its pixel classifier reads no backbone)
+ * @param embedded the model used when none is named; null where the family has none (the role is
+ *     then unused unless named, e.g. the photo family's DNF backbone: its pixel classifier reads no
+ *     backbone)
  */
 public record ModelRole(String name, String kind, ModelRef embedded) implements Serializable {
 

@@ -4,13 +4,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How the detectors' probabilities become the one {@code score} of the audit table: <b>the mean of the available
- * detector probabilities</b>. One detector gives its own probability; a detector that gave nothing for an image
- * (null, or NaN) is left out rather than counted as 0 or 0.5; no probability at all gives null.
+ * How the detectors' probabilities become the one {@code score} of the audit table: <b>the mean of
+ * the available detector probabilities</b>. One detector gives its own probability; a detector that
+ * gave nothing for an image (null, or NaN) is left out rather than counted as 0 or 0.5; no
+ * probability at all gives null.
  *
- * <p>The mean is the rule because the two detectors are calibrated separately on the same task and neither is
- * known to dominate; it keeps the fused score a probability in [0, 1], so one threshold reads the same whichever
- * detectors ran.
+ * <p>The mean is the rule because the two detectors are calibrated separately on the same task and
+ * neither is known to dominate; it keeps the fused score a probability in [0, 1], so one threshold
+ * reads the same whichever detectors ran.
  */
 public final class ScoreFusion {
 
@@ -20,9 +21,11 @@ public final class ScoreFusion {
   private ScoreFusion() {}
 
   /**
-   * @param probabilities one entry per selected detector; null or NaN where a detector has no probability
+   * @param probabilities one entry per selected detector; null or NaN where a detector has no
+   *     probability
    * @return the fused probability, or null when none is available
-   * @throws IllegalArgumentException for a probability outside [0, 1] (a detector broke its contract)
+   * @throws IllegalArgumentException for a probability outside [0, 1] (a detector broke its
+   *     contract)
    */
   public static Double fuse(Double... probabilities) {
     double sum = 0;
@@ -41,10 +44,11 @@ public final class ScoreFusion {
   }
 
   /**
-   * The fused score of one image's detector scores: the logistic fusion when one is given (fitted on these
-   * detectors and models), else the mean of the probabilities.
+   * The fused score of one image's detector scores: the logistic fusion when one is given (fitted
+   * on these detectors and models), else the mean of the probabilities.
    */
-  public static Double fuse(LogisticFusion fusion, List<String> detectors, List<ImageScore> scores) {
+  public static Double fuse(
+      LogisticFusion fusion, List<String> detectors, List<ImageScore> scores) {
     if (fusion != null) {
       Map<String, Double> logits = new java.util.HashMap<>();
       for (int k = 0; k < detectors.size(); k++) {

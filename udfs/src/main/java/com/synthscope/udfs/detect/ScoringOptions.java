@@ -5,18 +5,23 @@ import java.io.Serializable;
 /**
  * How whole images are scored, on top of the detector's contract.
  *
- * @param scale the pixel scale instead of the contract's ({@code --scale}: archives imaged at another
- *     magnification); null: the contract's
- * @param maxTiles tiles scored per image at most; more are thinned deterministically, spread over the image
+ * @param scale the pixel scale instead of the contract's ({@code --scale}: archives imaged at
+ *     another magnification); null: the contract's
+ * @param maxTiles tiles scored per image at most; more are thinned deterministically, spread over
+ *     the image
  * @param aggregation tile logits to the image logit
  */
-public record ScoringOptions(Double scale, int maxTiles, TileAggregation aggregation) implements Serializable {
+public record ScoringOptions(Double scale, int maxTiles, TileAggregation aggregation)
+    implements Serializable {
 
-  /** Tiles per image by default: a 1024 x 768 micrograph at scale 0.25 without its band has 48 (8 x 6). */
+  /**
+   * Tiles per image by default: a 1024 x 768 micrograph at scale 0.25 without its band has 48 (8 x
+   * 6).
+   */
   public static final int DEFAULT_MAX_TILES = 64;
 
-  public static final ScoringOptions DEFAULTS = new ScoringOptions(null, DEFAULT_MAX_TILES,
-      TileAggregation.MEAN_LOGIT);
+  public static final ScoringOptions DEFAULTS =
+      new ScoringOptions(null, DEFAULT_MAX_TILES, TileAggregation.MEAN_LOGIT);
 
   public ScoringOptions {
     if (scale != null && !(scale > 0 && scale <= 8)) {

@@ -4,18 +4,20 @@ import com.synthscope.udfs.image.FloatImage;
 import java.io.Serializable;
 
 /**
- * The part of a picture that shows the specimen: the picture without its information band (the strip with scale
- * bar and text that SEM and optical microscopes burn into the bottom or top), and without uniform borders.
- * Detectors never look outside it (METHODS.md section 4).
+ * The part of a picture that shows the specimen: the picture without its information band (the
+ * strip with scale bar and text that SEM and optical microscopes burn into the bottom or top), and
+ * without uniform borders. Detectors never look outside it (METHODS.md section 4).
  *
- * <p>The rule, on the picture at its own resolution: a row (or column) is <b>non-specimen</b> when at least
- * {@value #FLAT_SHARE} of its pixels lie within {@value #FLAT_LEVELS} grey levels (of 255) of the row's most common
- * level — the uniform background of a band, whether a black strip with white text or a white strip with dark text
- * — or when at least {@value #COLOUR_SHARE} of its pixels are coloured (channels differ by more than
- * {@value #COLOUR_LEVELS} levels: scale bars and marks; micrographs are grey). From each side inwards the strip of
- * non-specimen lines is cut, allowing gaps of up to {@value #GAP} specimen-like lines inside it (a line through
- * dense text), and only while the strip stays under {@value #MAX_SHARE} of the side. Micrograph texture never has
- * most of a row within a few grey levels, so a real row is not cut; a strip of rows that is, is not specimen.
+ * <p>The rule, on the picture at its own resolution: a row (or column) is <b>non-specimen</b> when
+ * at least {@value #FLAT_SHARE} of its pixels lie within {@value #FLAT_LEVELS} grey levels (of 255)
+ * of the row's most common level — the uniform background of a band, whether a black strip with
+ * white text or a white strip with dark text — or when at least {@value #COLOUR_SHARE} of its
+ * pixels are coloured (channels differ by more than {@value #COLOUR_LEVELS} levels: scale bars and
+ * marks; micrographs are grey). From each side inwards the strip of non-specimen lines is cut,
+ * allowing gaps of up to {@value #GAP} specimen-like lines inside it (a line through dense text),
+ * and only while the strip stays under {@value #MAX_SHARE} of the side. Micrograph texture never
+ * has most of a row within a few grey levels, so a real row is not cut; a strip of rows that is, is
+ * not specimen.
  *
  * @param top first specimen row
  * @param bottom one past the last specimen row
@@ -36,8 +38,19 @@ public record SpecimenRegion(int top, int bottom, int left, int right, int heigh
 
   public SpecimenRegion {
     if (top < 0 || left < 0 || bottom > height || right > width || top >= bottom || left >= right) {
-      throw new IllegalArgumentException("region [" + top + ", " + bottom + ") x [" + left + ", " + right
-          + ") is not inside " + height + "x" + width);
+      throw new IllegalArgumentException(
+          "region ["
+              + top
+              + ", "
+              + bottom
+              + ") x ["
+              + left
+              + ", "
+              + right
+              + ") is not inside "
+              + height
+              + "x"
+              + width);
     }
   }
 
@@ -70,8 +83,8 @@ public record SpecimenRegion(int top, int bottom, int left, int right, int heigh
   }
 
   /**
-   * The same region on the picture resampled to {@code h x w}: its edges move inwards to whole pixels, so the
-   * scaled region never holds band pixels.
+   * The same region on the picture resampled to {@code h x w}: its edges move inwards to whole
+   * pixels, so the scaled region never holds band pixels.
    */
   public SpecimenRegion scaled(int h, int w) {
     double sy = (double) h / height;
@@ -83,7 +96,9 @@ public record SpecimenRegion(int top, int bottom, int left, int right, int heigh
     return new SpecimenRegion(t, Math.min(b, h), l, Math.min(r, w), h, w);
   }
 
-  /** Finds the specimen region of a picture (grey or RGB, values in [0, 1]) at its own resolution. */
+  /**
+   * Finds the specimen region of a picture (grey or RGB, values in [0, 1]) at its own resolution.
+   */
   public static SpecimenRegion detect(FloatImage image) {
     int h = image.height();
     int w = image.width();
@@ -105,7 +120,9 @@ public record SpecimenRegion(int top, int bottom, int left, int right, int heigh
     return new SpecimenRegion(top, bottom, left, right, h, w);
   }
 
-  /** Lines of the strip cut from one side: from the end when {@code fromEnd}, else from the start. */
+  /**
+   * Lines of the strip cut from one side: from the end when {@code fromEnd}, else from the start.
+   */
   static int strip(boolean[] cut, boolean fromEnd) {
     int n = cut.length;
     int max = (int) Math.floor(n * MAX_SHARE);

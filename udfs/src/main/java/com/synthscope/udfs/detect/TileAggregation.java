@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * How the logits of an image's tiles become the image's logit (METHODS.md section 4). Measured on validation data
- * (docs/detectors.md, "Whole-image scoring"); {@link #MEAN_LOGIT} is the default.
+ * How the logits of an image's tiles become the image's logit (METHODS.md section 4). Measured on
+ * validation data (docs/detectors.md, "Whole-image scoring"); {@link #MEAN_LOGIT} is the default.
  */
 public enum TileAggregation {
   /** The mean of the tile logits: every tile has a say, one odd tile does not decide. */
@@ -25,7 +25,8 @@ public enum TileAggregation {
         return a;
       }
     }
-    throw new IllegalArgumentException("tile aggregation must be mean-logit, max or top-quarter-mean, got " + s);
+    throw new IllegalArgumentException(
+        "tile aggregation must be mean-logit, max or top-quarter-mean, got " + s);
   }
 
   /** The image logit of its tiles' logits (at least one). */

@@ -4,16 +4,18 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * MultiDiffusion (Bar-Tal et al. 2023; METHODS.md section 5): a noise predictor for a canvas larger than the
- * network's window. At every step the canvas is cut into overlapping {@code window x window} squares, the window
- * predictor sees each (all channels together: image and mask), and the predicted noise is averaged per pixel over
- * every window that covers it. Any sampler can then run on the whole canvas: its update is the MultiDiffusion
- * least-squares step for equal window weights.
+ * MultiDiffusion (Bar-Tal et al. 2023; METHODS.md section 5): a noise predictor for a canvas larger
+ * than the network's window. At every step the canvas is cut into overlapping {@code window x
+ * window} squares, the window predictor sees each (all channels together: image and mask), and the
+ * predicted noise is averaged per pixel over every window that covers it. Any sampler can then run
+ * on the whole canvas: its update is the MultiDiffusion least-squares step for equal window
+ * weights.
  *
- * <p>Windows start at {@code 0, stride, 2 stride, ...} along each axis, plus a last one flush with the far edge, so
- * every pixel is covered and the tiling is fixed by (canvas, window, stride) alone. Each canvas's windows are
- * predicted in a fixed order, in batches of at most {@code maxBatch} that never mix canvases: the same input gives
- * the same output, and a canvas's result does not depend on the other canvases of the batch.
+ * <p>Windows start at {@code 0, stride, 2 stride, ...} along each axis, plus a last one flush with
+ * the far edge, so every pixel is covered and the tiling is fixed by (canvas, window, stride)
+ * alone. Each canvas's windows are predicted in a fixed order, in batches of at most {@code
+ * maxBatch} that never mix canvases: the same input gives the same output, and a canvas's result
+ * does not depend on the other canvases of the batch.
  */
 public final class MultiDiffusion implements NoisePredictor {
 
@@ -21,7 +23,8 @@ public final class MultiDiffusion implements NoisePredictor {
    * Noise prediction for a batch of windows.
    *
    * @param windows flat (count, channels, window, window)
-   * @param sampleOf for each window, the index of the canvas sample it was cut from (for per-sample conditions)
+   * @param sampleOf for each window, the index of the canvas sample it was cut from (for per-sample
+   *     conditions)
    * @param t for each window, its timestep
    */
   @FunctionalInterface
@@ -30,11 +33,12 @@ public final class MultiDiffusion implements NoisePredictor {
   }
 
   /**
-   * How a window's prediction counts at each of its pixels. UNIFORM is the plain MultiDiffusion mean. GAUSSIAN weighs
-   * each window by {@code exp(-d^2 / (2 sigma^2))}, d the distance from the window's centre, sigma a quarter of the
-   * window (as Mixture of Diffusers does): where windows disagree, e.g. on the brightness of a region, their
-   * predictions blend smoothly instead of changing in steps at the window borders, which with a uniform mean show
-   * as blocks on a grid of the stride.
+   * How a window's prediction counts at each of its pixels. UNIFORM is the plain MultiDiffusion
+   * mean. GAUSSIAN weighs each window by {@code exp(-d^2 / (2 sigma^2))}, d the distance from the
+   * window's centre, sigma a quarter of the window (as Mixture of Diffusers does): where windows
+   * disagree, e.g. on the brightness of a region, their predictions blend smoothly instead of
+   * changing in steps at the window borders, which with a uniform mean show as blocks on a grid of
+   * the stride.
    */
   public enum Weighting {
     UNIFORM,
@@ -44,7 +48,8 @@ public final class MultiDiffusion implements NoisePredictor {
       try {
         return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("window weighting must be uniform or gaussian, got " + s, e);
+        throw new IllegalArgumentException(
+            "window weighting must be uniform or gaussian, got " + s, e);
       }
     }
 
@@ -71,15 +76,35 @@ public final class MultiDiffusion implements NoisePredictor {
   private final WindowPredictor inner;
 
   /** The plain mean over windows ({@link Weighting#UNIFORM}). */
-  public MultiDiffusion(int channels, int canvas, int window, int stride, int maxBatch, WindowPredictor inner) {
+  public MultiDiffusion(
+      int channels, int canvas, int window, int stride, int maxBatch, WindowPredictor inner) {
     this(channels, canvas, window, stride, maxBatch, Weighting.UNIFORM, inner);
   }
 
-  public MultiDiffusion(int channels, int canvas, int window, int stride, int maxBatch, Weighting weighting,
+  public MultiDiffusion(
+      int channels,
+      int canvas,
+      int window,
+      int stride,
+      int maxBatch,
+      Weighting weighting,
       WindowPredictor inner) {
-    if (channels < 1 || window < 1 || canvas < window || stride < 1 || stride > window || maxBatch < 1) {
-      throw new IllegalArgumentException("MultiDiffusion needs 1 <= stride <= window <= canvas and maxBatch >= 1, got"
-          + " canvas " + canvas + ", window " + window + ", stride " + stride + ", maxBatch " + maxBatch);
+    if (channels < 1
+        || window < 1
+        || canvas < window
+        || stride < 1
+        || stride > window
+        || maxBatch < 1) {
+      throw new IllegalArgumentException(
+          "MultiDiffusion needs 1 <= stride <= window <= canvas and maxBatch >= 1, got"
+              + " canvas "
+              + canvas
+              + ", window "
+              + window
+              + ", stride "
+              + stride
+              + ", maxBatch "
+              + maxBatch);
     }
     this.channels = channels;
     this.canvas = canvas;
@@ -90,7 +115,10 @@ public final class MultiDiffusion implements NoisePredictor {
     this.weights = weighting.weights(window);
   }
 
-  /** Window starts along one axis: 0, stride, ... while they fit, then one flush with the far edge if needed. */
+  /**
+   * Window starts along one axis: 0, stride, ... while they fit, then one flush with the far edge
+   * if needed.
+   */
   public static int[] offsets(int canvas, int window, int stride) {
     int count = (canvas - window) / stride + 1;
     boolean flush = (canvas - window) % stride != 0;
@@ -104,7 +132,10 @@ public final class MultiDiffusion implements NoisePredictor {
     return o;
   }
 
-  /** Windows per canvas and step: the cost in network evaluations relative to one window-sized sample. */
+  /**
+   * Windows per canvas and step: the cost in network evaluations relative to one window-sized
+   * sample.
+   */
   public int windowsPerCanvas() {
     return offsets.length * offsets.length;
   }
@@ -114,8 +145,22 @@ public final class MultiDiffusion implements NoisePredictor {
     int plane = canvas * canvas;
     int per = channels * plane;
     if (x.length != n * per || t.length != n) {
-      throw new IllegalArgumentException("expected " + n + " canvases of " + channels + " x " + canvas + " x " + canvas
-          + " and " + n + " timesteps, got " + x.length + " values and " + t.length + " timesteps");
+      throw new IllegalArgumentException(
+          "expected "
+              + n
+              + " canvases of "
+              + channels
+              + " x "
+              + canvas
+              + " x "
+              + canvas
+              + " and "
+              + n
+              + " timesteps, got "
+              + x.length
+              + " values and "
+              + t.length
+              + " timesteps");
     }
     int perCanvas = windowsPerCanvas();
     int wPlane = window * window;
@@ -131,7 +176,8 @@ public final class MultiDiffusion implements NoisePredictor {
         }
       }
     }
-    // chunks never span two canvases, so a canvas's result does not depend on the others in the batch
+    // chunks never span two canvases, so a canvas's result does not depend on the others in the
+    // batch
     for (int i = 0; i < n; i++) {
       for (int start = 0; start < perCanvas; start += maxBatch) {
         int count = Math.min(maxBatch, perCanvas - start);
@@ -145,14 +191,19 @@ public final class MultiDiffusion implements NoisePredictor {
           int ox = offsets[(start + k) % offsets.length];
           for (int c = 0; c < channels; c++) {
             for (int y = 0; y < window; y++) {
-              System.arraycopy(x, i * per + c * plane + (oy + y) * canvas + ox, windows,
-                  k * wPer + c * wPlane + y * window, window);
+              System.arraycopy(
+                  x,
+                  i * per + c * plane + (oy + y) * canvas + ox,
+                  windows,
+                  k * wPer + c * wPlane + y * window,
+                  window);
             }
           }
         }
         float[] eps = inner.predictNoise(windows, sampleOf, tw);
         if (eps.length != windows.length) {
-          throw new IllegalStateException("window predictor returned " + eps.length + " values for " + windows.length);
+          throw new IllegalStateException(
+              "window predictor returned " + eps.length + " values for " + windows.length);
         }
         for (int k = 0; k < count; k++) {
           int oy = offsets[(start + k) / offsets.length];
@@ -178,6 +229,12 @@ public final class MultiDiffusion implements NoisePredictor {
 
   @Override
   public String toString() {
-    return "MultiDiffusion[canvas " + canvas + ", window " + window + ", offsets " + Arrays.toString(offsets) + "]";
+    return "MultiDiffusion[canvas "
+        + canvas
+        + ", window "
+        + window
+        + ", offsets "
+        + Arrays.toString(offsets)
+        + "]";
   }
 }

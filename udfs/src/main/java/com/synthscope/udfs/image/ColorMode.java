@@ -2,16 +2,16 @@ package com.synthscope.udfs.image;
 
 /** Channel layout wanted by a model: one grey channel or three sRGB channels. */
 public enum ColorMode {
-    GREY(1),
-    RGB(3);
+  GREY(1),
+  RGB(3);
 
-    private final int channels;
+  private final int channels;
 
-    ColorMode(int channels) {
-        this.channels = channels;
-    }
+  ColorMode(int channels) {
+    this.channels = channels;
+  }
 
-    public int channels() {
-        return channels;
-    }
+  public int channels() {
+    return channels;
+  }
 }

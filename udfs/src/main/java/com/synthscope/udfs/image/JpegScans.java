@@ -1,20 +1,24 @@
 package com.synthscope.udfs.image;
 
 /**
- * Counts the scans (SOS markers) of a JPEG by walking its marker segments, without decoding anything: one pass over
- * the bytes. Segments are skipped by their length (so a thumbnail JPEG inside an APP1 segment is not counted), and
- * after each SOS header the entropy-coded data is skipped to the next marker (inside it {@code FF} is always
- * followed by {@code 00} or a restart marker).
+ * Counts the scans (SOS markers) of a JPEG by walking its marker segments, without decoding
+ * anything: one pass over the bytes. Segments are skipped by their length (so a thumbnail JPEG
+ * inside an APP1 segment is not counted), and after each SOS header the entropy-coded data is
+ * skipped to the next marker (inside it {@code FF} is always followed by {@code 00} or a restart
+ * marker).
  *
- * <p>Why: a progressive JPEG's scans are each a pass over the whole image; libjpeg decodes them all inside one
- * native call that nothing can interrupt, so a file of a thousand scans holds a core for minutes. Counting first
- * is the defence libjpeg-turbo's own tools use ({@code djpeg -maxscans}).
+ * <p>Why: a progressive JPEG's scans are each a pass over the whole image; libjpeg decodes them all
+ * inside one native call that nothing can interrupt, so a file of a thousand scans holds a core for
+ * minutes. Counting first is the defence libjpeg-turbo's own tools use ({@code djpeg -maxscans}).
  */
 final class JpegScans {
 
   private JpegScans() {}
 
-  /** The number of SOS markers up to EOI or the end of the data; 0 when the bytes do not start with SOI. */
+  /**
+   * The number of SOS markers up to EOI or the end of the data; 0 when the bytes do not start with
+   * SOI.
+   */
   static int count(byte[] b) {
     if (b.length < 4 || (b[0] & 0xff) != 0xff || (b[1] & 0xff) != 0xd8) {
       return 0;
@@ -45,7 +49,8 @@ final class JpegScans {
       i += length;
       if (marker == 0xda) {
         scans++;
-        // entropy-coded data: up to the next marker that is neither stuffing (FF 00) nor a restart (FF D0-D7)
+        // entropy-coded data: up to the next marker that is neither stuffing (FF 00) nor a restart
+        // (FF D0-D7)
         while (i + 1 < b.length) {
           if ((b[i] & 0xff) == 0xff) {
             int next = b[i + 1] & 0xff;

@@ -13,11 +13,12 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 
 /**
- * The post-processing of the detection papers' robustness tests, applied to an image's encoded bytes: JPEG
- * re-compression at a quality, down- and up-scaling by a factor (bicubic both ways), or a Gaussian blur of a given
- * sigma in pixels; and, to see what a small-image detector does with a large photo, {@code large:S}: enlarged
- * (bicubic) until its longer side is S px, then saved as a JPEG of quality 90, as a web or camera pipeline would. The
- * result is a JPEG for {@code jpeg:Q} and {@code large:S}, otherwise a lossless PNG of the 8-bit RGB result.
+ * The post-processing of the detection papers' robustness tests, applied to an image's encoded
+ * bytes: JPEG re-compression at a quality, down- and up-scaling by a factor (bicubic both ways), or
+ * a Gaussian blur of a given sigma in pixels; and, to see what a small-image detector does with a
+ * large photo, {@code large:S}: enlarged (bicubic) until its longer side is S px, then saved as a
+ * JPEG of quality 90, as a web or camera pipeline would. The result is a JPEG for {@code jpeg:Q}
+ * and {@code large:S}, otherwise a lossless PNG of the 8-bit RGB result.
  *
  * @param kind {@code jpeg}, {@code downup}, {@code blur} or {@code large}
  * @param amount the quality (1..100), the factor (0..1), sigma (> 0) or the longer side (64..4096)
@@ -25,16 +26,21 @@ import javax.imageio.stream.ImageOutputStream;
 public record Perturbation(String kind, double amount) implements Serializable {
 
   public Perturbation {
-    boolean ok = switch (kind) {
-      case "jpeg" -> amount >= 1 && amount <= 100 && amount == Math.rint(amount);
-      case "downup" -> amount > 0 && amount < 1;
-      case "blur" -> amount > 0 && amount <= 10;
-      case "large" -> amount >= 64 && amount <= 4096 && amount == Math.rint(amount);
-      default -> false;
-    };
+    boolean ok =
+        switch (kind) {
+          case "jpeg" -> amount >= 1 && amount <= 100 && amount == Math.rint(amount);
+          case "downup" -> amount > 0 && amount < 1;
+          case "blur" -> amount > 0 && amount <= 10;
+          case "large" -> amount >= 64 && amount <= 4096 && amount == Math.rint(amount);
+          default -> false;
+        };
     if (!ok) {
-      throw new IllegalArgumentException("perturbation must be jpeg:Q (1..100), downup:F (0 < F < 1), blur:SIGMA"
-          + " (0 < sigma <= 10) or large:S (64..4096 px), got " + kind + ":" + amount);
+      throw new IllegalArgumentException(
+          "perturbation must be jpeg:Q (1..100), downup:F (0 < F < 1), blur:SIGMA"
+              + " (0 < sigma <= 10) or large:S (64..4096 px), got "
+              + kind
+              + ":"
+              + amount);
     }
   }
 
@@ -42,7 +48,8 @@ public record Perturbation(String kind, double amount) implements Serializable {
   public static Perturbation parse(String spec) {
     String[] p = spec.split(":", 2);
     if (p.length != 2) {
-      throw new IllegalArgumentException("perturbation must be jpeg:Q, downup:F, blur:SIGMA or large:S, got " + spec);
+      throw new IllegalArgumentException(
+          "perturbation must be jpeg:Q, downup:F, blur:SIGMA or large:S, got " + spec);
     }
     try {
       return new Perturbation(p[0], Double.parseDouble(p[1]));
@@ -53,7 +60,9 @@ public record Perturbation(String kind, double amount) implements Serializable {
 
   @Override
   public String toString() {
-    return kind + ":" + (amount == Math.rint(amount) ? String.valueOf((long) amount) : String.valueOf(amount));
+    return kind
+        + ":"
+        + (amount == Math.rint(amount) ? String.valueOf((long) amount) : String.valueOf(amount));
   }
 
   /** The perturbed image, encoded; null when the bytes do not decode. */
@@ -175,7 +184,8 @@ public record Perturbation(String kind, double amount) implements Serializable {
     return switch (kind) {
       case "jpeg" -> String.format(Locale.ROOT, "JPEG re-compression, quality %d", (int) amount);
       case "downup" -> String.format(Locale.ROOT, "down-scaling by %s and back (bicubic)", amount);
-      case "large" -> String.format(Locale.ROOT, "enlarged to %d px (bicubic), JPEG quality 90", (int) amount);
+      case "large" ->
+          String.format(Locale.ROOT, "enlarged to %d px (bicubic), JPEG quality 90", (int) amount);
       default -> String.format(Locale.ROOT, "Gaussian blur, sigma %s px", amount);
     };
   }

@@ -8,22 +8,29 @@ import java.util.SplittableRandom;
 
 /**
  * How far generated grey images are from real ones at the same scale and size, three ways:
+ *
  * <ul>
- *   <li>the total-variation distance between the pooled grey-level histograms (64 bins on [0, 1]; 0 = same, 1 =
- *       disjoint);</li>
- *   <li>the mean absolute difference, in decades, of the radially averaged power spectra (each image's mean removed,
- *       spectra averaged per set, one bin per integer radius 1 .. size/2);</li>
- *   <li>a two-sample test: a small classifier (L2-regularised logistic regression on per-image texture features:
- *       16-bin histogram, log radial power spectrum, mean, standard deviation, mean gradient magnitude) trained on
- *       half of each set, its accuracy on the other half (0.5 = indistinguishable to it). A linear model on these
- *       features is weaker than a CNN detector, so this accuracy is a lower bound on separability.</li>
+ *   <li>the total-variation distance between the pooled grey-level histograms (64 bins on [0, 1]; 0
+ *       = same, 1 = disjoint);
+ *   <li>the mean absolute difference, in decades, of the radially averaged power spectra (each
+ *       image's mean removed, spectra averaged per set, one bin per integer radius 1 .. size/2);
+ *   <li>a two-sample test: a small classifier (L2-regularised logistic regression on per-image
+ *       texture features: 16-bin histogram, log radial power spectrum, mean, standard deviation,
+ *       mean gradient magnitude) trained on half of each set, its accuracy on the other half (0.5 =
+ *       indistinguishable to it). A linear model on these features is weaker than a CNN detector,
+ *       so this accuracy is a lower bound on separability.
  * </ul>
+ *
  * Deterministic for the same inputs and seed.
  */
 public final class TwoSampleRealism {
 
   /** The three measures and the set sizes. */
-  public record Result(double histogramDistance, double spectrumDistance, double classifierAccuracy, int real,
+  public record Result(
+      double histogramDistance,
+      double spectrumDistance,
+      double classifierAccuracy,
+      int real,
       int generated) {
 
     public Map<String, Object> toMap() {
@@ -42,13 +49,16 @@ public final class TwoSampleRealism {
 
   private TwoSampleRealism() {}
 
-  /** @param real,generated square grey images in [0, 1], all {@code size x size} */
+  /**
+   * @param real,generated square grey images in [0, 1], all {@code size x size}
+   */
   public static Result compare(List<float[]> real, List<float[]> generated, int size, long seed) {
     if (real.size() < 4 || generated.size() < 4) {
-      throw new IllegalArgumentException("need at least 4 images per set, got " + real.size() + " and "
-          + generated.size());
+      throw new IllegalArgumentException(
+          "need at least 4 images per set, got " + real.size() + " and " + generated.size());
     }
-    double hist = totalVariation(histogram(real, HISTOGRAM_BINS), histogram(generated, HISTOGRAM_BINS));
+    double hist =
+        totalVariation(histogram(real, HISTOGRAM_BINS), histogram(generated, HISTOGRAM_BINS));
     double[] pr = meanSpectrum(real, size);
     double[] pg = meanSpectrum(generated, size);
     double spec = 0;
@@ -56,7 +66,8 @@ public final class TwoSampleRealism {
       spec += Math.abs(Math.log10(pr[r]) - Math.log10(pg[r]));
     }
     spec /= pr.length - 1;
-    return new Result(hist, spec, heldOutAccuracy(real, generated, size, seed), real.size(), generated.size());
+    return new Result(
+        hist, spec, heldOutAccuracy(real, generated, size, seed), real.size(), generated.size());
   }
 
   static double[] histogram(List<float[]> images, int bins) {
@@ -82,7 +93,10 @@ public final class TwoSampleRealism {
     return d / 2;
   }
 
-  /** Radially averaged power spectrum of one image (mean removed), index = integer radius 0 .. size/2. */
+  /**
+   * Radially averaged power spectrum of one image (mean removed), index = integer radius 0 ..
+   * size/2.
+   */
   static double[] radialSpectrum(float[] g, int size) {
     double mean = 0;
     for (float v : g) {
@@ -191,14 +205,16 @@ public final class TwoSampleRealism {
   static double heldOutAccuracy(List<float[]> real, List<float[]> generated, int size, long seed) {
     List<double[]> x = new ArrayList<>();
     List<Integer> y = new ArrayList<>();
-    real.forEach(g -> {
-      x.add(features(g, size));
-      y.add(0);
-    });
-    generated.forEach(g -> {
-      x.add(features(g, size));
-      y.add(1);
-    });
+    real.forEach(
+        g -> {
+          x.add(features(g, size));
+          y.add(0);
+        });
+    generated.forEach(
+        g -> {
+          x.add(features(g, size));
+          y.add(1);
+        });
     int n = x.size();
     int d = x.get(0).length;
     boolean[] train = new boolean[n];

@@ -15,14 +15,25 @@ public final class ArtifactWriter {
   private ArtifactWriter() {}
 
   /**
-   * Completes an artifact: checksums every file of the folder into {@code files} and writes
-   * {@code synthscope-model.json}. The manifest is validated as a reader would validate it.
+   * Completes an artifact: checksums every file of the folder into {@code files} and writes {@code
+   * synthscope-model.json}. The manifest is validated as a reader would validate it.
    *
    * @return the manifest's own SHA-256, the artifact's identity
    */
-  public static String write(Path folder, String id, String version, String kind, ModelFormat format, String entry,
-      String block, Map<String, Object> arguments, List<TensorSpec> inputs, List<TensorSpec> outputs,
-      Map<String, Object> preprocessing, Map<String, Object> recipe, Map<String, Object> metrics)
+  public static String write(
+      Path folder,
+      String id,
+      String version,
+      String kind,
+      ModelFormat format,
+      String entry,
+      String block,
+      Map<String, Object> arguments,
+      List<TensorSpec> inputs,
+      List<TensorSpec> outputs,
+      Map<String, Object> preprocessing,
+      Map<String, Object> recipe,
+      Map<String, Object> metrics)
       throws IOException {
     Map<String, String> files = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(folder)) {
@@ -33,8 +44,23 @@ public final class ArtifactWriter {
         }
       }
     }
-    ModelManifest manifest = new ModelManifest(1, id, version, kind, format.engine().djlName(), format.id(), entry,
-        block, arguments, inputs, outputs, preprocessing, files, recipe, metrics);
+    ModelManifest manifest =
+        new ModelManifest(
+            1,
+            id,
+            version,
+            kind,
+            format.engine().djlName(),
+            format.id(),
+            entry,
+            block,
+            arguments,
+            inputs,
+            outputs,
+            preprocessing,
+            files,
+            recipe,
+            metrics);
     String json = manifest.toJson();
     ModelManifest.parse(json, id); // refuse to write what no reader would accept
     Path file = folder.resolve(ModelManifest.FILE_NAME);

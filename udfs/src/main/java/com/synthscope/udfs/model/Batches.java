@@ -8,8 +8,9 @@ import java.util.NoSuchElementException;
 import java.util.function.Function;
 
 /**
- * Turns a partition's iterator into fixed-size batches, runs a function per batch, and yields its results one by
- * one, lazily: at most one batch of inputs and one of outputs is in memory at a time.
+ * Turns a partition's iterator into fixed-size batches, runs a function per batch, and yields its
+ * results one by one, lazily: at most one batch of inputs and one of outputs is in memory at a
+ * time.
  */
 public final class Batches {
 
@@ -20,7 +21,8 @@ public final class Batches {
    * @param batchSize items per batch (the last batch may be smaller)
    * @param perBatch maps one batch to exactly one result per item, in order
    */
-  public static <I, O> Iterator<O> map(Iterator<I> input, int batchSize, Function<List<I>, List<O>> perBatch) {
+  public static <I, O> Iterator<O> map(
+      Iterator<I> input, int batchSize, Function<List<I>, List<O>> perBatch) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
     }
@@ -36,7 +38,8 @@ public final class Batches {
           }
           List<O> out = perBatch.apply(batch);
           if (out.size() != batch.size()) {
-            throw new IllegalStateException("a batch of " + batch.size() + " gave " + out.size() + " results");
+            throw new IllegalStateException(
+                "a batch of " + batch.size() + " gave " + out.size() + " results");
           }
           current = out.iterator();
         }

@@ -9,8 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * The default models trained by this project and shipped inside the job jar, addressed as
- * {@code embedded:<name>}. Every executor reads them from its own classpath, so they need no shared filesystem.
+ * The default models trained by this project and shipped inside the job jar, addressed as {@code
+ * embedded:<name>}. Every executor reads them from its own classpath, so they need no shared
+ * filesystem.
  */
 public final class EmbeddedModels {
 
@@ -44,19 +45,25 @@ public final class EmbeddedModels {
     return embedded("nsnet-head", "nsnet-head");
   }
 
-  /** NS-Net's photo encoder: a CIFAR ResNet-20 trained on CIFAKE's real images' classes (docs/photos.md). */
+  /**
+   * NS-Net's photo encoder: a CIFAR ResNet-20 trained on CIFAKE's real images' classes
+   * (docs/photos.md).
+   */
   public static ModelRef photosNsnetEncoder() {
     return embedded("photos-nsnet-encoder", "nsnet-encoder");
   }
 
-  /** NS-Net's photo head (null space of the classifier's weights), trained on {@link #photosNsnetEncoder()}. */
+  /**
+   * NS-Net's photo head (null space of the classifier's weights), trained on {@link
+   * #photosNsnetEncoder()}.
+   */
   public static ModelRef photosNsnetHead() {
     return embedded("photos-nsnet-head", "nsnet-head");
   }
 
   /**
-   * The photo pixel baseline: a {@code dnf-classifier} artifact trained on CIFAKE's RGB pixels (no diffusion
-   * backbone; the photo DNF backbone is not trained yet).
+   * The photo pixel baseline: a {@code dnf-classifier} artifact trained on CIFAKE's RGB pixels (no
+   * diffusion backbone; the photo DNF backbone is not trained yet).
    */
   public static ModelRef photosPixelsClassifier() {
     return embedded("photos-pixels-classifier", "dnf-classifier");
@@ -75,9 +82,12 @@ public final class EmbeddedModels {
     String name = ref.uri().getSchemeSpecificPart();
     String base = ROOT + name + "/";
     String manifest;
-    try (InputStream in = EmbeddedModels.class.getResourceAsStream(base + ModelManifest.FILE_NAME)) {
+    try (InputStream in =
+        EmbeddedModels.class.getResourceAsStream(base + ModelManifest.FILE_NAME)) {
       if (in == null) {
-        throw new ModelException(ref.displayName(), "is not embedded in this build",
+        throw new ModelException(
+            ref.displayName(),
+            "is not embedded in this build",
             "train it (see README, 'Embedded models') or pass --model with an artifact URI");
       }
       manifest = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -86,7 +96,9 @@ public final class EmbeddedModels {
     for (String file : ModelManifest.parse(manifest, ref.displayName()).files().keySet()) {
       try (InputStream in = EmbeddedModels.class.getResourceAsStream(base + file)) {
         if (in == null) {
-          throw new ModelException(ref.displayName(), "embedded file " + file + " is missing from the jar",
+          throw new ModelException(
+              ref.displayName(),
+              "embedded file " + file + " is missing from the jar",
               "rebuild the job jar");
         }
         Path dst = into.resolve(file).normalize();

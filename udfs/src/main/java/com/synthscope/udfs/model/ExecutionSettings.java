@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
  * Where and how wide a model runs in this task: the device, and the intra-op thread count.
  *
  * @param device CPU, or the GPU the scheduler gave the task
- * @param threads intra-op threads, capped to the task's cores so that concurrent tasks do not oversubscribe
+ * @param threads intra-op threads, capped to the task's cores so that concurrent tasks do not
+ *     oversubscribe
  */
 public record ExecutionSettings(Device device, int threads) {
 
@@ -41,11 +42,16 @@ public record ExecutionSettings(Device device, int threads) {
     try {
       id = Integer.parseInt(gpuAddresses.get(0).trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("GPU address '" + gpuAddresses.get(0) + "' is not a device number; the"
-          + " GPU discovery script must report CUDA ordinals", e);
+      throw new IllegalArgumentException(
+          "GPU address '"
+              + gpuAddresses.get(0)
+              + "' is not a device number; the"
+              + " GPU discovery script must report CUDA ordinals",
+          e);
     }
     if (id >= visibleGpus) {
-      // The scheduler promised a GPU this process cannot use (CPU-only natives, or CUDA_VISIBLE_DEVICES narrower
+      // The scheduler promised a GPU this process cannot use (CPU-only natives, or
+      // CUDA_VISIBLE_DEVICES narrower
       // than the discovery script): run on CPU rather than fail the task, and say so.
       LOG.warn("task holds GPU {} but the engine sees {} GPU(s); running on CPU", id, visibleGpus);
       return new ExecutionSettings(Device.cpu(), threads);

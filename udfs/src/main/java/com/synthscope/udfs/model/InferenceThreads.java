@@ -8,13 +8,14 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The threads that run model inference in this JVM. A caller hands its batch to an idle inference thread (a new one
- * only when every one is busy) and waits for the answer.
+ * The threads that run model inference in this JVM. A caller hands its batch to an idle inference
+ * thread (a new one only when every one is busy) and waits for the answer.
  *
- * <p>Why: the native engines keep memory per thread that ran a model, and do not give it back when the thread ends
- * (measured: about 1.6 GB per thread for NS-Net, docs/soak.md). Spark retires and creates task threads during a long
- * job, so running models on task threads made an executor's memory grow with every new thread. Here it is bounded
- * by the most batches that ever ran at once. The handoff costs microseconds; a batch costs milliseconds.
+ * <p>Why: the native engines keep memory per thread that ran a model, and do not give it back when
+ * the thread ends (measured: about 1.6 GB per thread for NS-Net, docs/soak.md). Spark retires and
+ * creates task threads during a long job, so running models on task threads made an executor's
+ * memory grow with every new thread. Here it is bounded by the most batches that ever ran at once.
+ * The handoff costs microseconds; a batch costs milliseconds.
  */
 final class InferenceThreads {
 
@@ -36,7 +37,8 @@ final class InferenceThreads {
     try {
       return w.call(work);
     } finally {
-      idle.addFirst(w); // a worker still finishing an interrupted caller's batch takes the next one after it
+      idle.addFirst(
+          w); // a worker still finishing an interrupted caller's batch takes the next one after it
     }
   }
 

@@ -14,8 +14,8 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * A model loaded into an engine once per JVM and shared by every task thread of that JVM; each thread predicts with
- * its own Predictor.
+ * A model loaded into an engine once per JVM and shared by every task thread of that JVM; each
+ * thread predicts with its own Predictor.
  */
 public final class LoadedModel implements AutoCloseable {
 
@@ -23,8 +23,13 @@ public final class LoadedModel implements AutoCloseable {
   private final ExecutionSettings settings;
   private final Model model;
   private final TensorTranslator translator;
-  /** Predictors not in use; a caller takes one, or makes one when none is idle, and gives it back. */
-  private final ConcurrentLinkedDeque<Predictor<List<Tensor>, List<Tensor>>> idle = new ConcurrentLinkedDeque<>();
+
+  /**
+   * Predictors not in use; a caller takes one, or makes one when none is idle, and gives it back.
+   */
+  private final ConcurrentLinkedDeque<Predictor<List<Tensor>, List<Tensor>>> idle =
+      new ConcurrentLinkedDeque<>();
+
   private final ConcurrentLinkedQueue<Predictor<List<Tensor>, List<Tensor>>> allPredictors =
       new ConcurrentLinkedQueue<>();
   private volatile boolean closed;
@@ -48,9 +53,11 @@ public final class LoadedModel implements AutoCloseable {
           options.put("intraOpNumThreads", String.valueOf(settings.threads()));
           options.put("interOpNumThreads", "1");
         }
-        case TORCHSCRIPT -> options.put("mapLocation", "true"); // load weights onto the chosen device
-        case DJL_PARAMS -> model.setBlock(newBlockFactory(name, m.block()).newBlock(model, fetched.folder(),
-            m.arguments()));
+        case TORCHSCRIPT ->
+            options.put("mapLocation", "true"); // load weights onto the chosen device
+        case DJL_PARAMS ->
+            model.setBlock(
+                newBlockFactory(name, m.block()).newBlock(model, fetched.folder(), m.arguments()));
       }
       model.load(fetched.folder(), m.entryPrefix(), options);
       return new LoadedModel(fetched, settings, model);
@@ -59,23 +66,29 @@ public final class LoadedModel implements AutoCloseable {
       if (e instanceof ModelException me) {
         throw me;
       }
-      throw new ModelException(name, "the " + m.engine() + " engine cannot load " + m.entry() + ": " + e.getMessage(),
-          "re-export the model with the engine version pinned in DESIGN.md", e);
+      throw new ModelException(
+          name,
+          "the " + m.engine() + " engine cannot load " + m.entry() + ": " + e.getMessage(),
+          "re-export the model with the engine version pinned in DESIGN.md",
+          e);
     }
   }
 
   /**
-   * The {@code ai.djl.nn.BlockFactory} a djl-params manifest names in {@code block} (also for tools that build a
-   * fresh network of the same configuration, e.g. to count its operations).
+   * The {@code ai.djl.nn.BlockFactory} a djl-params manifest names in {@code block} (also for tools
+   * that build a fresh network of the same configuration, e.g. to count its operations).
    */
   public static BlockFactory newBlockFactory(String name, String className) {
     try {
       Class<?> c = Class.forName(className, true, LoadedModel.class.getClassLoader());
       return (BlockFactory) c.getDeclaredConstructor().newInstance();
     } catch (ReflectiveOperationException | ClassCastException e) {
-      throw new ModelException(name, "block factory " + className + " cannot be created: " + e,
+      throw new ModelException(
+          name,
+          "block factory " + className + " cannot be created: " + e,
           "the manifest's 'block' must name an ai.djl.nn.BlockFactory with a public no-argument constructor on the"
-              + " job's classpath", e);
+              + " job's classpath",
+          e);
     }
   }
 
@@ -97,10 +110,10 @@ public final class LoadedModel implements AutoCloseable {
   }
 
   /**
-   * Runs one batch. Each input is a whole batch (first dimension) whose per-sample shape must match the manifest;
-   * outputs come back the same way. Threads may call at once. The batch runs on one of this JVM's
-   * {@link InferenceThreads} with an idle predictor of this model: predictors and threads number the most calls
-   * that ran at the same time, however many task threads ever called.
+   * Runs one batch. Each input is a whole batch (first dimension) whose per-sample shape must match
+   * the manifest; outputs come back the same way. Threads may call at once. The batch runs on one
+   * of this JVM's {@link InferenceThreads} with an idle predictor of this model: predictors and
+   * threads number the most calls that ran at the same time, however many task threads ever called.
    */
   public List<Tensor> predict(List<Tensor> inputs) {
     if (closed) {
@@ -116,20 +129,24 @@ public final class LoadedModel implements AutoCloseable {
     try {
       return InferenceThreads.get().call(() -> predictor.predict(inputs));
     } catch (TranslateException e) {
-      throw new IllegalStateException("model " + modelId() + " failed on a batch: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "model " + modelId() + " failed on a batch: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while model " + modelId() + " ran a batch", e);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
-      throw new IllegalStateException("model " + modelId() + " failed on a batch: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "model " + modelId() + " failed on a batch: " + e.getMessage(), e);
     } finally {
       idle.addFirst(p);
     }
   }
 
-  /** How many predictors this model has made: the most calls that ran at the same time (for tests). */
+  /**
+   * How many predictors this model has made: the most calls that ran at the same time (for tests).
+   */
   public int predictorCount() {
     return allPredictors.size();
   }
@@ -137,14 +154,21 @@ public final class LoadedModel implements AutoCloseable {
   private void checkInputs(List<Tensor> inputs) {
     List<TensorSpec> specs = manifest().inputs();
     if (inputs.size() != specs.size()) {
-      throw new IllegalArgumentException("model " + modelId() + " takes " + specs.size() + " input(s), got "
-          + inputs.size());
+      throw new IllegalArgumentException(
+          "model " + modelId() + " takes " + specs.size() + " input(s), got " + inputs.size());
     }
     for (int i = 0; i < specs.size(); i++) {
       long[] sample = inputs.get(i).sampleShape();
       if (!specs.get(i).accepts(sample)) {
-        throw new IllegalArgumentException("model " + modelId() + " input " + specs.get(i).name() + " must be "
-            + specs.get(i).shape() + " per sample, got " + Arrays.toString(sample));
+        throw new IllegalArgumentException(
+            "model "
+                + modelId()
+                + " input "
+                + specs.get(i).name()
+                + " must be "
+                + specs.get(i).shape()
+                + " per sample, got "
+                + Arrays.toString(sample));
       }
     }
   }

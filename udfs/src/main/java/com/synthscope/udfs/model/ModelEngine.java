@@ -25,8 +25,11 @@ public enum ModelEngine {
         return e;
       }
     }
-    throw new IllegalArgumentException("unknown engine '" + name + "', expected one of "
-        + Arrays.stream(values()).map(ModelEngine::djlName).collect(Collectors.joining(", ")));
+    throw new IllegalArgumentException(
+        "unknown engine '"
+            + name
+            + "', expected one of "
+            + Arrays.stream(values()).map(ModelEngine::djlName).collect(Collectors.joining(", ")));
   }
 
   @Override

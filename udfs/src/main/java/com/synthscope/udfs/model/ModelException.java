@@ -3,8 +3,8 @@ package com.synthscope.udfs.model;
 /**
  * A model cannot be used: unreachable, corrupt, mismatched, or incompatible with its caller.
  *
- * <p>The message always names the model and says what to fix, because it is what the user reads when the driver
- * refuses to start a job.
+ * <p>The message always names the model and says what to fix, because it is what the user reads
+ * when the driver refuses to start a job.
  */
 public class ModelException extends RuntimeException {
 
@@ -17,6 +17,10 @@ public class ModelException extends RuntimeException {
   }
 
   private static String format(String model, String problem, String fix) {
-    return "model " + model + ": " + problem + (fix == null || fix.isBlank() ? "" : " (" + fix + ")");
+    return "model "
+        + model
+        + ": "
+        + problem
+        + (fix == null || fix.isBlank() ? "" : " (" + fix + ")");
   }
 }

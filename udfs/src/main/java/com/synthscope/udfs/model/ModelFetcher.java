@@ -7,8 +7,8 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -21,9 +21,9 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -35,25 +35,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Copies a model artifact from any Hadoop filesystem (file:, hdfs:, s3a:, ...) into a local cache and verifies it.
+ * Copies a model artifact from any Hadoop filesystem (file:, hdfs:, s3a:, ...) into a local cache
+ * and verifies it.
  *
- * <p>A copy lands in a private temporary folder, is verified there, and only then is moved into place under the
- * manifest's checksum, so concurrent fetches (several executors on one host) never see a half-copied model.
+ * <p>A copy lands in a private temporary folder, is verified there, and only then is moved into
+ * place under the manifest's checksum, so concurrent fetches (several executors on one host) never
+ * see a half-copied model.
  *
- * <p>Trust rules: a cached copy is verified again (every file re-hashed against the pinned manifest) each time it
- * is fetched, which a JVM does once per model; a copy that fails is deleted and fetched again from its source, with
- * a warning, and when the source fails too the error says both. The cache folder is created private ({@code
- * 0700}) and refused when another user owns it or others may write to it. Only the manifest and the files it lists
- * are copied or unpacked (other entries of a folder or .zip are skipped), at most {@link #maxUnpackBytes()} bytes.
+ * <p>Trust rules: a cached copy is verified again (every file re-hashed against the pinned
+ * manifest) each time it is fetched, which a JVM does once per model; a copy that fails is deleted
+ * and fetched again from its source, with a warning, and when the source fails too the error says
+ * both. The cache folder is created private ({@code 0700}) and refused when another user owns it or
+ * others may write to it. Only the manifest and the files it lists are copied or unpacked (other
+ * entries of a folder or .zip are skipped), at most {@link #maxUnpackBytes()} bytes.
  */
 public final class ModelFetcher {
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelFetcher.class);
   private static final String VERIFIED_MARKER = ".verified";
+
   /** System property: the most bytes one artifact may copy or unpack into the cache. */
   public static final String MAX_UNPACK_BYTES_PROPERTY = "synthscope.model.max-unpack-bytes";
+
   /** 16 GiB: room for the largest encoders (CLIP ViT-L/14 is 1.2 GB in fp32) with a wide margin. */
   public static final long DEFAULT_MAX_UNPACK_BYTES = 16L << 30;
+
   private static final long MAX_MANIFEST_BYTES = 1 << 20;
 
   private final Path cacheRoot;
@@ -74,8 +80,8 @@ public final class ModelFetcher {
 
   /**
    * The cache folder: {@code -Dsynthscope.model.cache}, else {@code $SYNTHSCOPE_MODEL_CACHE}, else
-   * {@code java.io.tmpdir/synthscope-models-USER}, a folder of this user's own, created {@code 0700} (never one
-   * shared temp folder that another user could fill first).
+   * {@code java.io.tmpdir/synthscope-models-USER}, a folder of this user's own, created {@code
+   * 0700} (never one shared temp folder that another user could fill first).
    */
   public static Path defaultCacheRoot() {
     String prop = System.getProperty("synthscope.model.cache");
@@ -91,8 +97,9 @@ public final class ModelFetcher {
   }
 
   /**
-   * Creates the cache folder private to this user, or checks an existing one: owned by this user and not writable
-   * by others; otherwise a {@link ModelException} says so (a cache others can write could serve them code).
+   * Creates the cache folder private to this user, or checks an existing one: owned by this user
+   * and not writable by others; otherwise a {@link ModelException} says so (a cache others can
+   * write could serve them code).
    */
   static void ensurePrivate(Path root) throws IOException {
     boolean posix = root.getFileSystem().supportedFileAttributeViews().contains("posix");
@@ -102,7 +109,9 @@ public final class ModelFetcher {
       }
       try {
         if (posix) {
-          Files.createDirectory(root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+          Files.createDirectory(
+              root,
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } else {
           Files.createDirectory(root);
         }
@@ -117,15 +126,23 @@ public final class ModelFetcher {
     String owner = Files.getOwner(root).getName();
     Set<PosixFilePermission> perms = Files.getPosixFilePermissions(root);
     if ((me != null && !me.equals(owner)) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
-      throw new ModelException("cache", "the model cache " + root + " is owned by " + owner + " with permissions "
-          + PosixFilePermissions.toString(perms) + ", so others could replace models in it",
+      throw new ModelException(
+          "cache",
+          "the model cache "
+              + root
+              + " is owned by "
+              + owner
+              + " with permissions "
+              + PosixFilePermissions.toString(perms)
+              + ", so others could replace models in it",
           "use a folder of your own: -Dsynthscope.model.cache=DIR or SYNTHSCOPE_MODEL_CACHE=DIR (created 0700)");
     }
   }
 
   /**
-   * The verified local copy of a model, fetched into the cache unless a verified copy is there. A model of another
-   * kind than the reference expects is refused here, the one place every preflight and load passes.
+   * The verified local copy of a model, fetched into the cache unless a verified copy is there. A
+   * model of another kind than the reference expects is refused here, the one place every preflight
+   * and load passes.
    */
   public FetchedModel fetch(ModelRef ref, Configuration hadoopConf) {
     FetchedModel fetched = fetchVerified(ref, hadoopConf);
@@ -136,8 +153,12 @@ public final class ModelFetcher {
   /** Refuses a manifest of another kind than the reference expects. */
   static void requireKind(ModelRef ref, ModelManifest manifest) {
     if (ref.kind() != null && !ref.kind().equals(manifest.kind())) {
-      throw new ModelException(ref.displayName(), "is a " + manifest.kind() + " model, not " + ref.kind(),
-          "pass a " + ref.kind() + " artifact (see 'synthscope train --help' for the commands that make one)");
+      throw new ModelException(
+          ref.displayName(),
+          "is a " + manifest.kind() + " model, not " + ref.kind(),
+          "pass a "
+              + ref.kind()
+              + " artifact (see 'synthscope train --help' for the commands that make one)");
     }
   }
 
@@ -146,8 +167,11 @@ public final class ModelFetcher {
     try {
       ensurePrivate(cacheRoot);
     } catch (IOException e) {
-      throw new ModelException(name, "cannot create the model cache " + cacheRoot + ": " + e,
-          "make it writable or set -Dsynthscope.model.cache", e);
+      throw new ModelException(
+          name,
+          "cannot create the model cache " + cacheRoot + ": " + e,
+          "make it writable or set -Dsynthscope.model.cache",
+          e);
     }
     String damaged = null;
     if (ref.sha256() != null) {
@@ -159,8 +183,12 @@ public final class ModelFetcher {
           return new FetchedModel(ref, cached, v.manifest(), v.manifestSha256());
         } catch (ModelException | UncheckedIOException e) {
           damaged = e.getMessage();
-          LOG.warn("{}: the cached copy in {} failed verification ({}); fetching it again from {}", name, cached,
-              damaged, ref.uri());
+          LOG.warn(
+              "{}: the cached copy in {} failed verification ({}); fetching it again from {}",
+              name,
+              cached,
+              damaged,
+              ref.uri());
           deleteQuietly(cached);
         }
       }
@@ -171,8 +199,14 @@ public final class ModelFetcher {
       if (damaged == null) {
         throw e;
       }
-      throw new ModelException(name, "the cached copy was damaged (" + damaged + ") and fetching it again failed: "
-          + e.getMessage(), "restore the artifact at " + ref.uri(), e);
+      throw new ModelException(
+          name,
+          "the cached copy was damaged ("
+              + damaged
+              + ") and fetching it again failed: "
+              + e.getMessage(),
+          "restore the artifact at " + ref.uri(),
+          e);
     }
   }
 
@@ -183,13 +217,20 @@ public final class ModelFetcher {
       Files.createDirectories(incoming);
       copyArtifact(ref, hadoopConf, incoming);
       FetchedModel verified = verify(ref, incoming);
-      Files.writeString(incoming.resolve(VERIFIED_MARKER), verified.modelId(), StandardCharsets.UTF_8);
+      Files.writeString(
+          incoming.resolve(VERIFIED_MARKER), verified.modelId(), StandardCharsets.UTF_8);
       Path target = cacheRoot.resolve(verified.manifestSha256());
       moveIntoPlace(incoming, target);
       return new FetchedModel(ref, target, verified.manifest(), verified.manifestSha256());
     } catch (IOException e) {
-      throw new ModelException(name, "cannot fetch the artifact: " + e, "check that the URI exists and is readable"
-          + " from every node, and that the local model cache " + cacheRoot + " is writable", e);
+      throw new ModelException(
+          name,
+          "cannot fetch the artifact: " + e,
+          "check that the URI exists and is readable"
+              + " from every node, and that the local model cache "
+              + cacheRoot
+              + " is writable",
+          e);
     } finally {
       deleteQuietly(incoming);
     }
@@ -200,29 +241,51 @@ public final class ModelFetcher {
     String name = ref.displayName();
     Path manifestFile = folder.resolve(ModelManifest.FILE_NAME);
     if (!Files.isRegularFile(manifestFile)) {
-      throw new ModelException(name, "no " + ModelManifest.FILE_NAME + " in the artifact",
+      throw new ModelException(
+          name,
+          "no " + ModelManifest.FILE_NAME + " in the artifact",
           "point the model URI at the folder or .zip that contains " + ModelManifest.FILE_NAME);
     }
     String manifestSha = sha256(manifestFile);
     if (ref.sha256() != null && !ref.sha256().equals(manifestSha)) {
-      throw new ModelException(name, "checksum mismatch: manifest sha256 is " + manifestSha + ", expected "
-          + ref.sha256(), "restore the artifact, or update the expected sha256 if it was replaced on purpose");
+      throw new ModelException(
+          name,
+          "checksum mismatch: manifest sha256 is " + manifestSha + ", expected " + ref.sha256(),
+          "restore the artifact, or update the expected sha256 if it was replaced on purpose");
     }
     ModelManifest manifest = ModelManifest.read(folder, name);
     if (manifest.formatType() != ref.format() || manifest.engineType() != ref.engine()) {
-      throw new ModelException(name, "is " + manifest.format() + " on " + manifest.engine() + ", but the job expects "
-          + ref.format() + " on " + ref.engine(), "give a model exported in the expected format");
+      throw new ModelException(
+          name,
+          "is "
+              + manifest.format()
+              + " on "
+              + manifest.engine()
+              + ", but the job expects "
+              + ref.format()
+              + " on "
+              + ref.engine(),
+          "give a model exported in the expected format");
     }
     for (Map.Entry<String, String> file : manifest.files().entrySet()) {
       Path p = folder.resolve(file.getKey()).normalize();
       if (!p.startsWith(folder) || !Files.isRegularFile(p)) {
-        throw new ModelException(name, "file " + file.getKey() + " listed in the manifest is missing",
+        throw new ModelException(
+            name,
+            "file " + file.getKey() + " listed in the manifest is missing",
             "copy the complete artifact folder");
       }
       String actual = sha256(p);
       if (!actual.equals(file.getValue())) {
-        throw new ModelException(name, "checksum mismatch for " + file.getKey() + ": sha256 is " + actual
-            + ", manifest says " + file.getValue(), "the file is corrupt or was replaced: restore the artifact");
+        throw new ModelException(
+            name,
+            "checksum mismatch for "
+                + file.getKey()
+                + ": sha256 is "
+                + actual
+                + ", manifest says "
+                + file.getValue(),
+            "the file is corrupt or was replaced: restore the artifact");
       }
     }
     return new FetchedModel(ref, folder, manifest, manifestSha);
@@ -239,23 +302,33 @@ public final class ModelFetcher {
     try {
       status = fs.getFileStatus(src);
     } catch (FileNotFoundException e) {
-      throw new ModelException(ref.displayName(), "not found", "check the model URI; it must name a folder or .zip"
-          + " holding " + ModelManifest.FILE_NAME, e);
+      throw new ModelException(
+          ref.displayName(),
+          "not found",
+          "check the model URI; it must name a folder or .zip"
+              + " holding "
+              + ModelManifest.FILE_NAME,
+          e);
     }
     if (status.isDirectory()) {
       copyFolder(ref, fs, status.getPath(), into);
     } else if (src.getName().toLowerCase(Locale.ROOT).endsWith(".zip")) {
       unzip(ref, fs, src, into);
     } else {
-      throw new ModelException(ref.displayName(), "is a plain file", "give the artifact folder or a .zip of it");
+      throw new ModelException(
+          ref.displayName(), "is a plain file", "give the artifact folder or a .zip of it");
     }
   }
 
   /** Copies the manifest and the files it lists (nothing else) from an artifact folder. */
-  private void copyFolder(ModelRef ref, FileSystem fs, org.apache.hadoop.fs.Path src, Path into) throws IOException {
-    org.apache.hadoop.fs.Path manifestPath = new org.apache.hadoop.fs.Path(src, ModelManifest.FILE_NAME);
+  private void copyFolder(ModelRef ref, FileSystem fs, org.apache.hadoop.fs.Path src, Path into)
+      throws IOException {
+    org.apache.hadoop.fs.Path manifestPath =
+        new org.apache.hadoop.fs.Path(src, ModelManifest.FILE_NAME);
     if (!fs.exists(manifestPath)) {
-      throw new ModelException(ref.displayName(), "no " + ModelManifest.FILE_NAME + " in the artifact",
+      throw new ModelException(
+          ref.displayName(),
+          "no " + ModelManifest.FILE_NAME + " in the artifact",
           "point the model URI at the folder or .zip that contains " + ModelManifest.FILE_NAME);
     }
     byte[] manifest;
@@ -278,10 +351,11 @@ public final class ModelFetcher {
   }
 
   /**
-   * Unpacks the manifest and the files it lists from a .zip (the manifest at the top or inside one top folder);
-   * other entries are skipped, and the bytes written are capped.
+   * Unpacks the manifest and the files it lists from a .zip (the manifest at the top or inside one
+   * top folder); other entries are skipped, and the bytes written are capped.
    */
-  private void unzip(ModelRef ref, FileSystem fs, org.apache.hadoop.fs.Path src, Path into) throws IOException {
+  private void unzip(ModelRef ref, FileSystem fs, org.apache.hadoop.fs.Path src, Path into)
+      throws IOException {
     // pass 1: the manifest, to know which entries belong to the artifact
     String prefix = null;
     byte[] manifest = null;
@@ -307,7 +381,9 @@ public final class ModelFetcher {
       }
     }
     if (manifest == null) {
-      throw new ModelException(ref.displayName(), "no " + ModelManifest.FILE_NAME + " in the artifact",
+      throw new ModelException(
+          ref.displayName(),
+          "no " + ModelManifest.FILE_NAME + " in the artifact",
           "point the model URI at the folder or .zip that contains " + ModelManifest.FILE_NAME);
     }
     Files.write(into.resolve(ModelManifest.FILE_NAME), manifest);
@@ -343,30 +419,39 @@ public final class ModelFetcher {
 
   /** The files a manifest lists (validated by {@link ModelManifest#parse}). */
   private static List<String> listedFiles(ModelRef ref, byte[] manifest) {
-    return List.copyOf(ModelManifest.parse(new String(manifest, StandardCharsets.UTF_8), ref.displayName()).files()
-        .keySet());
+    return List.copyOf(
+        ModelManifest.parse(new String(manifest, StandardCharsets.UTF_8), ref.displayName())
+            .files()
+            .keySet());
   }
 
-  private static byte[] readCapped(InputStream in, long cap, ModelRef ref, String what) throws IOException {
+  private static byte[] readCapped(InputStream in, long cap, ModelRef ref, String what)
+      throws IOException {
     byte[] b = in.readNBytes((int) cap + 1);
     if (b.length > cap) {
-      throw new ModelException(ref.displayName(), what + " is larger than " + cap + " bytes",
+      throw new ModelException(
+          ref.displayName(),
+          what + " is larger than " + cap + " bytes",
           "this is not a SynthScope manifest");
     }
     return b;
   }
 
   /** Copies at most {@code room} bytes; more is a {@link ModelException} naming the cap. */
-  private long copyCapped(InputStream in, Path dst, long room, ModelRef ref, String what) throws IOException {
+  private long copyCapped(InputStream in, Path dst, long room, ModelRef ref, String what)
+      throws IOException {
     long n = 0;
     byte[] buf = new byte[1 << 16];
     try (OutputStream out = Files.newOutputStream(dst)) {
       for (int r; (r = in.read(buf)) > 0; ) {
         n += r;
         if (n > room) {
-          throw new ModelException(ref.displayName(), "unpacks more than " + maxUnpackBytes + " bytes (at "
-              + what + ")", "an artifact this large is refused; raise -D" + MAX_UNPACK_BYTES_PROPERTY
-              + " if it is genuine");
+          throw new ModelException(
+              ref.displayName(),
+              "unpacks more than " + maxUnpackBytes + " bytes (at " + what + ")",
+              "an artifact this large is refused; raise -D"
+                  + MAX_UNPACK_BYTES_PROPERTY
+                  + " if it is genuine");
         }
         out.write(buf, 0, r);
       }
@@ -392,7 +477,8 @@ public final class ModelFetcher {
 
   /** SHA-256 of a local file, lower-case hex. */
   public static String sha256(Path file) {
-    try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+    try (InputStream in =
+        new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
       in.transferTo(java.io.OutputStream.nullOutputStream());
       return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
     } catch (IOException e) {

@@ -5,7 +5,10 @@ import java.util.stream.Collectors;
 
 /** How a model's weights are stored, and which engine can run them. */
 public enum ModelFormat {
-  /** DJL Block-API parameters ({@code prefix-0000.params}); the network is built in Java by a BlockFactory. */
+  /**
+   * DJL Block-API parameters ({@code prefix-0000.params}); the network is built in Java by a
+   * BlockFactory.
+   */
   DJL_PARAMS("djl-params", ModelEngine.PYTORCH),
   /** A TorchScript module ({@code .pt}): executable code, loaded only from configured locations. */
   TORCHSCRIPT("torchscript", ModelEngine.PYTORCH),
@@ -35,8 +38,11 @@ public enum ModelFormat {
         return f;
       }
     }
-    throw new IllegalArgumentException("unknown model format '" + id + "', expected one of "
-        + Arrays.stream(values()).map(ModelFormat::id).collect(Collectors.joining(", ")));
+    throw new IllegalArgumentException(
+        "unknown model format '"
+            + id
+            + "', expected one of "
+            + Arrays.stream(values()).map(ModelFormat::id).collect(Collectors.joining(", ")));
   }
 
   @Override

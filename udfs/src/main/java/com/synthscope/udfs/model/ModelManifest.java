@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code synthscope-model.json} of a model artifact: what the model is, how to run it, what it expects, how it
- * was made and how well it did. See DESIGN.md, "Model artifacts".
+ * The {@code synthscope-model.json} of a model artifact: what the model is, how to run it, what it
+ * expects, how it was made and how well it did. See DESIGN.md, "Model artifacts".
  *
  * @param schema manifest schema version, currently 1
  * @param id stable model identifier, e.g. {@code dnf-resnet18-micrographs}
@@ -22,11 +22,13 @@ import java.util.Map;
  * @param engine DJL engine name (PyTorch, OnnxRuntime)
  * @param format djl-params, torchscript or onnx
  * @param entry the weight file the engine loads
- * @param block for djl-params: the class name of the {@code ai.djl.nn.BlockFactory} that builds the network
+ * @param block for djl-params: the class name of the {@code ai.djl.nn.BlockFactory} that builds the
+ *     network
  * @param arguments arguments for the block factory (and any model-specific settings)
  * @param inputs per-sample input tensors, in call order
  * @param outputs per-sample output tensors
- * @param preprocessing the input contract for images: channels, height, width, range, mean, std, resize
+ * @param preprocessing the input contract for images: channels, height, width, range, mean, std,
+ *     resize
  * @param files SHA-256 of every file of the artifact, by relative path
  * @param recipe how the model was trained
  * @param metrics measured quality
@@ -49,7 +51,8 @@ public record ModelManifest(
     Map<String, Object> metrics) {
 
   public static final String FILE_NAME = "synthscope-model.json";
-  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+  private static final Gson GSON =
+      new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
   public ModelManifest {
     arguments = arguments == null ? Map.of() : arguments;
@@ -83,13 +86,16 @@ public record ModelManifest(
   public static ModelManifest read(Path folder, String modelName) {
     Path file = folder.resolve(FILE_NAME);
     if (!Files.isRegularFile(file)) {
-      throw new ModelException(modelName, "no " + FILE_NAME + " in the artifact",
+      throw new ModelException(
+          modelName,
+          "no " + FILE_NAME + " in the artifact",
           "point the model URI at the folder or .zip that contains " + FILE_NAME);
     }
     try {
       return parse(Files.readString(file, StandardCharsets.UTF_8), modelName);
     } catch (IOException e) {
-      throw new ModelException(modelName, "cannot read " + FILE_NAME + ": " + e.getMessage(), null, e);
+      throw new ModelException(
+          modelName, "cannot read " + FILE_NAME + ": " + e.getMessage(), null, e);
     }
   }
 
@@ -99,15 +105,20 @@ public record ModelManifest(
     try {
       m = GSON.fromJson(json, ModelManifest.class);
     } catch (JsonParseException | IllegalArgumentException e) {
-      throw new ModelException(modelName, "malformed " + FILE_NAME + ": " + rootMessage(e),
-          "fix the JSON or re-export the model with synthscope", e);
+      throw new ModelException(
+          modelName,
+          "malformed " + FILE_NAME + ": " + rootMessage(e),
+          "fix the JSON or re-export the model with synthscope",
+          e);
     }
     if (m == null) {
       throw new ModelException(modelName, FILE_NAME + " is empty", "re-export the model");
     }
     List<String> problems = m.problems();
     if (!problems.isEmpty()) {
-      throw new ModelException(modelName, "malformed " + FILE_NAME + ": " + String.join("; ", problems),
+      throw new ModelException(
+          modelName,
+          "malformed " + FILE_NAME + ": " + String.join("; ", problems),
           "fix the manifest or re-export the model");
     }
     return m;
@@ -142,14 +153,15 @@ public record ModelManifest(
     if (entry != null && !files.containsKey(entry)) {
       p.add("'files' must give the sha256 of the entry file " + entry);
     }
-    files.forEach((name, sha) -> {
-      if (sha == null || !sha.matches("[0-9a-f]{64}")) {
-        p.add("sha256 of " + name + " is not 64 lower-case hex digits");
-      }
-      if (name.contains("..") || name.startsWith("/")) {
-        p.add("file name " + name + " must be relative and inside the artifact");
-      }
-    });
+    files.forEach(
+        (name, sha) -> {
+          if (sha == null || !sha.matches("[0-9a-f]{64}")) {
+            p.add("sha256 of " + name + " is not 64 lower-case hex digits");
+          }
+          if (name.contains("..") || name.startsWith("/")) {
+            p.add("file name " + name + " must be relative and inside the artifact");
+          }
+        });
     return p;
   }
 

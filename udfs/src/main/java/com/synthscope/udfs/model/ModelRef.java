@@ -12,12 +12,13 @@ import java.util.regex.Pattern;
  * <p>Small and serializable: this, never the model, is what travels to executors in closures.
  *
  * @param uri folder or {@code .zip} holding {@code synthscope-model.json}, on any Hadoop filesystem
- * @param sha256 expected SHA-256 of the manifest file (which pins every other file), or null to accept any manifest
- *     whose own file checksums hold
+ * @param sha256 expected SHA-256 of the manifest file (which pins every other file), or null to
+ *     accept any manifest whose own file checksums hold
  * @param engine the engine the caller expects
  * @param format the weight format the caller expects
- * @param kind the manifest's {@code kind} the caller expects ({@code dnf-classifier}, {@code nsnet-encoder} ...),
- *     checked once, when the artifact is fetched for preflight or load; null accepts any kind
+ * @param kind the manifest's {@code kind} the caller expects ({@code dnf-classifier}, {@code
+ *     nsnet-encoder} ...), checked once, when the artifact is fetched for preflight or load; null
+ *     accepts any kind
  */
 public record ModelRef(URI uri, String sha256, ModelEngine engine, ModelFormat format, String kind)
     implements Serializable {
@@ -35,11 +36,14 @@ public record ModelRef(URI uri, String sha256, ModelEngine engine, ModelFormat f
       }
     }
     if (format.engine() != engine) {
-      throw new IllegalArgumentException("format " + format + " runs on " + format.engine() + ", not " + engine);
+      throw new IllegalArgumentException(
+          "format " + format + " runs on " + format.engine() + ", not " + engine);
     }
   }
 
-  /** A reference that accepts a model of any kind (test fixtures, tools that inspect any artifact). */
+  /**
+   * A reference that accepts a model of any kind (test fixtures, tools that inspect any artifact).
+   */
   public static ModelRef of(URI uri, String sha256, ModelFormat format) {
     return new ModelRef(uri, sha256, format.engine(), format, null);
   }

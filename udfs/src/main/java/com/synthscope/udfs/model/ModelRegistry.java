@@ -12,13 +12,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The models of this JVM: each artifact is fetched, verified and loaded once per device, then shared by every task
- * thread; all of them are closed when the JVM shuts down.
+ * The models of this JVM: each artifact is fetched, verified and loaded once per device, then
+ * shared by every task thread; all of them are closed when the JVM shuts down.
  */
 public final class ModelRegistry {
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
-  private static final ModelRegistry INSTANCE = new ModelRegistry(new ModelFetcher(ModelFetcher.defaultCacheRoot()));
+  private static final ModelRegistry INSTANCE =
+      new ModelRegistry(new ModelFetcher(ModelFetcher.defaultCacheRoot()));
 
   private record Key(ModelRef ref, Device device) {}
 
@@ -37,8 +38,9 @@ public final class ModelRegistry {
   }
 
   /**
-   * The loaded model for a reference on the settings' device, loading it on first use. Concurrent callers for the
-   * same model wait for the one load; a failed load is not cached, so a later call retries.
+   * The loaded model for a reference on the settings' device, loading it on first use. Concurrent
+   * callers for the same model wait for the one load; a failed load is not cached, so a later call
+   * retries.
    */
   public LoadedModel model(ModelRef ref, Configuration hadoopConf, ExecutionSettings settings) {
     Key key = new Key(ref, settings.device());
@@ -49,7 +51,11 @@ public final class ModelRegistry {
         configureThreads(ref.engine(), settings.threads());
         LoadedModel loaded = LoadedModel.load(fetcher.fetch(ref, hadoopConf), settings);
         loads.incrementAndGet();
-        LOG.info("loaded model {} on {} with {} thread(s)", loaded.modelId(), settings.device(), settings.threads());
+        LOG.info(
+            "loaded model {} on {} with {} thread(s)",
+            loaded.modelId(),
+            settings.device(),
+            settings.threads());
         mine.complete(loaded);
         return loaded;
       } catch (RuntimeException | Error e) {
@@ -65,7 +71,10 @@ public final class ModelRegistry {
     }
   }
 
-  /** How many model loads this registry has performed (for tests and the load-once checks of cluster runs). */
+  /**
+   * How many model loads this registry has performed (for tests and the load-once checks of cluster
+   * runs).
+   */
   public int loadCount() {
     return loads.get();
   }
@@ -76,8 +85,8 @@ public final class ModelRegistry {
   }
 
   /**
-   * PyTorch reads its thread counts once, when the engine starts: set them first unless the user already did
-   * ({@code -Dai.djl.pytorch.num_threads}).
+   * PyTorch reads its thread counts once, when the engine starts: set them first unless the user
+   * already did ({@code -Dai.djl.pytorch.num_threads}).
    */
   private static void configureThreads(ModelEngine engine, int threads) {
     if (engine == ModelEngine.PYTORCH) {

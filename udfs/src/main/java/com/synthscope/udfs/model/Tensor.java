@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * A dense float tensor in plain Java memory: what goes into and comes out of a model batch.
  *
- * <p>Keeping model inputs and outputs as plain arrays means no native memory escapes a batch: DJL arrays are made
- * and freed inside one prediction.
+ * <p>Keeping model inputs and outputs as plain arrays means no native memory escapes a batch: DJL
+ * arrays are made and freed inside one prediction.
  */
 public record Tensor(long[] shape, float[] data) {
 
@@ -22,8 +22,8 @@ public record Tensor(long[] shape, float[] data) {
       n *= d;
     }
     if (n != data.length) {
-      throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + n + " values, got "
-          + data.length);
+      throw new IllegalArgumentException(
+          "shape " + Arrays.toString(shape) + " needs " + n + " values, got " + data.length);
     }
   }
 
@@ -57,7 +57,8 @@ public record Tensor(long[] shape, float[] data) {
     for (int i = 0; i < samples.size(); i++) {
       float[] s = samples.get(i);
       if (s.length != per) {
-        throw new IllegalArgumentException("sample " + i + " has " + s.length + " values, expected " + per);
+        throw new IllegalArgumentException(
+            "sample " + i + " has " + s.length + " values, expected " + per);
       }
       System.arraycopy(s, 0, all, (int) (i * per), (int) per);
     }

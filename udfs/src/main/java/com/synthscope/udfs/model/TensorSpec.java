@@ -17,7 +17,8 @@ public record TensorSpec(String name, List<Long> shape, String dtype) {
     shape = List.copyOf(Objects.requireNonNull(shape, "shape"));
     dtype = dtype == null ? "float32" : dtype;
     if (!dtype.equals("float32") && !dtype.equals("int64")) {
-      throw new IllegalArgumentException("tensor " + name + ": dtype must be float32 or int64, got " + dtype);
+      throw new IllegalArgumentException(
+          "tensor " + name + ": dtype must be float32 or int64, got " + dtype);
     }
   }
 

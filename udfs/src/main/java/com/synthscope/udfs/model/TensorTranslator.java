@@ -17,12 +17,13 @@ import java.util.List;
 /**
  * Moves whole batches between plain Java tensors and the engine.
  *
- * <p>Two things keep native memory flat over thousands of batches. DJL gives every prediction its own NDManager
- * (the TranslatorContext's) and closes it when the prediction ends: all arrays are made there and results are
- * copied out before returning. And inputs are staged in one direct buffer per thread and input, reused batch after
- * batch: both engines wrap a direct buffer without copying, whereas {@code create(float[])} would allocate a new
- * direct buffer per batch that only a garbage collection frees, and a heap with little garbage rarely collects
- * (measured: +250 MB of resident memory over 4000 small ONNX batches).
+ * <p>Two things keep native memory flat over thousands of batches. DJL gives every prediction its
+ * own NDManager (the TranslatorContext's) and closes it when the prediction ends: all arrays are
+ * made there and results are copied out before returning. And inputs are staged in one direct
+ * buffer per thread and input, reused batch after batch: both engines wrap a direct buffer without
+ * copying, whereas {@code create(float[])} would allocate a new direct buffer per batch that only a
+ * garbage collection frees, and a heap with little garbage rarely collects (measured: +250 MB of
+ * resident memory over 4000 small ONNX batches).
  */
 final class TensorTranslator implements NoBatchifyTranslator<List<Tensor>, List<Tensor>> {
 
@@ -51,14 +52,18 @@ final class TensorTranslator implements NoBatchifyTranslator<List<Tensor>, List<
       } else {
         buffer.asFloatBuffer().put(t.data());
       }
-      NDArray array = manager.create(buffer, new Shape(t.shape()), int64 ? DataType.INT64 : DataType.FLOAT32);
+      NDArray array =
+          manager.create(buffer, new Shape(t.shape()), int64 ? DataType.INT64 : DataType.FLOAT32);
       array.setName(spec.name());
       list.add(array);
     }
     return list;
   }
 
-  /** This thread's direct buffer for input {@code index}, grown when a larger batch comes, limited to its bytes. */
+  /**
+   * This thread's direct buffer for input {@code index}, grown when a larger batch comes, limited
+   * to its bytes.
+   */
   private ByteBuffer stagingBuffer(int index, int bytes) {
     ByteBuffer[] buffers = staging.get();
     ByteBuffer b = buffers[index];
@@ -75,7 +80,9 @@ final class TensorTranslator implements NoBatchifyTranslator<List<Tensor>, List<
     List<Tensor> out = new ArrayList<>(list.size());
     for (NDArray a : list) {
       NDArray f = a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
-      out.add(new Tensor(Arrays.copyOf(f.getShape().getShape(), f.getShape().dimension()), f.toFloatArray()));
+      out.add(
+          new Tensor(
+              Arrays.copyOf(f.getShape().getShape(), f.getShape().dimension()), f.toFloatArray()));
     }
     return out;
   }

@@ -4,9 +4,9 @@ import static com.synthscope.udfs.nets.ResNets.bn;
 import static com.synthscope.udfs.nets.ResNets.conv;
 
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
@@ -22,23 +22,27 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The CIFAR ResNets of He et al. 2016 (section 4.2): a 3x3 conv to {@code w} channels, three stages of {@code n}
- * basic blocks at widths {@code w, 2w, 4w} (the first block of stages 2 and 3 strides 2), global average pool and a
- * linear classifier: depth {@code 6n + 2}, so ResNet-20 is {@code n = 3}, {@code w = 16}, 64 pooled features.
- * Shortcuts that change shape are 1x1 strided conv + BN (the paper's option B; its CIFAR nets used zero padding,
- * option A, which has no parameters), so ResNet-20 has 272 474 trainable parameters with 10 classes instead of the
- * paper's 0.27 M.
+ * The CIFAR ResNets of He et al. 2016 (section 4.2): a 3x3 conv to {@code w} channels, three stages
+ * of {@code n} basic blocks at widths {@code w, 2w, 4w} (the first block of stages 2 and 3 strides
+ * 2), global average pool and a linear classifier: depth {@code 6n + 2}, so ResNet-20 is {@code n =
+ * 3}, {@code w = 16}, 64 pooled features. Shortcuts that change shape are 1x1 strided conv + BN
+ * (the paper's option B; its CIFAR nets used zero padding, option A, which has no parameters), so
+ * ResNet-20 has 272 474 trainable parameters with 10 classes instead of the paper's 0.27 M.
  *
- * <p>Two roles over the same weights: {@link Role#CLASSIFIER} outputs the class logits (training on the CIFAR
- * classes), {@link Role#ENCODER} the pooled penultimate features, NS-Net's frozen photo encoder. The input is an
- * RGB image normalised per channel with the mean and standard deviation the artifact records.
+ * <p>Two roles over the same weights: {@link Role#CLASSIFIER} outputs the class logits (training on
+ * the CIFAR classes), {@link Role#ENCODER} the pooled penultimate features, NS-Net's frozen photo
+ * encoder. The input is an RGB image normalised per channel with the mean and standard deviation
+ * the artifact records.
  */
 public final class CifarResNet extends AbstractBlock {
 
   private static final byte VERSION = 1;
 
   /** What the network outputs. */
-  public enum Role { CLASSIFIER, ENCODER }
+  public enum Role {
+    CLASSIFIER,
+    ENCODER
+  }
 
   private final int depth;
   private final int width;
@@ -55,31 +59,42 @@ public final class CifarResNet extends AbstractBlock {
   public CifarResNet(int depth, int width, int classes, Role role) {
     super(VERSION);
     if (depth < 8 || (depth - 2) % 6 != 0) {
-      throw new IllegalArgumentException("CIFAR ResNet depth must be 6n + 2 with n >= 1, got " + depth);
+      throw new IllegalArgumentException(
+          "CIFAR ResNet depth must be 6n + 2 with n >= 1, got " + depth);
     }
     if (width < 1 || classes < 2) {
-      throw new IllegalArgumentException("need width >= 1 and classes >= 2, got " + width + " and " + classes);
+      throw new IllegalArgumentException(
+          "need width >= 1 and classes >= 2, got " + width + " and " + classes);
     }
     this.depth = depth;
     this.width = width;
     this.classes = classes;
     this.role = role;
     int n = (depth - 2) / 6;
-    SequentialBlock net = new SequentialBlock().add(conv(width, 3, 1)).add(bn()).add(Activation.reluBlock());
+    SequentialBlock net =
+        new SequentialBlock().add(conv(width, 3, 1)).add(bn()).add(Activation.reluBlock());
     int in = width;
     for (int stage = 0; stage < 3; stage++) {
       int out = width << stage;
       for (int b = 0; b < n; b++) {
         int stride = stage > 0 && b == 0 ? 2 : 1;
-        Block main = new SequentialBlock()
-            .add(conv(out, 3, stride)).add(bn()).add(Activation.reluBlock())
-            .add(conv(out, 3, 1)).add(bn());
-        Block shortcut = stride != 1 || in != out
-            ? new SequentialBlock().add(conv(out, 1, stride)).add(bn())
-            : Blocks.identityBlock();
-        ParallelBlock sum = new ParallelBlock(
-            branches -> new NDList(branches.get(0).singletonOrThrow().add(branches.get(1).singletonOrThrow())),
-            Arrays.asList(main, shortcut));
+        Block main =
+            new SequentialBlock()
+                .add(conv(out, 3, stride))
+                .add(bn())
+                .add(Activation.reluBlock())
+                .add(conv(out, 3, 1))
+                .add(bn());
+        Block shortcut =
+            stride != 1 || in != out
+                ? new SequentialBlock().add(conv(out, 1, stride)).add(bn())
+                : Blocks.identityBlock();
+        ParallelBlock sum =
+            new ParallelBlock(
+                branches ->
+                    new NDList(
+                        branches.get(0).singletonOrThrow().add(branches.get(1).singletonOrThrow())),
+                Arrays.asList(main, shortcut));
         net.add(new SequentialBlock().add(sum).add(Activation.reluBlock()));
         in = out;
       }
@@ -114,8 +129,8 @@ public final class CifarResNet extends AbstractBlock {
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-      PairList<String, Object> params) {
+  protected NDList forwardInternal(
+      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDList features = body.forward(ps, inputs, training);
     return role == Role.ENCODER ? features : fc.forward(ps, features, training);
   }

@@ -13,13 +13,15 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * NS-Net's head over frozen features f (METHODS.md 2.3-2.4): standardise {@code s = (f - mean) / scale}, project
- * onto the null space {@code u = P s} (P symmetric; the identity for the ablation without it), then a projection
- * MLP {@code z = W2 relu(W1 u)} (d -> hidden -> hidden) and a classifier {@code logit = w . relu(z)}.
+ * NS-Net's head over frozen features f (METHODS.md 2.3-2.4): standardise {@code s = (f - mean) /
+ * scale}, project onto the null space {@code u = P s} (P symmetric; the identity for the ablation
+ * without it), then a projection MLP {@code z = W2 relu(W1 u)} (d -> hidden -> hidden) and a
+ * classifier {@code logit = w . relu(z)}.
  *
- * <p>Outputs {@code (logit (N, 1), z (N, hidden))}: training takes SupCon on z and BCE on the logit; scoring uses
- * the logit. {@code mean}, {@code scale} and {@code P} are constants of the trained model (no gradient), saved with
- * its weights, so the artifact needs nothing else at inference.
+ * <p>Outputs {@code (logit (N, 1), z (N, hidden))}: training takes SupCon on z and BCE on the
+ * logit; scoring uses the logit. {@code mean}, {@code scale} and {@code P} are constants of the
+ * trained model (no gradient), saved with its weights, so the artifact needs nothing else at
+ * inference.
  */
 public final class ContrastiveHead extends AbstractBlock {
 
@@ -42,8 +44,12 @@ public final class ContrastiveHead extends AbstractBlock {
   }
 
   private static Parameter constant(String name, Shape shape) {
-    return Parameter.builder().setName(name).setType(Parameter.Type.RUNNING_MEAN).optRequiresGrad(false)
-        .optShape(shape).build();
+    return Parameter.builder()
+        .setName(name)
+        .setType(Parameter.Type.RUNNING_MEAN)
+        .optRequiresGrad(false)
+        .optShape(shape)
+        .build();
   }
 
   public int dimension() {
@@ -58,14 +64,25 @@ public final class ContrastiveHead extends AbstractBlock {
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-      PairList<String, Object> params) {
+  protected NDList forwardInternal(
+      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray f = inputs.singletonOrThrow();
-    NDArray s = f.sub(ps.getValue(mean, f.getDevice(), training)).div(ps.getValue(scale, f.getDevice(), training));
-    NDArray u = s.matMul(ps.getValue(projector, f.getDevice(), training)); // P symmetric: s P = (P s^T)^T
-    NDArray z = projection.forward(ps, new NDList(Activation.relu(hidden.forward(ps, new NDList(u), training)
-        .singletonOrThrow())), training).singletonOrThrow();
-    NDArray logit = classifier.forward(ps, new NDList(Activation.relu(z)), training).singletonOrThrow();
+    NDArray s =
+        f.sub(ps.getValue(mean, f.getDevice(), training))
+            .div(ps.getValue(scale, f.getDevice(), training));
+    NDArray u =
+        s.matMul(ps.getValue(projector, f.getDevice(), training)); // P symmetric: s P = (P s^T)^T
+    NDArray z =
+        projection
+            .forward(
+                ps,
+                new NDList(
+                    Activation.relu(
+                        hidden.forward(ps, new NDList(u), training).singletonOrThrow())),
+                training)
+            .singletonOrThrow();
+    NDArray logit =
+        classifier.forward(ps, new NDList(Activation.relu(z)), training).singletonOrThrow();
     return new NDList(logit, z);
   }
 

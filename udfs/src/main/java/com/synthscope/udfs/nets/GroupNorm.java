@@ -9,8 +9,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * Group normalisation (Wu & He, 2018) over NCHW: statistics per sample and group of channels, then a learned
- * per-channel scale and shift. DJL ships no GroupNorm block.
+ * Group normalisation (Wu & He, 2018) over NCHW: statistics per sample and group of channels, then
+ * a learned per-channel scale and shift. DJL ships no GroupNorm block.
  */
 public final class GroupNorm extends AbstractBlock {
 
@@ -22,14 +22,25 @@ public final class GroupNorm extends AbstractBlock {
 
   public GroupNorm(int groups, int channels) {
     if (channels % groups != 0) {
-      throw new IllegalArgumentException(channels + " channels do not split into " + groups + " groups");
+      throw new IllegalArgumentException(
+          channels + " channels do not split into " + groups + " groups");
     }
     this.groups = groups;
     this.channels = channels;
-    this.gamma = addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.GAMMA)
-        .optShape(new Shape(channels)).build());
-    this.beta = addParameter(Parameter.builder().setName("beta").setType(Parameter.Type.BETA)
-        .optShape(new Shape(channels)).build());
+    this.gamma =
+        addParameter(
+            Parameter.builder()
+                .setName("gamma")
+                .setType(Parameter.Type.GAMMA)
+                .optShape(new Shape(channels))
+                .build());
+    this.beta =
+        addParameter(
+            Parameter.builder()
+                .setName("beta")
+                .setType(Parameter.Type.BETA)
+                .optShape(new Shape(channels))
+                .build());
   }
 
   /** GroupNorm with up to 8 groups, fewer when the channel count needs it. */
@@ -42,8 +53,8 @@ public final class GroupNorm extends AbstractBlock {
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-      PairList<String, Object> params) {
+  protected NDList forwardInternal(
+      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow();
     Shape s = x.getShape();
     NDArray grouped = x.reshape(s.get(0), groups, -1);
@@ -65,5 +76,4 @@ public final class GroupNorm extends AbstractBlock {
   public String toString() {
     return "GroupNorm(" + groups + ", " + channels + ")";
   }
-
 }

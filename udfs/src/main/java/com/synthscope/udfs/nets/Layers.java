@@ -26,12 +26,20 @@ public final class Layers {
   }
 
   public static Conv2d conv3x3(int filters) {
-    return Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(filters).build();
+    return Conv2d.builder()
+        .setKernelShape(new Shape(3, 3))
+        .optPadding(new Shape(1, 1))
+        .setFilters(filters)
+        .build();
   }
 
   public static Conv2d conv3x3Stride2(int filters) {
-    return Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).optStride(new Shape(2, 2))
-        .setFilters(filters).build();
+    return Conv2d.builder()
+        .setKernelShape(new Shape(3, 3))
+        .optPadding(new Shape(1, 1))
+        .optStride(new Shape(2, 2))
+        .setFilters(filters)
+        .build();
   }
 
   public static Conv2d conv1x1(int filters) {
@@ -52,8 +60,8 @@ public final class Layers {
   public static NDArray timestepEmbedding(NDArray t, int dim) {
     int half = dim / 2;
     NDManager m = t.getManager();
-    NDArray freqs = m.arange(0, half, 1, DataType.FLOAT32, t.getDevice())
-        .mul(-Math.log(10000.0) / half).exp();
+    NDArray freqs =
+        m.arange(0, half, 1, DataType.FLOAT32, t.getDevice()).mul(-Math.log(10000.0) / half).exp();
     NDArray args = t.toType(DataType.FLOAT32, false).reshape(-1, 1).mul(freqs.reshape(1, half));
     return args.sin().concat(args.cos(), 1);
   }

@@ -12,11 +12,11 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * The DDPM residual block: GroupNorm, SiLU, 3x3 conv, plus a projection of the (time + condition) embedding added
- * per channel, then GroupNorm, SiLU, 3x3 conv; a 1x1 conv on the skip path when the width changes.
- * Inputs: {@code [x (N,Cin,H,W), emb (N,E)]}; output {@code (N,Cout,H,W)}. Without an embedding
- * ({@link #plain}, for networks that have no timestep, such as the segmentation UNet) the input is {@code [x]} and
- * the projection is absent.
+ * The DDPM residual block: GroupNorm, SiLU, 3x3 conv, plus a projection of the (time + condition)
+ * embedding added per channel, then GroupNorm, SiLU, 3x3 conv; a 1x1 conv on the skip path when the
+ * width changes. Inputs: {@code [x (N,Cin,H,W), emb (N,E)]}; output {@code (N,Cout,H,W)}. Without
+ * an embedding ({@link #plain}, for networks that have no timestep, such as the segmentation UNet)
+ * the input is {@code [x]} and the projection is absent.
  */
 public final class ResBlock extends AbstractBlock {
 
@@ -50,10 +50,11 @@ public final class ResBlock extends AbstractBlock {
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-      PairList<String, Object> params) {
+  protected NDList forwardInternal(
+      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.get(0);
-    NDArray h = Layers.apply(conv1, ps, Layers.silu(Layers.apply(norm1, ps, x, training)), training);
+    NDArray h =
+        Layers.apply(conv1, ps, Layers.silu(Layers.apply(norm1, ps, x, training)), training);
     if (embProj != null) {
       NDArray e = Layers.apply(embProj, ps, Layers.silu(inputs.get(1)), training);
       h = h.add(e.reshape(e.getShape().get(0), out, 1, 1));

@@ -13,13 +13,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A small UNet (Ronneberger et al.) for semantic segmentation, built from the diffusion UNet's parts: residual blocks
- * with GroupNorm ({@link ResBlock#plain}, no timestep), strided-convolution downsampling, nearest-neighbour repeat +
- * convolution upsampling (DJL's PyTorch engine has no transposed convolution), and one skip connection per level.
+ * A small UNet (Ronneberger et al.) for semantic segmentation, built from the diffusion UNet's
+ * parts: residual blocks with GroupNorm ({@link ResBlock#plain}, no timestep), strided-convolution
+ * downsampling, nearest-neighbour repeat + convolution upsampling (DJL's PyTorch engine has no
+ * transposed convolution), and one skip connection per level.
  *
- * <p>Input {@code (N, inChannels, H, W)} in [-1, 1]; output {@code (N, classes, H, W)}: unnormalised class scores
- * (softmax over axis 1 gives the class probabilities). H and W must be divisible by {@code 2^downsamplings()}.
- * GroupNorm keeps no batch statistics, so training and inference compute the same function.
+ * <p>Input {@code (N, inChannels, H, W)} in [-1, 1]; output {@code (N, classes, H, W)}:
+ * unnormalised class scores (softmax over axis 1 gives the class probabilities). H and W must be
+ * divisible by {@code 2^downsamplings()}. GroupNorm keeps no batch statistics, so training and
+ * inference compute the same function.
  */
 public final class SegUNet extends AbstractBlock {
 
@@ -52,7 +54,8 @@ public final class SegUNet extends AbstractBlock {
         downsample.add(addChildBlock("down" + i + "_resample", Layers.conv3x3Stride2(ch)));
       }
     }
-    // up path: from the lowest level, upsample, concatenate the skip of the level above, residual blocks
+    // up path: from the lowest level, upsample, concatenate the skip of the level above, residual
+    // blocks
     for (int i = levels - 2; i >= 0; i--) {
       upsample.add(addChildBlock("up" + i + "_resample", Layers.conv3x3(ch)));
       List<ResBlock> blocks = new ArrayList<>();
@@ -73,8 +76,8 @@ public final class SegUNet extends AbstractBlock {
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-      PairList<String, Object> params) {
+  protected NDList forwardInternal(
+      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray h = Layers.apply(convIn, ps, inputs.singletonOrThrow(), training);
     List<NDArray> skips = new ArrayList<>();
     for (int i = 0; i < down.size(); i++) {
@@ -93,14 +96,17 @@ public final class SegUNet extends AbstractBlock {
         h = Layers.apply(b, ps, h, training);
       }
     }
-    return new NDList(Layers.apply(convOut, ps, Layers.silu(Layers.apply(normOut, ps, h, training)), training));
+    return new NDList(
+        Layers.apply(convOut, ps, Layers.silu(Layers.apply(normOut, ps, h, training)), training));
   }
 
   @Override
   protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
     Shape h = inputShapes[0];
-    if (h.get(2) % (1L << config.downsamplings()) != 0 || h.get(3) % (1L << config.downsamplings()) != 0) {
-      throw new IllegalArgumentException("input " + h + " is not divisible by 2^" + config.downsamplings());
+    if (h.get(2) % (1L << config.downsamplings()) != 0
+        || h.get(3) % (1L << config.downsamplings()) != 0) {
+      throw new IllegalArgumentException(
+          "input " + h + " is not divisible by 2^" + config.downsamplings());
     }
     h = init(convIn, manager, dataType, h);
     List<Shape> skips = new ArrayList<>();
@@ -114,7 +120,12 @@ public final class SegUNet extends AbstractBlock {
       }
     }
     for (int u = 0; u < up.size(); u++) {
-      h = init(upsample.get(u), manager, dataType, new Shape(h.get(0), h.get(1), h.get(2) * 2, h.get(3) * 2));
+      h =
+          init(
+              upsample.get(u),
+              manager,
+              dataType,
+              new Shape(h.get(0), h.get(1), h.get(2) * 2, h.get(3) * 2));
       Shape s = skips.remove(skips.size() - 1);
       h = new Shape(h.get(0), h.get(1) + s.get(1), h.get(2), h.get(3));
       for (ResBlock b : up.get(u)) {

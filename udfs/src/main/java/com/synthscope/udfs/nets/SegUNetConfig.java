@@ -7,20 +7,34 @@ import java.util.Map;
 /**
  * Shape of a segmentation UNet.
  *
- * @param inChannels  input channels (1 for grey micrographs)
- * @param classes     output channels: one score per class
+ * @param inChannels input channels (1 for grey micrographs)
+ * @param classes output channels: one score per class
  * @param baseChannels width of the first level
  * @param multipliers width multiplier per level; the image halves between levels
- * @param resBlocks   residual blocks per level, on the way down and on the way up
+ * @param resBlocks residual blocks per level, on the way down and on the way up
  */
-public record SegUNetConfig(int inChannels, int classes, int baseChannels, List<Integer> multipliers,
-    int resBlocks) {
+public record SegUNetConfig(
+    int inChannels, int classes, int baseChannels, List<Integer> multipliers, int resBlocks) {
 
   public SegUNetConfig {
     multipliers = List.copyOf(multipliers);
-    if (inChannels < 1 || classes < 2 || baseChannels < 8 || multipliers.isEmpty() || resBlocks < 1) {
-      throw new IllegalArgumentException("invalid segmentation UNet configuration: " + inChannels + " in, "
-          + classes + " classes, base " + baseChannels + ", " + multipliers + ", " + resBlocks + " blocks");
+    if (inChannels < 1
+        || classes < 2
+        || baseChannels < 8
+        || multipliers.isEmpty()
+        || resBlocks < 1) {
+      throw new IllegalArgumentException(
+          "invalid segmentation UNet configuration: "
+              + inChannels
+              + " in, "
+              + classes
+              + " classes, base "
+              + baseChannels
+              + ", "
+              + multipliers
+              + ", "
+              + resBlocks
+              + " blocks");
     }
   }
 

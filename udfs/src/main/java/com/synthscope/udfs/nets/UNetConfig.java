@@ -11,13 +11,19 @@ import java.util.Map;
  * @param baseChannels width of the first level
  * @param multipliers width multiplier per level; the image halves between levels
  * @param resBlocks residual blocks per level on the way down (one more on the way up, as in DDPM)
- * @param conditionDim length of the condition vector (K phase fractions), 0 for an unconditional model
+ * @param conditionDim length of the condition vector (K phase fractions), 0 for an unconditional
+ *     model
  */
-public record UNetConfig(int channels, int baseChannels, List<Integer> multipliers, int resBlocks, int conditionDim) {
+public record UNetConfig(
+    int channels, int baseChannels, List<Integer> multipliers, int resBlocks, int conditionDim) {
 
   public UNetConfig {
     multipliers = List.copyOf(multipliers);
-    if (channels < 1 || baseChannels < 8 || multipliers.isEmpty() || resBlocks < 1 || conditionDim < 0) {
+    if (channels < 1
+        || baseChannels < 8
+        || multipliers.isEmpty()
+        || resBlocks < 1
+        || conditionDim < 0) {
       throw new IllegalArgumentException("invalid UNet configuration " + multipliers);
     }
   }
@@ -45,15 +51,19 @@ public record UNetConfig(int channels, int baseChannels, List<Integer> multiplie
   /** From model-manifest arguments (JSON numbers arrive as doubles). */
   public static UNetConfig fromArguments(Map<String, ?> args) {
     List<?> mult = (List<?>) args.get("multipliers");
-    return new UNetConfig(number(args, "channels"), number(args, "base_channels"),
-        mult.stream().map(o -> ((Number) o).intValue()).toList(), number(args, "res_blocks"),
+    return new UNetConfig(
+        number(args, "channels"),
+        number(args, "base_channels"),
+        mult.stream().map(o -> ((Number) o).intValue()).toList(),
+        number(args, "res_blocks"),
         number(args, "condition_dim"));
   }
 
   private static int number(Map<String, ?> args, String key) {
     Object v = args.get(key);
     if (!(v instanceof Number n)) {
-      throw new IllegalArgumentException("UNet argument '" + key + "' is missing or not a number: " + v);
+      throw new IllegalArgumentException(
+          "UNet argument '" + key + "' is missing or not a number: " + v);
     }
     return n.intValue();
   }

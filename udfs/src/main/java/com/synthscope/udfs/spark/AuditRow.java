@@ -14,18 +14,27 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * One row of the audit's scan, built here and nowhere else: a file's inventory columns, each detector's score, the
- * fused {@code score}, {@code flagged}, the run's {@code models}, the path's {@code label}, how the image was
- * scored, and whether an earlier run had scored the same bytes. Its layout is {@link #schema}: the table's file
- * columns ({@link AuditSchema#fileSchema}) plus {@value AuditSchema#SKIPPED}.
+ * One row of the audit's scan, built here and nowhere else: a file's inventory columns, each
+ * detector's score, the fused {@code score}, {@code flagged}, the run's {@code models}, the path's
+ * {@code label}, how the image was scored, and whether an earlier run had scored the same bytes.
+ * Its layout is {@link #schema}: the table's file columns ({@link AuditSchema#fileSchema}) plus
+ * {@value AuditSchema#SKIPPED}.
  *
- * @param inventory the {@link InventorySchema} columns, as {@code DecodePartition.inventoryRow} builds them
+ * @param inventory the {@link InventorySchema} columns, as {@code DecodePartition.inventoryRow}
+ *     builds them
  * @param scores probability by detector name; absent for detectors that did not score the image
- * @param skipped false: read by this run; null: refused unread (copies of earlier scores are made by the job's
- *     join against the table, in its own rows)
+ * @param skipped false: read by this run; null: refused unread (copies of earlier scores are made
+ *     by the job's join against the table, in its own rows)
  */
-public record AuditRow(Row inventory, Map<String, Double> scores, Double score, Boolean flagged,
-    Map<String, String> models, Integer label, Scoring scoring, Boolean skipped) {
+public record AuditRow(
+    Row inventory,
+    Map<String, Double> scores,
+    Double score,
+    Boolean flagged,
+    Map<String, String> models,
+    Integer label,
+    Scoring scoring,
+    Boolean skipped) {
 
   public AuditRow {
     Objects.requireNonNull(inventory, "inventory");
@@ -34,11 +43,17 @@ public record AuditRow(Row inventory, Map<String, Double> scores, Double score, 
   }
 
   /**
-   * How the image was scored, over the detectors that scored it: the most tiles and tiles left out, the highest
-   * tile probability, whether any scored it whole or found it outside its domain, the first tile map.
+   * How the image was scored, over the detectors that scored it: the most tiles and tiles left out,
+   * the highest tile probability, whether any scored it whole or found it outside its domain, the
+   * first tile map.
    */
-  public record Scoring(Integer tiles, Double maxTileScore, Integer tilesLeftOut, Boolean scoredWhole,
-      Boolean outOfDomain, String tileMap) {
+  public record Scoring(
+      Integer tiles,
+      Double maxTileScore,
+      Integer tilesLeftOut,
+      Boolean scoredWhole,
+      Boolean outOfDomain,
+      String tileMap) {
 
     static final Scoring NONE = new Scoring(null, null, null, null, null, null);
 
@@ -46,9 +61,15 @@ public record AuditRow(Row inventory, Map<String, Double> scores, Double score, 
       if (own.isEmpty()) {
         return NONE;
       }
-      List<Boolean> ood = own.stream().map(ImageScore::outOfDomain).filter(Objects::nonNull).toList();
-      return new Scoring(own.stream().mapToInt(ImageScore::tiles).max().orElseThrow(),
-          own.stream().map(ImageScore::maxTile).filter(Objects::nonNull).max(Double::compare).orElse(null),
+      List<Boolean> ood =
+          own.stream().map(ImageScore::outOfDomain).filter(Objects::nonNull).toList();
+      return new Scoring(
+          own.stream().mapToInt(ImageScore::tiles).max().orElseThrow(),
+          own.stream()
+              .map(ImageScore::maxTile)
+              .filter(Objects::nonNull)
+              .max(Double::compare)
+              .orElse(null),
           own.stream().mapToInt(ImageScore::tilesLeftOut).max().orElseThrow(),
           own.stream().anyMatch(ImageScore::wholeImage),
           ood.isEmpty() ? null : ood.contains(Boolean.TRUE),
@@ -62,11 +83,16 @@ public record AuditRow(Row inventory, Map<String, Double> scores, Double score, 
   }
 
   /**
-   * A file the run decoded: scored by every detector when {@code own} is not null (one score per detector, in
-   * {@code detectors} order), else an error row.
+   * A file the run decoded: scored by every detector when {@code own} is not null (one score per
+   * detector, in {@code detectors} order), else an error row.
    */
-  public static AuditRow decoded(Row inventory, List<String> detectors, List<ImageScore> own, LogisticFusion fusion,
-      double threshold, Map<String, String> models) {
+  public static AuditRow decoded(
+      Row inventory,
+      List<String> detectors,
+      List<ImageScore> own,
+      LogisticFusion fusion,
+      double threshold,
+      Map<String, String> models) {
     if (own == null) {
       return new AuditRow(inventory, null, null, null, models, labelOf(inventory), null, false);
     }
@@ -75,11 +101,21 @@ public record AuditRow(Row inventory, Map<String, Double> scores, Double score, 
       scores.put(detectors.get(k), own.get(k).probability());
     }
     Double fused = ScoreFusion.fuse(fusion, detectors, own);
-    return new AuditRow(inventory, scores, fused, ScoreFusion.flagged(fused, threshold), models, labelOf(inventory),
-        Scoring.of(own), false);
+    return new AuditRow(
+        inventory,
+        scores,
+        fused,
+        ScoreFusion.flagged(fused, threshold),
+        models,
+        labelOf(inventory),
+        Scoring.of(own),
+        false);
   }
 
-  /** A listed entry that could not be read (too large, unreadable, vanished): its inventory error columns only. */
+  /**
+   * A listed entry that could not be read (too large, unreadable, vanished): its inventory error
+   * columns only.
+   */
   public static AuditRow unread(Row scanRow, Map<String, String> models) {
     Object[] v = new Object[InventorySchema.SCHEMA.size()];
     for (int c = 0; c < v.length; c++) {
@@ -108,7 +144,8 @@ public record AuditRow(Row inventory, Map<String, Double> scores, Double score, 
     v.add(scoring.scoredWhole());
     v.add(scoring.outOfDomain());
     v.add(scoring.tileMap());
-    v.add(null); // scores_from_run: rows this run scored or could not read carry no earlier run's scores
+    v.add(null); // scores_from_run: rows this run scored or could not read carry no earlier run's
+    // scores
     v.add(skipped);
     return RowFactory.create(v.toArray());
   }

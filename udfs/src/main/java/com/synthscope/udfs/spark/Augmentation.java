@@ -21,38 +21,49 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Bulk PF-DiffSeg generation: a plan of sample ids, seeds and requested fractions spread over partitions; each
- * partition loads the model once per executor JVM (by reference) and generates in batches.
+ * Bulk PF-DiffSeg generation: a plan of sample ids, seeds and requested fractions spread over
+ * partitions; each partition loads the model once per executor JVM (by reference) and generates in
+ * batches.
  */
 public final class Augmentation {
 
   /** What every partition needs; small and serializable. */
-  public record Settings(ModelRef model, String modelId, PfDiffSegGenerator.Settings generation, int batchSize,
-      float maxFractionError) implements Serializable {}
+  public record Settings(
+      ModelRef model,
+      String modelId,
+      PfDiffSegGenerator.Settings generation,
+      int batchSize,
+      float maxFractionError)
+      implements Serializable {}
 
   private Augmentation() {}
 
   /**
-   * The plan: ids 0..count-1 over {@code partitions}; each sample's seed derives from the run seed and its id only,
-   * and its request from its seed, so any partitioning gives the same table.
+   * The plan: ids 0..count-1 over {@code partitions}; each sample's seed derives from the run seed
+   * and its id only, and its request from its seed, so any partitioning gives the same table.
    */
-  public static Dataset<Row> plan(SparkSession spark, long count, int partitions, long runSeed,
-      FractionSampler fractions) {
-    return spark.range(0, count, 1, partitions).mapPartitions(
-        (MapPartitionsFunction<Long, Row>) ids -> new Iterator<>() {
-          @Override
-          public boolean hasNext() {
-            return ids.hasNext();
-          }
+  public static Dataset<Row> plan(
+      SparkSession spark, long count, int partitions, long runSeed, FractionSampler fractions) {
+    return spark
+        .range(0, count, 1, partitions)
+        .mapPartitions(
+            (MapPartitionsFunction<Long, Row>)
+                ids ->
+                    new Iterator<>() {
+                      @Override
+                      public boolean hasNext() {
+                        return ids.hasNext();
+                      }
 
-          @Override
-          public Row next() {
-            long id = ids.next();
-            long seed = sampleSeed(runSeed, id);
-            float[] requested = fractions.sample(seed);
-            return RowFactory.create(id, seed, boxed(requested));
-          }
-        }, Encoders.row(AugmentationSchema.PLAN));
+                      @Override
+                      public Row next() {
+                        long id = ids.next();
+                        long seed = sampleSeed(runSeed, id);
+                        float[] requested = fractions.sample(seed);
+                        return RowFactory.create(id, seed, boxed(requested));
+                      }
+                    },
+            Encoders.row(AugmentationSchema.PLAN));
   }
 
   /** SplitMix64 of (run seed, id): well-spread, reproducible seeds for neighbouring ids. */
@@ -63,18 +74,30 @@ public final class Augmentation {
   /** Generates every planned sample, batched per partition. */
   public static Dataset<Row> generate(Dataset<Row> plan, Settings settings, HadoopConf conf) {
     InjectedTaskFailure fault = InjectedTaskFailure.from(plan.sparkSession());
-    return plan.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
-      LoadedModel model = ModelRegistry.get().model(settings.model(), conf.get(),
-          TaskResources.current(settings.model().engine()));
-      PfDiffSegGenerator generator = new PfDiffSegGenerator(model, settings.generation());
-      return Batches.map(InjectedTaskFailure.apply(fault, rows), settings.batchSize(),
-          batch -> generateBatch(generator, settings, batch));
-    }, Encoders.row(AugmentationSchema.SCHEMA));
+    return plan.mapPartitions(
+        (MapPartitionsFunction<Row, Row>)
+            rows -> {
+              LoadedModel model =
+                  ModelRegistry.get()
+                      .model(
+                          settings.model(),
+                          conf.get(),
+                          TaskResources.current(settings.model().engine()));
+              PfDiffSegGenerator generator = new PfDiffSegGenerator(model, settings.generation());
+              return Batches.map(
+                  InjectedTaskFailure.apply(fault, rows),
+                  settings.batchSize(),
+                  batch -> generateBatch(generator, settings, batch));
+            },
+        Encoders.row(AugmentationSchema.SCHEMA));
   }
 
-  private static List<Row> generateBatch(PfDiffSegGenerator generator, Settings s, List<Row> batch) {
-    // Always run full batches (a short last batch is padded with repeats of its last sample): batched kernels may
-    // round differently at another batch size, and the same pair must come out whatever the partitioning.
+  private static List<Row> generateBatch(
+      PfDiffSegGenerator generator, Settings s, List<Row> batch) {
+    // Always run full batches (a short last batch is padded with repeats of its last sample):
+    // batched kernels may
+    // round differently at another batch size, and the same pair must come out whatever the
+    // partitioning.
     int full = Math.max(batch.size(), s.batchSize());
     long[] seeds = new long[full];
     float[][] requested = new float[full][];
@@ -88,15 +111,32 @@ public final class Augmentation {
     List<Row> out = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
       PfDiffSegGenerator.Generated g = pairs.get(i);
-      QualityCheck qc = QualityCheck.of(requested[i], g.mask(), generator.classes(), s.maxFractionError());
-      out.add(RowFactory.create(batch.get(i).getLong(0), seeds[i], boxed(requested[i]), boxed(g.achieved()),
-          qc.l1(), qc.pass(), PairPng.greyPng(g.grey(), size, size), PairPng.maskPng(g.mask(), size, size), size,
-          size, s.modelId(), samplerName(s.generation()), generator.steps(), s.generation().guidance()));
+      QualityCheck qc =
+          QualityCheck.of(requested[i], g.mask(), generator.classes(), s.maxFractionError());
+      out.add(
+          RowFactory.create(
+              batch.get(i).getLong(0),
+              seeds[i],
+              boxed(requested[i]),
+              boxed(g.achieved()),
+              qc.l1(),
+              qc.pass(),
+              PairPng.greyPng(g.grey(), size, size),
+              PairPng.maskPng(g.mask(), size, size),
+              size,
+              size,
+              s.modelId(),
+              samplerName(s.generation()),
+              generator.steps(),
+              s.generation().guidance()));
     }
     return out;
   }
 
-  /** The {@code sampler} column: the sampler, with the fraction steering when there is any ("ddim:50+steer:0.5"). */
+  /**
+   * The {@code sampler} column: the sampler, with the fraction steering when there is any
+   * ("ddim:50+steer:0.5").
+   */
   static String samplerName(PfDiffSegGenerator.Settings g) {
     return g.sampler() + (g.steering() > 0 ? "+steer:" + g.steering() : "");
   }

@@ -11,12 +11,14 @@ import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 /**
- * The one decode -> batch -> model step of everything that runs models over encoded images (the audit's scan, the
- * batch scoring and feature jobs, the SQL functions, the ML stages): each input's bytes are decoded, the pictures
- * that decoded go through the model function together, and each input gets its decode result and its model output.
+ * The one decode -> batch -> model step of everything that runs models over encoded images (the
+ * audit's scan, the batch scoring and feature jobs, the SQL functions, the ML stages): each input's
+ * bytes are decoded, the pictures that decoded go through the model function together, and each
+ * input gets its decode result and its model output.
  *
- * <p>A batch whose pictures hold more than {@link #heldPixels} is scored in several model calls, so a batch of
- * large images never holds more than that (plus one picture) in memory, whatever the batch size says.
+ * <p>A batch whose pictures hold more than {@link #heldPixels} is scored in several model calls, so
+ * a batch of large images never holds more than that (plus one picture) in memory, whatever the
+ * batch size says.
  */
 public final class DecodeAndScore {
 
@@ -33,7 +35,10 @@ public final class DecodeAndScore {
    */
   public record Outcome<R>(DecodeResult decoded, R value) {
 
-    /** Why there is no model output: the decode failure, {@link #NO_BYTES}, or null when there is one. */
+    /**
+     * Why there is no model output: the decode failure, {@link #NO_BYTES}, or null when there is
+     * one.
+     */
     public String error() {
       if (decoded == null) {
         return NO_BYTES;
@@ -43,19 +48,24 @@ public final class DecodeAndScore {
   }
 
   /**
-   * Decoded pixels held at once before they are scored: twice the largest picture one file may decode to.
+   * Decoded pixels held at once before they are scored: twice the largest picture one file may
+   * decode to.
    */
   public static long heldPixels(DecodeLimits limits) {
     return 2 * limits.maxDecodePixels();
   }
 
   /**
-   * @param contents encoded images; a null entry is not decoded (its outcome has neither result nor value)
+   * @param contents encoded images; a null entry is not decoded (its outcome has neither result nor
+   *     value)
    * @param model one output per picture, in order
    * @param decodeNanos told each decode's time; may be null
    */
-  public static <R> List<Outcome<R>> run(List<byte[]> contents, ImageDecoder decoder,
-      Function<List<BufferedImage>, List<R>> model, LongConsumer decodeNanos) {
+  public static <R> List<Outcome<R>> run(
+      List<byte[]> contents,
+      ImageDecoder decoder,
+      Function<List<BufferedImage>, List<R>> model,
+      LongConsumer decodeNanos) {
     int n = contents.size();
     DecodeResult[] decoded = new DecodeResult[n];
     Object[] values = new Object[n];
@@ -95,15 +105,22 @@ public final class DecodeAndScore {
     return out;
   }
 
-  /** Runs the model over the pending pictures, files each output by its input, and empties the pending lists. */
-  private static <R> void apply(Function<List<BufferedImage>, List<R>> model, List<BufferedImage> pending,
-      List<Integer> rows, Object[] values) {
+  /**
+   * Runs the model over the pending pictures, files each output by its input, and empties the
+   * pending lists.
+   */
+  private static <R> void apply(
+      Function<List<BufferedImage>, List<R>> model,
+      List<BufferedImage> pending,
+      List<Integer> rows,
+      Object[] values) {
     if (pending.isEmpty()) {
       return;
     }
     List<R> got = model.apply(pending);
     if (got.size() != pending.size()) {
-      throw new IllegalStateException("a model gave " + got.size() + " results for " + pending.size() + " images");
+      throw new IllegalStateException(
+          "a model gave " + got.size() + " results for " + pending.size() + " images");
     }
     for (int j = 0; j < got.size(); j++) {
       values[rows.get(j)] = got.get(j);

@@ -13,8 +13,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * Decodes the files of one partition of a {@code binaryFile} DataFrame into inventory rows. A file that cannot be
- * decoded becomes an {@code error} row with a short reason; nothing here fails the task for bad data.
+ * Decodes the files of one partition of a {@code binaryFile} DataFrame into inventory rows. A file
+ * that cannot be decoded becomes an {@code error} row with a short reason; nothing here fails the
+ * task for bad data.
  */
 final class DecodePartition implements MapPartitionsFunction<Row, Row> {
 
@@ -49,21 +50,43 @@ final class DecodePartition implements MapPartitionsFunction<Row, Row> {
     return inventoryRow(file, sha256(content), decoder.decode(content));
   }
 
-  /** The inventory row of a {@code binaryFile} row whose content hashed to {@code sha} and decoded to {@code result}. */
+  /**
+   * The inventory row of a {@code binaryFile} row whose content hashed to {@code sha} and decoded
+   * to {@code result}.
+   */
   static Row inventoryRow(Row file, String sha, DecodeResult result) {
     String path = file.getAs("path");
     long length = file.getAs("length");
     Object modified = file.getAs("modificationTime");
     if (result instanceof DecodeResult.Decoded d) {
       ImageInfo i = d.info();
-      return RowFactory.create(path, length, modified, sha, i.format(), i.width(), i.height(), i.channels(),
-          i.bitDepth(), InventorySchema.STATUS_OK, null);
+      return RowFactory.create(
+          path,
+          length,
+          modified,
+          sha,
+          i.format(),
+          i.width(),
+          i.height(),
+          i.channels(),
+          i.bitDepth(),
+          InventorySchema.STATUS_OK,
+          null);
     }
     DecodeResult.Failed f = (DecodeResult.Failed) result;
     ImageInfo i = f.info();
-    return RowFactory.create(path, length, modified, sha, i == null ? null : i.format(),
-        i == null ? null : i.width(), i == null ? null : i.height(), i == null ? null : i.channels(),
-        i == null ? null : i.bitDepth(), InventorySchema.STATUS_ERROR, f.message());
+    return RowFactory.create(
+        path,
+        length,
+        modified,
+        sha,
+        i == null ? null : i.format(),
+        i == null ? null : i.width(),
+        i == null ? null : i.height(),
+        i == null ? null : i.channels(),
+        i == null ? null : i.bitDepth(),
+        InventorySchema.STATUS_ERROR,
+        f.message());
   }
 
   static String sha256(byte[] bytes) {

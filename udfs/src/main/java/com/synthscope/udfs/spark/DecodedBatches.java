@@ -12,9 +12,9 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Rows through the shared decode -> batch -> model step ({@link DecodeAndScore}) for the jobs that run models over
- * encoded images in a table: each row comes back without its image bytes, with the function's columns (null where
- * the picture did not decode) and {@value #ERROR}.
+ * Rows through the shared decode -> batch -> model step ({@link DecodeAndScore}) for the jobs that
+ * run models over encoded images in a table: each row comes back without its image bytes, with the
+ * function's columns (null where the picture did not decode) and {@value #ERROR}.
  */
 final class DecodedBatches {
 
@@ -40,19 +40,27 @@ final class DecodedBatches {
   static int binaryColumn(StructType input, String name) {
     int i = input.fieldIndex(name);
     if (!input.fields()[i].dataType().equals(DataTypes.BinaryType)) {
-      throw new IllegalArgumentException("column " + name + " must be binary, it is "
-          + input.fields()[i].dataType().simpleString());
+      throw new IllegalArgumentException(
+          "column "
+              + name
+              + " must be binary, it is "
+              + input.fields()[i].dataType().simpleString());
     }
     return i;
   }
 
   /**
-   * @param perImages the added column values for each decoded picture, in order ({@code added} values per picture)
+   * @param perImages the added column values for each decoded picture, in order ({@code added}
+   *     values per picture)
    */
-  static List<Row> map(List<Row> batch, int content, ImageDecoder decoder, int added,
+  static List<Row> map(
+      List<Row> batch,
+      int content,
+      ImageDecoder decoder,
+      int added,
       Function<List<BufferedImage>, List<Object[]>> perImages) {
-    List<DecodeAndScore.Outcome<Object[]>> outcomes = DecodeAndScore.run(DecodeAndScore.contents(batch, content),
-        decoder, perImages, null);
+    List<DecodeAndScore.Outcome<Object[]>> outcomes =
+        DecodeAndScore.run(DecodeAndScore.contents(batch, content), decoder, perImages, null);
     List<Row> out = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
       Row row = batch.get(i);

@@ -14,10 +14,11 @@ import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Reads one listed file's bytes, in a task, and turns every way that can fail into a short true reason instead of
- * an exception: the file went away after the listing ({@value #VANISHED}), cannot be opened or read
- * ({@value FileListing#UNREADABLE}: permission denied, I/O error), or is larger than the limit, also when it grew
- * after the listing ({@code too_large}). Nothing here fails a task for one file.
+ * Reads one listed file's bytes, in a task, and turns every way that can fail into a short true
+ * reason instead of an exception: the file went away after the listing ({@value #VANISHED}), cannot
+ * be opened or read ({@value FileListing#UNREADABLE}: permission denied, I/O error), or is larger
+ * than the limit, also when it grew after the listing ({@code too_large}). Nothing here fails a
+ * task for one file.
  */
 public final class FileContent {
 
@@ -38,9 +39,10 @@ public final class FileContent {
 
   /** The message of a file over the limit, read or not. */
   public static String tooLarge(long length, long maxFileBytes) {
-    String why = maxFileBytes > MAX_BYTES_IN_MEMORY && length > MAX_BYTES_IN_MEMORY
-        ? "the " + MAX_BYTES_IN_MEMORY + " bytes one file can hold in memory"
-        : "the limit of " + limit(maxFileBytes);
+    String why =
+        maxFileBytes > MAX_BYTES_IN_MEMORY && length > MAX_BYTES_IN_MEMORY
+            ? "the " + MAX_BYTES_IN_MEMORY + " bytes one file can hold in memory"
+            : "the limit of " + limit(maxFileBytes);
     return DecodeFailure.TOO_LARGE.code() + ": " + length + " bytes exceeds " + why;
   }
 
@@ -57,24 +59,38 @@ public final class FileContent {
     try (InputStream in = open(conf, uri)) {
       byte[] bytes = in.readNBytes((int) limit + 1);
       if (bytes.length > limit) {
-        return new Read(null, DecodeFailure.TOO_LARGE.code() + ": grew to more than " + limit
-            + " bytes after the listing");
+        return new Read(
+            null,
+            DecodeFailure.TOO_LARGE.code()
+                + ": grew to more than "
+                + limit
+                + " bytes after the listing");
       }
       return new Read(bytes, null);
     } catch (NoSuchFileException e) {
       return new Read(null, VANISHED + ": deleted after the listing");
     } catch (FileNotFoundException e) {
       // Hadoop says "not found" also for files it may not open: ask again before calling it gone
-      return new Read(null, exists(conf, uri) ? FileListing.UNREADABLE + ": " + hadoopReason(e)
-          : VANISHED + ": deleted after the listing");
+      return new Read(
+          null,
+          exists(conf, uri)
+              ? FileListing.UNREADABLE + ": " + hadoopReason(e)
+              : VANISHED + ": deleted after the listing");
     } catch (AccessDeniedException e) {
       return new Read(null, FileListing.UNREADABLE + ": permission denied");
     } catch (IOException | RuntimeException e) {
-      return new Read(null, FileListing.UNREADABLE + ": " + (e instanceof IOException io ? FileListing.reasonOf(io)
-          : e.toString()));
+      return new Read(
+          null,
+          FileListing.UNREADABLE
+              + ": "
+              + (e instanceof IOException io ? FileListing.reasonOf(io) : e.toString()));
     } catch (OutOfMemoryError e) {
-      return new Read(null, DecodeFailure.TOO_LARGE.code() + ": " + entry.length()
-          + " bytes do not fit in this task's memory");
+      return new Read(
+          null,
+          DecodeFailure.TOO_LARGE.code()
+              + ": "
+              + entry.length()
+              + " bytes do not fit in this task's memory");
     }
   }
 
@@ -105,7 +121,8 @@ public final class FileContent {
 
   private static String hadoopReason(FileNotFoundException e) {
     String m = e.getMessage() == null ? "" : e.getMessage();
-    return m.toLowerCase(java.util.Locale.ROOT).contains("permission denied") ? "permission denied"
+    return m.toLowerCase(java.util.Locale.ROOT).contains("permission denied")
+        ? "permission denied"
         : FileListing.reasonOf(e);
   }
 }

@@ -27,32 +27,37 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 
 /**
- * Lists every entry under an input, on the driver, without reading any content: the one listing behind
- * {@code ingest}, {@code audit} and any job that joins the listing against earlier results (path, length and
- * modification time are all a nightly increment needs). Spark's own listing is not used: it leaves out names
- * starting with {@code _} or {@code .}, follows folder links without cycle detection, reads {@code --input} as a
- * glob and fails the whole job on one unreadable folder.
+ * Lists every entry under an input, on the driver, without reading any content: the one listing
+ * behind {@code ingest}, {@code audit} and any job that joins the listing against earlier results
+ * (path, length and modification time are all a nightly increment needs). Spark's own listing is
+ * not used: it leaves out names starting with {@code _} or {@code .}, follows folder links without
+ * cycle detection, reads {@code --input} as a glob and fails the whole job on one unreadable
+ * folder.
  *
  * <p>The rules (README "Reliability"):
  *
  * <ul>
- *   <li>{@code input} is a literal path (a folder named {@code batch[1]} is that folder); {@code glob}, when given,
- *       filters file names (Hadoop glob syntax).
- *   <li>Every file gets an entry, hidden names ({@code _x}, {@code .x}) included; folders give no entry of their
- *       own. Without {@code recursive}, only the input folder's own files are listed.
- *   <li>Entries that cannot be read get an error: {@value #UNREADABLE} (a folder that cannot be listed, the entry
- *       carries the folder's path), {@value #DANGLING_LINK}, {@value #NOT_A_FILE} (fifo, socket, device: reading
- *       one could block forever), {@value #INCOMPLETE} (a {@code *._COPYING_} file, still being copied).
- *   <li>A link to a file is read through; its entry carries the link's path. A link to a folder is followed (with
- *       {@code recursive}) only after every real folder is listed and only when it leads to a folder not listed
- *       yet; otherwise it gets an entry with {@value #SYMLINK_CYCLE} (it leads to one of its own ancestors, e.g.
- *       {@code latest -> .}) or {@value #SYMLINK_DUPLICATE} (it leads to a folder listed under another path). Each
- *       folder is listed once, so nothing is repeated and nothing loops.
+ *   <li>{@code input} is a literal path (a folder named {@code batch[1]} is that folder); {@code
+ *       glob}, when given, filters file names (Hadoop glob syntax).
+ *   <li>Every file gets an entry, hidden names ({@code _x}, {@code .x}) included; folders give no
+ *       entry of their own. Without {@code recursive}, only the input folder's own files are
+ *       listed.
+ *   <li>Entries that cannot be read get an error: {@value #UNREADABLE} (a folder that cannot be
+ *       listed, the entry carries the folder's path), {@value #DANGLING_LINK}, {@value #NOT_A_FILE}
+ *       (fifo, socket, device: reading one could block forever), {@value #INCOMPLETE} (a {@code
+ *       *._COPYING_} file, still being copied).
+ *   <li>A link to a file is read through; its entry carries the link's path. A link to a folder is
+ *       followed (with {@code recursive}) only after every real folder is listed and only when it
+ *       leads to a folder not listed yet; otherwise it gets an entry with {@value #SYMLINK_CYCLE}
+ *       (it leads to one of its own ancestors, e.g. {@code latest -> .}) or {@value
+ *       #SYMLINK_DUPLICATE} (it leads to a folder listed under another path). Each folder is listed
+ *       once, so nothing is repeated and nothing loops.
  *   <li>The walk keeps its own stack: a tree thousands of folders deep lists like a flat one.
  * </ul>
  *
- * Local files ({@code file:}) are walked with java.nio, because Hadoop's local filesystem reports links as their
- * targets and silently drops dangling ones; every other filesystem through Hadoop's {@link FileSystem}.
+ * Local files ({@code file:}) are walked with java.nio, because Hadoop's local filesystem reports
+ * links as their targets and silently drops dangling ones; every other filesystem through Hadoop's
+ * {@link FileSystem}.
  */
 public final class FileListing {
 
@@ -62,20 +67,25 @@ public final class FileListing {
   public static final String INCOMPLETE = "incomplete";
   public static final String SYMLINK_CYCLE = "symlink_cycle";
   public static final String SYMLINK_DUPLICATE = "symlink_duplicate";
+
   /** Hadoop's suffix of a file {@code hdfs dfs -put} is still writing. */
   static final String COPYING_SUFFIX = "._COPYING_";
 
   /**
    * One listed entry.
    *
-   * @param path the path as Hadoop prints it ({@code file:/a/b c.jpg}): the inventory's {@code path}
+   * @param path the path as Hadoop prints it ({@code file:/a/b c.jpg}): the inventory's {@code
+   *     path}
    * @param uri the same as an encoded URI, to open the file with ({@code file:///a/b%20c.jpg})
    * @param error null for a file to read, else {@code reason: detail}
    */
   public record Entry(String path, String uri, long length, long modificationTime, String error)
       implements Serializable {}
 
-  /** The input named a path that does not exist, or one that cannot be listed at all: the input is wrong. */
+  /**
+   * The input named a path that does not exist, or one that cannot be listed at all: the input is
+   * wrong.
+   */
   public static final class InputException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
@@ -98,7 +108,8 @@ public final class FileListing {
     try {
       FileSystem fs = p.getFileSystem(conf);
       Path qualified = fs.makeQualified(p);
-      Tree tree = "file".equals(qualified.toUri().getScheme()) ? new LocalTree() : new HadoopTree(fs);
+      Tree tree =
+          "file".equals(qualified.toUri().getScheme()) ? new LocalTree() : new HadoopTree(fs);
       return new Walk(tree, pattern, recursive).run(qualified);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + input + ": " + e.getMessage(), e);
@@ -106,13 +117,26 @@ public final class FileListing {
   }
 
   /** What the walk needs to know of an entry. */
-  enum Kind { FILE, FOLDER, OTHER, DANGLING }
+  enum Kind {
+    FILE,
+    FOLDER,
+    OTHER,
+    DANGLING
+  }
 
   /**
    * @param link whether the name is a link (kind, length and identity are the target's)
-   * @param identity the folder itself (inode or resolved path), equal for every path that leads to it
+   * @param identity the folder itself (inode or resolved path), equal for every path that leads to
+   *     it
    */
-  record Node(Path path, String name, Kind kind, boolean link, long length, long modified, Object identity,
+  record Node(
+      Path path,
+      String name,
+      Kind kind,
+      boolean link,
+      long length,
+      long modified,
+      Object identity,
       String detail) {}
 
   interface Tree {
@@ -142,6 +166,7 @@ public final class FileListing {
     private final List<Entry> out = new ArrayList<>();
     private final Set<Object> listed = new HashSet<>();
     private final Deque<Frame> folders = new ArrayDeque<>();
+
     /** Links to folders, followed only once every real folder is listed. */
     private final Deque<Frame> links = new ArrayDeque<>();
 
@@ -170,9 +195,15 @@ public final class FileListing {
         if (listed.contains(next.folder().identity())) {
           // a link (or a bind mount) back into what is listed already: one row, never a second walk
           boolean cycle = next.parent().hasAncestor(next.folder().identity());
-          out.add(error(next.folder(), (cycle ? SYMLINK_CYCLE : SYMLINK_DUPLICATE) + ": "
-              + (next.folder().link() ? "link to " : "") + "a folder already listed ("
-              + (cycle ? "one of its own parents" : "under another path") + "), not followed"));
+          out.add(
+              error(
+                  next.folder(),
+                  (cycle ? SYMLINK_CYCLE : SYMLINK_DUPLICATE)
+                      + ": "
+                      + (next.folder().link() ? "link to " : "")
+                      + "a folder already listed ("
+                      + (cycle ? "one of its own parents" : "under another path")
+                      + "), not followed"));
           continue;
         }
         visit(next, false);
@@ -229,10 +260,18 @@ public final class FileListing {
         return;
       }
       if (n.name().endsWith(COPYING_SUFFIX)) {
-        out.add(error(n, INCOMPLETE + ": name ends in " + COPYING_SUFFIX + " (still being copied), not read"));
+        out.add(
+            error(
+                n,
+                INCOMPLETE
+                    + ": name ends in "
+                    + COPYING_SUFFIX
+                    + " (still being copied), not read"));
         return;
       }
-      out.add(new Entry(n.path().toString(), n.path().toUri().toString(), n.length(), n.modified(), null));
+      out.add(
+          new Entry(
+              n.path().toString(), n.path().toUri().toString(), n.length(), n.modified(), null));
     }
 
     private boolean matches(Node n) {
@@ -240,12 +279,18 @@ public final class FileListing {
     }
 
     private static Entry error(Node n, String message) {
-      return new Entry(n.path().toString(), n.path().toUri().toString(), Math.max(n.length(), 0), n.modified(),
+      return new Entry(
+          n.path().toString(),
+          n.path().toUri().toString(),
+          Math.max(n.length(), 0),
+          n.modified(),
           message);
     }
   }
 
-  /** A short, true reason for an I/O failure: "permission denied", "no such file", else the message. */
+  /**
+   * A short, true reason for an I/O failure: "permission denied", "no such file", else the message.
+   */
   static String reasonOf(IOException e) {
     if (e instanceof AccessDeniedException
         || e instanceof org.apache.hadoop.security.AccessControlException) {
@@ -254,7 +299,10 @@ public final class FileListing {
     if (e instanceof NoSuchFileException) {
       return "no such file or folder";
     }
-    String m = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
+    String m =
+        e instanceof FileSystemException f && f.getReason() != null
+            ? f.getReason()
+            : e.getMessage();
     if (m == null) {
       return e.getClass().getSimpleName();
     }
@@ -263,7 +311,10 @@ public final class FileListing {
     return nl < 0 ? m : m.substring(0, nl);
   }
 
-  /** The local filesystem through java.nio: links seen as links, dangling ones kept, inodes as identities. */
+  /**
+   * The local filesystem through java.nio: links seen as links, dangling ones kept, inodes as
+   * identities.
+   */
   static final class LocalTree implements Tree {
 
     @Override
@@ -281,7 +332,8 @@ public final class FileListing {
       List<Node> out = new ArrayList<>();
       try (DirectoryStream<java.nio.file.Path> s = Files.newDirectoryStream(dir)) {
         for (java.nio.file.Path c : s) {
-          // not c.toUri(): that ends a folder's URI in '/'; Hadoop's Path quotes '%', ':' and spaces itself
+          // not c.toUri(): that ends a folder's URI in '/'; Hadoop's Path quotes '%', ':' and
+          // spaces itself
           out.add(node(c, new Path("file", null, c.toAbsolutePath().toString())));
         }
       }
@@ -294,7 +346,8 @@ public final class FileListing {
       try {
         own = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       } catch (NoSuchFileException e) {
-        return new Node(hadoopPath, name, Kind.DANGLING, false, 0, 0, null, "deleted while listing");
+        return new Node(
+            hadoopPath, name, Kind.DANGLING, false, 0, 0, null, "deleted while listing");
       }
       boolean link = own.isSymbolicLink();
       BasicFileAttributes a = own;
@@ -308,7 +361,14 @@ public final class FileListing {
           } catch (IOException ignored) {
             // keep "?"
           }
-          return new Node(hadoopPath, name, Kind.DANGLING, true, 0, own.lastModifiedTime().toMillis(), null,
+          return new Node(
+              hadoopPath,
+              name,
+              Kind.DANGLING,
+              true,
+              0,
+              own.lastModifiedTime().toMillis(),
+              null,
               "link to " + target + " which cannot be reached (" + reasonOf(e) + ")");
         }
       }
@@ -320,7 +380,14 @@ public final class FileListing {
       if (a.isRegularFile()) {
         return new Node(hadoopPath, name, Kind.FILE, link, a.size(), modified, null, null);
       }
-      return new Node(hadoopPath, name, Kind.OTHER, link, 0, modified, null,
+      return new Node(
+          hadoopPath,
+          name,
+          Kind.OTHER,
+          link,
+          0,
+          modified,
+          null,
           "a special file (fifo, socket or device)");
     }
   }
@@ -363,18 +430,37 @@ public final class FileListing {
         try {
           target = fs.getFileStatus(path);
         } catch (FileNotFoundException e) {
-          return new Node(path, name, Kind.DANGLING, true, 0, s.getModificationTime(), null,
+          return new Node(
+              path,
+              name,
+              Kind.DANGLING,
+              true,
+              0,
+              s.getModificationTime(),
+              null,
               "link to " + s.getSymlink() + " which does not exist");
         }
       }
       if (target.isDirectory()) {
-        Object id = link ? fs.makeQualified(fs.resolvePath(path)).toString() : fs.makeQualified(path).toString();
+        Object id =
+            link
+                ? fs.makeQualified(fs.resolvePath(path)).toString()
+                : fs.makeQualified(path).toString();
         return new Node(path, name, Kind.FOLDER, link, 0, target.getModificationTime(), id, null);
       }
       if (target.isFile()) {
-        return new Node(path, name, Kind.FILE, link, target.getLen(), target.getModificationTime(), null, null);
+        return new Node(
+            path, name, Kind.FILE, link, target.getLen(), target.getModificationTime(), null, null);
       }
-      return new Node(path, name, Kind.OTHER, link, 0, target.getModificationTime(), null, "not a regular file");
+      return new Node(
+          path,
+          name,
+          Kind.OTHER,
+          link,
+          0,
+          target.getModificationTime(),
+          null,
+          "not a regular file");
     }
   }
 }

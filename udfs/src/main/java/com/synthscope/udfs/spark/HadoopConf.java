@@ -7,8 +7,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The driver's Hadoop configuration (including {@code spark.hadoop.*} settings such as S3 credentials), carried to
- * executors so that they fetch models from the same filesystems the driver can read.
+ * The driver's Hadoop configuration (including {@code spark.hadoop.*} settings such as S3
+ * credentials), carried to executors so that they fetch models from the same filesystems the driver
+ * can read.
  */
 public final class HadoopConf implements Serializable {
 

@@ -16,42 +16,52 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Files on any Hadoop filesystem to the inventory table: {@link FileListing} lists them on the driver (path,
- * length, modification time: no content), each partition reads its files' bytes ({@link FileContent}) and decodes
- * them. A file that cannot be listed, read or decoded becomes an error row; nothing here fails the job for one
- * file. The audit job starts from this too.
+ * Files on any Hadoop filesystem to the inventory table: {@link FileListing} lists them on the
+ * driver (path, length, modification time: no content), each partition reads its files' bytes
+ * ({@link FileContent}) and decodes them. A file that cannot be listed, read or decoded becomes an
+ * error row; nothing here fails the job for one file. The audit job starts from this too.
  */
 public final class ImageIngestion {
 
-  /** The listing's column with the encoded URI a file is opened with ({@link FileListing.Entry#uri}). */
+  /**
+   * The listing's column with the encoded URI a file is opened with ({@link
+   * FileListing.Entry#uri}).
+   */
   public static final String URI = "uri";
 
   /** The listing as a table, for jobs that join it against earlier results: no content is read. */
-  public static final StructType LISTING_SCHEMA = new StructType()
-      .add(InventorySchema.PATH, DataTypes.StringType, false)
-      .add(InventorySchema.LENGTH, DataTypes.LongType, false)
-      .add(InventorySchema.MODIFICATION_TIME, DataTypes.TimestampType, true)
-      .add(InventorySchema.ERROR, DataTypes.StringType, true)
-      .add(URI, DataTypes.StringType, false);
+  public static final StructType LISTING_SCHEMA =
+      new StructType()
+          .add(InventorySchema.PATH, DataTypes.StringType, false)
+          .add(InventorySchema.LENGTH, DataTypes.LongType, false)
+          .add(InventorySchema.MODIFICATION_TIME, DataTypes.TimestampType, true)
+          .add(InventorySchema.ERROR, DataTypes.StringType, true)
+          .add(URI, DataTypes.StringType, false);
 
-  /** The rows a decode function gets: those of Spark's {@code binaryFile} source, which it replaces. */
-  static final StructType FILE_SCHEMA = new StructType()
-      .add("path", DataTypes.StringType, false)
-      .add("modificationTime", DataTypes.TimestampType, true)
-      .add("length", DataTypes.LongType, false)
-      .add("content", DataTypes.BinaryType, true);
+  /**
+   * The rows a decode function gets: those of Spark's {@code binaryFile} source, which it replaces.
+   */
+  static final StructType FILE_SCHEMA =
+      new StructType()
+          .add("path", DataTypes.StringType, false)
+          .add("modificationTime", DataTypes.TimestampType, true)
+          .add("length", DataTypes.LongType, false)
+          .add("content", DataTypes.BinaryType, true);
 
   private ImageIngestion() {}
 
-  /** The entries under the input (see {@link FileListing} for the rules), listed now on the driver. */
+  /**
+   * The entries under the input (see {@link FileListing} for the rules), listed now on the driver.
+   */
   public static List<FileListing.Entry> list(SparkSession spark, IngestOptions options) {
-    return FileListing.list(hadoopConf(spark), options.input(), options.glob(), options.recursive());
+    return FileListing.list(
+        hadoopConf(spark), options.input(), options.glob(), options.recursive());
   }
 
   /** {@link #list} as a DataFrame of {@link #LISTING_SCHEMA}. */
@@ -60,37 +70,48 @@ public final class ImageIngestion {
   }
 
   /**
-   * Entries already listed ({@link #list}) as a DataFrame of {@link #LISTING_SCHEMA}: a caller that needs the
-   * listing's size (files, bytes) takes it from the list on the driver instead of counting the DataFrame in a job.
+   * Entries already listed ({@link #list}) as a DataFrame of {@link #LISTING_SCHEMA}: a caller that
+   * needs the listing's size (files, bytes) takes it from the list on the driver instead of
+   * counting the DataFrame in a job.
    */
   public static Dataset<Row> listing(SparkSession spark, List<FileListing.Entry> entries) {
     boolean java8 = java8Time(spark);
     List<Row> rows = new ArrayList<>(entries.size());
     for (FileListing.Entry e : entries) {
-      rows.add(RowFactory.create(e.path(), e.length(), time(e.modificationTime(), java8), e.error(), e.uri()));
+      rows.add(
+          RowFactory.create(
+              e.path(), e.length(), time(e.modificationTime(), java8), e.error(), e.uri()));
     }
     return spark.createDataFrame(rows, LISTING_SCHEMA);
   }
 
   /** The inventory of the input, lazily: nothing is read until the caller writes or counts it. */
   public static Dataset<Row> inventory(SparkSession spark, IngestOptions options) {
-    return perFile(spark, options, new DecodePartition(options.limits(), InjectedTaskFailure.from(spark)),
+    return perFile(
+        spark,
+        options,
+        new DecodePartition(options.limits(), InjectedTaskFailure.from(spark)),
         InventorySchema.SCHEMA);
   }
 
   /**
-   * One row per listed entry, for jobs that do more with each file than the inventory (the audit decodes and scores
-   * in one pass, so every file is read once). The input is listed now, on the driver; {@code decode} gets the
-   * files that could be read as {@code binaryFile}-like rows ({@code path}, {@code modificationTime},
-   * {@code length}, {@code content}) and must return rows of {@code schema}. Entries that could not be listed or
-   * read (too large, unreadable, vanished, dangling links ...) come as inventory error rows, their other columns
-   * null. {@code schema} must start with the inventory columns.
+   * One row per listed entry, for jobs that do more with each file than the inventory (the audit
+   * decodes and scores in one pass, so every file is read once). The input is listed now, on the
+   * driver; {@code decode} gets the files that could be read as {@code binaryFile}-like rows
+   * ({@code path}, {@code modificationTime}, {@code length}, {@code content}) and must return rows
+   * of {@code schema}. Entries that could not be listed or read (too large, unreadable, vanished,
+   * dangling links ...) come as inventory error rows, their other columns null. {@code schema} must
+   * start with the inventory columns.
    */
-  public static Dataset<Row> perFile(SparkSession spark, IngestOptions options, MapPartitionsFunction<Row, Row> decode,
+  public static Dataset<Row> perFile(
+      SparkSession spark,
+      IngestOptions options,
+      MapPartitionsFunction<Row, Row> decode,
       StructType schema) {
     int extra = checkSchema(schema);
     Configuration hadoop = hadoopConf(spark);
-    List<FileListing.Entry> entries = FileListing.list(hadoop, options.input(), options.glob(), options.recursive());
+    List<FileListing.Entry> entries =
+        FileListing.list(hadoop, options.input(), options.glob(), options.recursive());
     List<Row> rows = new ArrayList<>(entries.size());
     long bytes = 0;
     for (FileListing.Entry e : entries) {
@@ -99,46 +120,74 @@ public final class ImageIngestion {
       bytes += e.length();
     }
     int partitions = partitions(spark, rows.size(), bytes);
-    JavaRDD<Row> listed = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, partitions);
+    JavaRDD<Row> listed =
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, partitions);
     return read(spark, hadoop, listed, options, decode, schema, extra);
   }
 
   /**
-   * As {@link #perFile(SparkSession, IngestOptions, MapPartitionsFunction, StructType)}, for the entries of a
-   * listing the caller has already narrowed (rows of {@link #LISTING_SCHEMA}, e.g. a nightly run's new and changed
-   * files after an anti-join against its table): only these are read, in the listing's partitions.
+   * As {@link #perFile(SparkSession, IngestOptions, MapPartitionsFunction, StructType)}, for the
+   * entries of a listing the caller has already narrowed (rows of {@link #LISTING_SCHEMA}, e.g. a
+   * nightly run's new and changed files after an anti-join against its table): only these are read,
+   * in the listing's partitions.
    */
-  public static Dataset<Row> perListed(SparkSession spark, Dataset<Row> listing, IngestOptions options,
-      MapPartitionsFunction<Row, Row> decode, StructType schema) {
+  public static Dataset<Row> perListed(
+      SparkSession spark,
+      Dataset<Row> listing,
+      IngestOptions options,
+      MapPartitionsFunction<Row, Row> decode,
+      StructType schema) {
     int extra = checkSchema(schema);
-    JavaRDD<Row> listed = listing.select(functions.col(InventorySchema.PATH), functions.col(URI),
-        functions.col(InventorySchema.LENGTH),
-        functions.coalesce(functions.expr("unix_millis(" + InventorySchema.MODIFICATION_TIME + ")"), functions.lit(0L)),
-        functions.col(InventorySchema.ERROR)).javaRDD();
+    JavaRDD<Row> listed =
+        listing
+            .select(
+                functions.col(InventorySchema.PATH),
+                functions.col(URI),
+                functions.col(InventorySchema.LENGTH),
+                functions.coalesce(
+                    functions.expr("unix_millis(" + InventorySchema.MODIFICATION_TIME + ")"),
+                    functions.lit(0L)),
+                functions.col(InventorySchema.ERROR))
+            .javaRDD();
     return read(spark, hadoopConf(spark), listed, options, decode, schema, extra);
   }
 
   private static int checkSchema(StructType schema) {
     int extra = schema.size() - InventorySchema.SCHEMA.size();
-    if (extra < 0 || !Arrays.asList(schema.fieldNames()).subList(0, InventorySchema.SCHEMA.size())
-        .equals(Arrays.asList(InventorySchema.SCHEMA.fieldNames()))) {
-      throw new IllegalArgumentException("schema must start with the inventory columns: " + schema.simpleString());
+    if (extra < 0
+        || !Arrays.asList(schema.fieldNames())
+            .subList(0, InventorySchema.SCHEMA.size())
+            .equals(Arrays.asList(InventorySchema.SCHEMA.fieldNames()))) {
+      throw new IllegalArgumentException(
+          "schema must start with the inventory columns: " + schema.simpleString());
     }
     return extra;
   }
 
-  /** {@code listed}: rows (path, uri, length, modification time in ms, error), one task per partition. */
-  private static Dataset<Row> read(SparkSession spark, Configuration hadoop, JavaRDD<Row> listed,
-      IngestOptions options, MapPartitionsFunction<Row, Row> decode, StructType schema, int extra) {
+  /**
+   * {@code listed}: rows (path, uri, length, modification time in ms, error), one task per
+   * partition.
+   */
+  private static Dataset<Row> read(
+      SparkSession spark,
+      Configuration hadoop,
+      JavaRDD<Row> listed,
+      IngestOptions options,
+      MapPartitionsFunction<Row, Row> decode,
+      StructType schema,
+      int extra) {
     HadoopConf conf = HadoopConf.of(hadoop);
     boolean java8 = java8Time(spark);
     long maxFileBytes = options.limits().maxFileBytes();
-    FlatMapFunction<Iterator<Row>, Row> read = files -> new ReadPartition(files, conf, maxFileBytes, java8, extra)
-        .decodeWith(decode);
+    FlatMapFunction<Iterator<Row>, Row> read =
+        files -> new ReadPartition(files, conf, maxFileBytes, java8, extra).decodeWith(decode);
     return spark.createDataFrame(listed.mapPartitions(read), schema);
   }
 
-  /** As many partitions as cores, more when the bytes call for it (Spark's 128 MiB per partition), never empty. */
+  /**
+   * As many partitions as cores, more when the bytes call for it (Spark's 128 MiB per partition),
+   * never empty.
+   */
   public static int partitions(SparkSession spark, int files, long bytes) {
     long perPartition = Math.max(1, spark.sessionState().conf().filesMaxPartitionBytes());
     long byBytes = (bytes + perPartition - 1) / perPartition;
@@ -150,11 +199,12 @@ public final class ImageIngestion {
   public static final int SCORING_TASKS_PER_CORE = 4;
 
   /**
-   * Partitions for a scan whose time goes into decoding and scoring, not reading: {@link #partitions}' bound of
-   * 128 MiB of content per partition (so a partition's files never hold more than that in memory), but at least
-   * {@value #SCORING_TASKS_PER_CORE} per core. By bytes alone, 100 000 images of 3 KB were 3 partitions on 2 cores:
-   * two tasks of a third of the archive each, then the third alone with one core idle for a third of the night.
-   * With several equal tasks per core the last wave is short. Never more partitions than files.
+   * Partitions for a scan whose time goes into decoding and scoring, not reading: {@link
+   * #partitions}' bound of 128 MiB of content per partition (so a partition's files never hold more
+   * than that in memory), but at least {@value #SCORING_TASKS_PER_CORE} per core. By bytes alone,
+   * 100 000 images of 3 KB were 3 partitions on 2 cores: two tasks of a third of the archive each,
+   * then the third alone with one core idle for a third of the night. With several equal tasks per
+   * core the last wave is short. Never more partitions than files.
    */
   public static int scoringPartitions(SparkSession spark, int files, long bytes) {
     long perCore = (long) SCORING_TASKS_PER_CORE * spark.sparkContext().defaultParallelism();
@@ -176,8 +226,8 @@ public final class ImageIngestion {
   }
 
   /**
-   * One partition: reads its files lazily, as the decode function asks for them, hands the readable ones on and
-   * keeps error rows for the others, which follow the decoded rows.
+   * One partition: reads its files lazily, as the decode function asks for them, hands the readable
+   * ones on and keeps error rows for the others, which follow the decoded rows.
    */
   private static final class ReadPartition {
     private final Iterator<Row> listed;
@@ -187,7 +237,8 @@ public final class ImageIngestion {
     private final int extra;
     private final List<Row> errors = new ArrayList<>();
 
-    ReadPartition(Iterator<Row> listed, HadoopConf conf, long maxFileBytes, boolean java8, int extra) {
+    ReadPartition(
+        Iterator<Row> listed, HadoopConf conf, long maxFileBytes, boolean java8, int extra) {
       this.listed = listed;
       this.conf = conf;
       this.maxFileBytes = maxFileBytes;
@@ -227,15 +278,24 @@ public final class ImageIngestion {
         public boolean hasNext() {
           while (next == null && listed.hasNext()) {
             Row r = listed.next();
-            FileListing.Entry e = new FileListing.Entry(r.getString(0), r.getString(1), r.getLong(2), r.getLong(3),
-                r.isNullAt(4) ? null : r.getString(4));
+            FileListing.Entry e =
+                new FileListing.Entry(
+                    r.getString(0),
+                    r.getString(1),
+                    r.getLong(2),
+                    r.getLong(3),
+                    r.isNullAt(4) ? null : r.getString(4));
             FileContent.Read read = FileContent.read(conf.get(), e, maxFileBytes);
             Object modified = time(e.modificationTime(), java8);
             if (read.error() != null) {
               errors.add(errorRow(e, modified, read.error()));
             } else {
-              next = new GenericRowWithSchema(new Object[] {e.path(), modified, (long) read.content().length,
-                  read.content()}, FILE_SCHEMA);
+              next =
+                  new GenericRowWithSchema(
+                      new Object[] {
+                        e.path(), modified, (long) read.content().length, read.content()
+                      },
+                      FILE_SCHEMA);
             }
           }
           return next != null;
@@ -258,7 +318,8 @@ public final class ImageIngestion {
       values[0] = e.path();
       values[1] = e.length();
       values[2] = modified;
-      values[InventorySchema.SCHEMA.fieldIndex(InventorySchema.STATUS)] = InventorySchema.STATUS_ERROR;
+      values[InventorySchema.SCHEMA.fieldIndex(InventorySchema.STATUS)] =
+          InventorySchema.STATUS_ERROR;
       values[InventorySchema.SCHEMA.fieldIndex(InventorySchema.ERROR)] = error;
       return RowFactory.create(values);
     }

@@ -17,10 +17,10 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Scores images with detectors, batched per partition: each row's encoded image (a binary column) is decoded, the
- * decodable ones go through every detector in batches, and each row comes back without the image bytes and with
- * one {@code <detector>_score} column per detector. An image that cannot be decoded keeps null scores and says why
- * in {@value #ERROR}; it never fails the task.
+ * Scores images with detectors, batched per partition: each row's encoded image (a binary column)
+ * is decoded, the decodable ones go through every detector in batches, and each row comes back
+ * without the image bytes and with one {@code <detector>_score} column per detector. An image that
+ * cannot be decoded keeps null scores and says why in {@value #ERROR}; it never fails the task.
  */
 public final class ImageScoring {
 
@@ -34,8 +34,12 @@ public final class ImageScoring {
     return detector.name() + "_score";
   }
 
-  /** The output schema: the input's columns except {@code contentColumn}, then the scores and {@value #ERROR}. */
-  public static StructType schema(StructType input, String contentColumn, List<ImageDetector> detectors) {
+  /**
+   * The output schema: the input's columns except {@code contentColumn}, then the scores and
+   * {@value #ERROR}.
+   */
+  public static StructType schema(
+      StructType input, String contentColumn, List<ImageDetector> detectors) {
     List<StructField> scores = new ArrayList<>();
     for (ImageDetector d : detectors) {
       scores.add(DataTypes.createStructField(scoreColumn(d), DataTypes.DoubleType, true));
@@ -49,31 +53,47 @@ public final class ImageScoring {
    * @param input rows with a binary column of encoded image bytes
    * @param batchSize images per model batch
    */
-  public static Dataset<Row> score(Dataset<Row> input, String contentColumn, List<ImageDetector> detectors,
-      int batchSize, DecodeLimits limits, HadoopConf conf) {
+  public static Dataset<Row> score(
+      Dataset<Row> input,
+      String contentColumn,
+      List<ImageDetector> detectors,
+      int batchSize,
+      DecodeLimits limits,
+      HadoopConf conf) {
     if (detectors.isEmpty()) {
       throw new IllegalArgumentException("no detector to score with");
     }
     int content = DecodedBatches.binaryColumn(input.schema(), contentColumn);
     List<ImageDetector> fixed = List.copyOf(detectors);
     StructType out = schema(input.schema(), contentColumn, fixed);
-    return input.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
-      ImageDecoder decoder = new ImageDecoder(limits);
-      List<ImageDetector.Scorer> scorers = open(fixed, conf);
-      return Batches.map(rows, batchSize, batch -> DecodedBatches.map(batch, content, decoder, scorers.size(),
-          images -> {
-            double[][] scores = scoreDecoded(images, scorers, null);
-            List<Object[]> values = new ArrayList<>(images.size());
-            for (int i = 0; i < images.size(); i++) {
-              Object[] v = new Object[scores.length];
-              for (int k = 0; k < scores.length; k++) {
-                v[k] = scores[k][i];
-              }
-              values.add(v);
-            }
-            return values;
-          }));
-    }, Encoders.row(out));
+    return input.mapPartitions(
+        (MapPartitionsFunction<Row, Row>)
+            rows -> {
+              ImageDecoder decoder = new ImageDecoder(limits);
+              List<ImageDetector.Scorer> scorers = open(fixed, conf);
+              return Batches.map(
+                  rows,
+                  batchSize,
+                  batch ->
+                      DecodedBatches.map(
+                          batch,
+                          content,
+                          decoder,
+                          scorers.size(),
+                          images -> {
+                            double[][] scores = scoreDecoded(images, scorers, null);
+                            List<Object[]> values = new ArrayList<>(images.size());
+                            for (int i = 0; i < images.size(); i++) {
+                              Object[] v = new Object[scores.length];
+                              for (int k = 0; k < scores.length; k++) {
+                                v[k] = scores[k][i];
+                              }
+                              values.add(v);
+                            }
+                            return values;
+                          }));
+            },
+        Encoders.row(out));
   }
 
   /** In a task: every detector's scorer for this thread, on the device the task was given. */
@@ -86,12 +106,13 @@ public final class ImageScoring {
   }
 
   /**
-   * Scores decoded images with every scorer, with how each score was made: {@code [detector]} lists in image order.
+   * Scores decoded images with every scorer, with how each score was made: {@code [detector]} lists
+   * in image order.
    *
    * @param nanos when not null, each detector's time is added to {@code nanos[detector]}
    */
-  public static List<List<ImageScore>> scoreDecodedImages(List<BufferedImage> images,
-      List<ImageDetector.Scorer> scorers, long[] nanos) {
+  public static List<List<ImageScore>> scoreDecodedImages(
+      List<BufferedImage> images, List<ImageDetector.Scorer> scorers, long[] nanos) {
     List<List<ImageScore>> out = new ArrayList<>(scorers.size());
     for (int k = 0; k < scorers.size(); k++) {
       long t0 = System.nanoTime();
@@ -100,7 +121,8 @@ public final class ImageScoring {
         nanos[k] += System.nanoTime() - t0;
       }
       if (s.size() != images.size()) {
-        throw new IllegalStateException("a detector gave " + s.size() + " scores for " + images.size() + " images");
+        throw new IllegalStateException(
+            "a detector gave " + s.size() + " scores for " + images.size() + " images");
       }
       out.add(s);
     }
@@ -122,13 +144,13 @@ public final class ImageScoring {
   }
 
   /**
-   * Scores decoded images with every scorer: {@code [detector][image]}, each checked to give one probability per
-   * image.
+   * Scores decoded images with every scorer: {@code [detector][image]}, each checked to give one
+   * probability per image.
    *
    * @param nanos when not null, each detector's time is added to {@code nanos[detector]}
    */
-  public static double[][] scoreDecoded(List<BufferedImage> images, List<ImageDetector.Scorer> scorers,
-      long[] nanos) {
+  public static double[][] scoreDecoded(
+      List<BufferedImage> images, List<ImageDetector.Scorer> scorers, long[] nanos) {
     double[][] scores = new double[scorers.size()][];
     for (int k = 0; k < scorers.size(); k++) {
       long t0 = System.nanoTime();
@@ -137,8 +159,8 @@ public final class ImageScoring {
         nanos[k] += System.nanoTime() - t0;
       }
       if (scores[k].length != images.size()) {
-        throw new IllegalStateException("a detector gave " + scores[k].length + " scores for " + images.size()
-            + " images");
+        throw new IllegalStateException(
+            "a detector gave " + scores[k].length + " scores for " + images.size() + " images");
       }
     }
     return scores;

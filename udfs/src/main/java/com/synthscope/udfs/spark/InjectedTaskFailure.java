@@ -7,9 +7,10 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * A test-only fault: with {@value #SETTING}{@code =N} set (e.g. {@code --conf}), every task of the jobs that honour
- * it fails on its first attempt after handing on N rows of its partition, so tests can show that a retried task
- * leaves no partial output and no duplicate rows. Unset, it changes nothing. Never set it in production.
+ * A test-only fault: with {@value #SETTING}{@code =N} set (e.g. {@code --conf}), every task of the
+ * jobs that honour it fails on its first attempt after handing on N rows of its partition, so tests
+ * can show that a retried task leaves no partial output and no duplicate rows. Unset, it changes
+ * nothing. Never set it in production.
  */
 public record InjectedTaskFailure(long afterRows) implements Serializable {
 
@@ -34,11 +35,15 @@ public record InjectedTaskFailure(long afterRows) implements Serializable {
     try {
       return new InjectedTaskFailure(Long.parseLong(value.trim()));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(SETTING + " must be a number of rows, got '" + value + "'", e);
+      throw new IllegalArgumentException(
+          SETTING + " must be a number of rows, got '" + value + "'", e);
     }
   }
 
-  /** {@code rows}, failing after {@code fault.afterRows} of them on a task's first attempt; as is when null. */
+  /**
+   * {@code rows}, failing after {@code fault.afterRows} of them on a task's first attempt; as is
+   * when null.
+   */
   public static <T> Iterator<T> apply(InjectedTaskFailure fault, Iterator<T> rows) {
     TaskContext task = TaskContext.get();
     if (fault == null || task == null || task.attemptNumber() > 0) {
@@ -58,8 +63,14 @@ public record InjectedTaskFailure(long afterRows) implements Serializable {
           throw new NoSuchElementException();
         }
         if (handed == fault.afterRows()) {
-          throw new IllegalStateException(MESSAGE + " in partition " + task.partitionId() + " after " + handed
-              + " rows, attempt " + task.attemptNumber());
+          throw new IllegalStateException(
+              MESSAGE
+                  + " in partition "
+                  + task.partitionId()
+                  + " after "
+                  + handed
+                  + " rows, attempt "
+                  + task.attemptNumber());
         }
         handed++;
         return rows.next();

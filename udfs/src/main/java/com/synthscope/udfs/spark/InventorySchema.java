@@ -3,7 +3,10 @@ package com.synthscope.udfs.spark;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-/** The inventory table of DESIGN.md: one row per input file, decoded or not. Column names are a contract. */
+/**
+ * The inventory table of DESIGN.md: one row per input file, decoded or not. Column names are a
+ * contract.
+ */
 public final class InventorySchema {
 
   public static final String PATH = "path";
@@ -21,22 +24,26 @@ public final class InventorySchema {
   public static final String STATUS_OK = "ok";
   public static final String STATUS_ERROR = "error";
 
-  public static final StructType SCHEMA = new StructType()
-      .add(PATH, DataTypes.StringType, false)
-      .add(LENGTH, DataTypes.LongType, false)
-      .add(MODIFICATION_TIME, DataTypes.TimestampType, true)
-      .add(SHA256, DataTypes.StringType, true)
-      .add(FORMAT, DataTypes.StringType, true)
-      .add(WIDTH, DataTypes.IntegerType, true)
-      .add(HEIGHT, DataTypes.IntegerType, true)
-      .add(CHANNELS, DataTypes.IntegerType, true)
-      .add(BIT_DEPTH, DataTypes.IntegerType, true)
-      .add(STATUS, DataTypes.StringType, false)
-      .add(ERROR, DataTypes.StringType, true);
+  public static final StructType SCHEMA =
+      new StructType()
+          .add(PATH, DataTypes.StringType, false)
+          .add(LENGTH, DataTypes.LongType, false)
+          .add(MODIFICATION_TIME, DataTypes.TimestampType, true)
+          .add(SHA256, DataTypes.StringType, true)
+          .add(FORMAT, DataTypes.StringType, true)
+          .add(WIDTH, DataTypes.IntegerType, true)
+          .add(HEIGHT, DataTypes.IntegerType, true)
+          .add(CHANNELS, DataTypes.IntegerType, true)
+          .add(BIT_DEPTH, DataTypes.IntegerType, true)
+          .add(STATUS, DataTypes.StringType, false)
+          .add(ERROR, DataTypes.StringType, true);
 
   private InventorySchema() {}
 
-  /** The reason code of an error message ({@code "corrupt: Premature end..."} gives {@code corrupt}). */
+  /**
+   * The reason code of an error message ({@code "corrupt: Premature end..."} gives {@code
+   * corrupt}).
+   */
   public static String reasonOf(String error) {
     if (error == null) {
       return null;

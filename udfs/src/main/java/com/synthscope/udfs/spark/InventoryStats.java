@@ -12,7 +12,8 @@ import org.apache.spark.sql.Row;
 /**
  * Counts of an inventory: files, ok, and errors by reason code.
  *
- * @param errorsByReason error rows per reason code (the text before the first ':' of {@code error}), sorted
+ * @param errorsByReason error rows per reason code (the text before the first ':' of {@code
+ *     error}), sorted
  */
 public record InventoryStats(long files, long ok, Map<String, Long> errorsByReason) {
 
@@ -25,9 +26,13 @@ public record InventoryStats(long files, long ok, Map<String, Long> errorsByReas
     long files = 0;
     long ok = 0;
     Map<String, Long> reasons = new TreeMap<>();
-    for (Row r : inventory.groupBy(col(InventorySchema.STATUS),
-            substring_index(col(InventorySchema.ERROR), ":", 1).as("reason"))
-        .agg(count("*").as("n")).collectAsList()) {
+    for (Row r :
+        inventory
+            .groupBy(
+                col(InventorySchema.STATUS),
+                substring_index(col(InventorySchema.ERROR), ":", 1).as("reason"))
+            .agg(count("*").as("n"))
+            .collectAsList()) {
       long n = r.getLong(2);
       files += n;
       if (InventorySchema.STATUS_OK.equals(r.getString(0))) {

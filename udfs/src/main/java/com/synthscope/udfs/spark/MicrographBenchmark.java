@@ -28,32 +28,37 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The micrograph benchmark for the detectors: real MetalDAM crops against several kinds of generated ones, as one
- * labelled table, reproducible from a seed.
+ * The micrograph benchmark for the detectors: real MetalDAM crops against several kinds of
+ * generated ones, as one labelled table, reproducible from a seed.
  *
  * <ul>
- *   <li>{@value #REAL} (label 0): random crops of the MetalDAM micrographs at the generator's scale and size, each
- *       split from the images of the same split of DATA.md (train, validation, test never mixed);</li>
- *   <li>one PF-DiffSeg generator per {@link DiffusionSetting} (label 1): the image channel of generated pairs;</li>
- *   <li>{@value #UPSAMPLED} (label 1), a cheap non-diffusion fake: other real crops of the same split, halved
- *       (box filter) and enlarged back (bicubic), so only the finest detail is missing.</li>
+ *   <li>{@value #REAL} (label 0): random crops of the MetalDAM micrographs at the generator's scale
+ *       and size, each split from the images of the same split of DATA.md (train, validation, test
+ *       never mixed);
+ *   <li>one PF-DiffSeg generator per {@link DiffusionSetting} (label 1): the image channel of
+ *       generated pairs;
+ *   <li>{@value #UPSAMPLED} (label 1), a cheap non-diffusion fake: other real crops of the same
+ *       split, halved (box filter) and enlarged back (bicubic), so only the finest detail is
+ *       missing.
  * </ul>
- * Every generator has the same number of rows per split. {@code fractions} holds the crop's phase fractions (its
- * label mask; for generated pairs, the generated mask).
+ *
+ * Every generator has the same number of rows per split. {@code fractions} holds the crop's phase
+ * fractions (its label mask; for generated pairs, the generated mask).
  */
 public final class MicrographBenchmark {
 
   public static final String REAL = "real";
   public static final String UPSAMPLED = "upsampled";
 
-  public static final StructType SCHEMA = new StructType()
-      .add("sample_id", DataTypes.LongType, false)
-      .add("split", DataTypes.StringType, false)
-      .add("generator", DataTypes.StringType, false)
-      .add("label", DataTypes.IntegerType, false)
-      .add("image_png", DataTypes.BinaryType, false)
-      .add("fractions", DataTypes.createArrayType(DataTypes.FloatType, false), false)
-      .add("source", DataTypes.StringType, false);
+  public static final StructType SCHEMA =
+      new StructType()
+          .add("sample_id", DataTypes.LongType, false)
+          .add("split", DataTypes.StringType, false)
+          .add("generator", DataTypes.StringType, false)
+          .add("label", DataTypes.IntegerType, false)
+          .add("image_png", DataTypes.BinaryType, false)
+          .add("fractions", DataTypes.createArrayType(DataTypes.FloatType, false), false)
+          .add("source", DataTypes.StringType, false);
 
   /** Rows per generator (and of real crops) in each split. */
   public record Counts(int train, int val, int test) implements Serializable {
@@ -81,14 +86,24 @@ public final class MicrographBenchmark {
   }
 
   /** One PF-DiffSeg setting, named for the {@code generator} column. */
-  public record DiffusionSetting(String name, SamplerSpec sampler, float guidance) implements Serializable {}
+  public record DiffusionSetting(String name, SamplerSpec sampler, float guidance)
+      implements Serializable {}
 
   /**
    * @param model the PF-DiffSeg artifact; its scale and size set the real crops'
    * @param modelId {@code id@sha256}, recorded in {@code source}
    */
-  public record Settings(Path metaldam, double scale, int size, Counts counts, List<DiffusionSetting> diffusion,
-      ModelRef model, String modelId, int batch, long seed) implements Serializable {}
+  public record Settings(
+      Path metaldam,
+      double scale,
+      int size,
+      Counts counts,
+      List<DiffusionSetting> diffusion,
+      ModelRef model,
+      String modelId,
+      int batch,
+      long seed)
+      implements Serializable {}
 
   private MicrographBenchmark() {}
 
@@ -102,49 +117,90 @@ public final class MicrographBenchmark {
   }
 
   /** The whole benchmark, lazily for its generated part. */
-  public static Dataset<Row> build(SparkSession spark, Settings s, FractionSampler fractions, HadoopConf conf)
+  public static Dataset<Row> build(
+      SparkSession spark, Settings s, FractionSampler fractions, HadoopConf conf)
       throws IOException {
     List<Row> rows = new ArrayList<>();
     long id = 0;
     for (Split split : Split.values()) {
       List<LabelledMicrograph> images = MetalDam.loadDownscaled(s.metaldam(), split, s.scale());
       int n = s.counts().of(split);
-      rows.addAll(realCrops(images, split, n, s.size(), false, new SplittableRandom(s.seed() * 7919 + split.ordinal()),
-          id));
+      rows.addAll(
+          realCrops(
+              images,
+              split,
+              n,
+              s.size(),
+              false,
+              new SplittableRandom(s.seed() * 7919 + split.ordinal()),
+              id));
       id += n;
-      rows.addAll(realCrops(images, split, n, s.size(), true,
-          new SplittableRandom(s.seed() * 7919 + 100 + split.ordinal()), id));
+      rows.addAll(
+          realCrops(
+              images,
+              split,
+              n,
+              s.size(),
+              true,
+              new SplittableRandom(s.seed() * 7919 + 100 + split.ordinal()),
+              id));
       id += n;
     }
     Dataset<Row> all = spark.createDataFrame(rows, SCHEMA);
     int partitions = spark.sparkContext().defaultParallelism();
     for (int g = 0; g < s.diffusion().size(); g++) {
       DiffusionSetting d = s.diffusion().get(g);
-      Augmentation.Settings gen = new Augmentation.Settings(s.model(), s.modelId(),
-          new PfDiffSegGenerator.Settings(d.sampler(), d.guidance()), s.batch(), 1f);
-      Dataset<Row> pairs = Augmentation.generate(
-          Augmentation.plan(spark, s.counts().total(), partitions, s.seed() * 1_000_003L + g + 1, fractions), gen,
-          conf);
+      Augmentation.Settings gen =
+          new Augmentation.Settings(
+              s.model(),
+              s.modelId(),
+              new PfDiffSegGenerator.Settings(d.sampler(), d.guidance()),
+              s.batch(),
+              1f);
+      Dataset<Row> pairs =
+          Augmentation.generate(
+              Augmentation.plan(
+                  spark, s.counts().total(), partitions, s.seed() * 1_000_003L + g + 1, fractions),
+              gen,
+              conf);
       long offset = id;
       Counts counts = s.counts();
       String source = s.modelId() + " " + d.sampler() + " guidance " + d.guidance();
-      all = all.union(pairs.map((MapFunction<Row, Row>) r -> {
-        // By position (AugmentationSchema.SCHEMA): rows made by a map function carry no schema.
-        long sample = r.getLong(0);
-        return RowFactory.create(offset + sample, counts.splitOf(sample), d.name(), 1, r.get(6), r.get(3),
-            source + " seed " + r.getLong(1));
-      }, Encoders.row(SCHEMA)));
+      all =
+          all.union(
+              pairs.map(
+                  (MapFunction<Row, Row>)
+                      r -> {
+                        // By position (AugmentationSchema.SCHEMA): rows made by a map function
+                        // carry no schema.
+                        long sample = r.getLong(0);
+                        return RowFactory.create(
+                            offset + sample,
+                            counts.splitOf(sample),
+                            d.name(),
+                            1,
+                            r.get(6),
+                            r.get(3),
+                            source + " seed " + r.getLong(1));
+                      },
+                  Encoders.row(SCHEMA)));
       id += counts.total();
     }
     return all;
   }
 
   /**
-   * {@code n} random crops (rows of {@link #SCHEMA}), round-robin over the split's images; upsampled ones lose their
-   * finest octave.
+   * {@code n} random crops (rows of {@link #SCHEMA}), round-robin over the split's images;
+   * upsampled ones lose their finest octave.
    */
-  public static List<Row> realCrops(List<LabelledMicrograph> images, Split split, int n, int size, boolean upsampled,
-      SplittableRandom random, long firstId) {
+  public static List<Row> realCrops(
+      List<LabelledMicrograph> images,
+      Split split,
+      int n,
+      int size,
+      boolean upsampled,
+      SplittableRandom random,
+      long firstId) {
     List<Row> rows = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       LabelledMicrograph m = images.get(i % images.size());
@@ -159,16 +215,25 @@ public final class MicrographBenchmark {
       if (upsampled) {
         grey = halvedAndRestored(grey, size);
       }
-      rows.add(RowFactory.create(firstId + i, splitName(split), upsampled ? UPSAMPLED : REAL, upsampled ? 1 : 0,
-          PairPng.greyPng(grey, size, size), Augmentation.boxed(PhaseFractions.of(labels, MetalDam.CLASSES)),
-          "micrograph" + m.number() + " x=" + x + " y=" + y));
+      rows.add(
+          RowFactory.create(
+              firstId + i,
+              splitName(split),
+              upsampled ? UPSAMPLED : REAL,
+              upsampled ? 1 : 0,
+              PairPng.greyPng(grey, size, size),
+              Augmentation.boxed(PhaseFractions.of(labels, MetalDam.CLASSES)),
+              "micrograph" + m.number() + " x=" + x + " y=" + y));
     }
     return rows;
   }
 
-  /** Halves a square grey crop with a box filter and enlarges it back with bicubic interpolation. */
+  /**
+   * Halves a square grey crop with a box filter and enlarges it back with bicubic interpolation.
+   */
   static float[] halvedAndRestored(float[] grey, int size) {
-    FloatImage small = Resampler.resize(new FloatImage(1, size, size, grey), size / 2, size / 2, ResizeFilter.BOX);
+    FloatImage small =
+        Resampler.resize(new FloatImage(1, size, size, grey), size / 2, size / 2, ResizeFilter.BOX);
     return Resampler.resize(small, size, size, ResizeFilter.BICUBIC).data();
   }
 }

@@ -14,9 +14,9 @@ public final class TaskResources {
   private TaskResources() {}
 
   /**
-   * Device and thread count for the current task: the GPU the scheduler assigned (resource name {@code gpu}), else
-   * CPU; intra-op threads capped to the task's cores ({@code spark.task.cpus}). Outside a task (the driver): CPU,
-   * one thread.
+   * Device and thread count for the current task: the GPU the scheduler assigned (resource name
+   * {@code gpu}), else CPU; intra-op threads capped to the task's cores ({@code spark.task.cpus}).
+   * Outside a task (the driver): CPU, one thread.
    */
   public static ExecutionSettings current(ModelEngine engine) {
     TaskContext task = TaskContext.get();

@@ -6,8 +6,8 @@ import com.synthscope.udfs.image.DecodeResult;
 import com.synthscope.udfs.image.FloatImage;
 import com.synthscope.udfs.image.ImageDecoder;
 import com.synthscope.udfs.image.ImageTensors;
-import com.synthscope.udfs.image.ResizeFilter;
 import com.synthscope.udfs.image.Resampler;
+import com.synthscope.udfs.image.ResizeFilter;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,20 +30,23 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Small PNG previews of a few images (a report's top flagged), made on executors: each file is read again through
- * its Hadoop filesystem, decoded under the same limits, converted to sRGB (alpha over white), box-filtered so the
- * longer side is at most {@code maxSide}, and returned as a {@code data:image/png;base64,...} URI.
+ * Small PNG previews of a few images (a report's top flagged), made on executors: each file is read
+ * again through its Hadoop filesystem, decoded under the same limits, converted to sRGB (alpha over
+ * white), box-filtered so the longer side is at most {@code maxSide}, and returned as a {@code
+ * data:image/png;base64,...} URI.
  */
 public final class Thumbnails {
 
-  private static final StructType SCHEMA = new StructType().add("path", DataTypes.StringType, false)
-      .add("uri", DataTypes.StringType, true);
+  private static final StructType SCHEMA =
+      new StructType()
+          .add("path", DataTypes.StringType, false)
+          .add("uri", DataTypes.StringType, true);
 
   private Thumbnails() {}
 
   /** path -> data URI, for the paths that could be read and decoded (the others are left out). */
-  public static Map<String, String> dataUris(SparkSession spark, List<String> paths, int maxSide,
-      DecodeLimits limits, HadoopConf conf) {
+  public static Map<String, String> dataUris(
+      SparkSession spark, List<String> paths, int maxSide, DecodeLimits limits, HadoopConf conf) {
     Map<String, String> out = new LinkedHashMap<>();
     if (paths.isEmpty()) {
       return out;
@@ -51,16 +54,24 @@ public final class Thumbnails {
     int parts = Math.max(1, Math.min(paths.size(), spark.sparkContext().defaultParallelism()));
     List<Row> rows = new ArrayList<>();
     paths.forEach(p -> rows.add(RowFactory.create(p, null)));
-    List<Row> made = spark.createDataFrame(rows, SCHEMA).repartition(parts)
-        .mapPartitions((MapPartitionsFunction<Row, Row>) it -> {
-          ImageDecoder decoder = new ImageDecoder(limits);
-          List<Row> res = new ArrayList<>();
-          while (it.hasNext()) {
-            String path = it.next().getString(0);
-            res.add(RowFactory.create(path, dataUri(path, maxSide, decoder, limits, conf)));
-          }
-          return res.iterator();
-        }, Encoders.row(SCHEMA)).collectAsList();
+    List<Row> made =
+        spark
+            .createDataFrame(rows, SCHEMA)
+            .repartition(parts)
+            .mapPartitions(
+                (MapPartitionsFunction<Row, Row>)
+                    it -> {
+                      ImageDecoder decoder = new ImageDecoder(limits);
+                      List<Row> res = new ArrayList<>();
+                      while (it.hasNext()) {
+                        String path = it.next().getString(0);
+                        res.add(
+                            RowFactory.create(path, dataUri(path, maxSide, decoder, limits, conf)));
+                      }
+                      return res.iterator();
+                    },
+                Encoders.row(SCHEMA))
+            .collectAsList();
     Map<String, String> byPath = new LinkedHashMap<>();
     made.forEach(r -> byPath.put(r.getString(0), r.getString(1)));
     for (String p : paths) {
@@ -71,8 +82,8 @@ public final class Thumbnails {
     return out;
   }
 
-  private static String dataUri(String path, int maxSide, ImageDecoder decoder, DecodeLimits limits,
-      HadoopConf conf) {
+  private static String dataUri(
+      String path, int maxSide, ImageDecoder decoder, DecodeLimits limits, HadoopConf conf) {
     try {
       Path p = new Path(path);
       FileSystem fs = p.getFileSystem(conf.get());
@@ -105,7 +116,8 @@ public final class Thumbnails {
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
         int i = y * w + x;
-        out.setRGB(x, y, (byte8(data[i]) << 16) | (byte8(data[n + i]) << 8) | byte8(data[2 * n + i]));
+        out.setRGB(
+            x, y, (byte8(data[i]) << 16) | (byte8(data[n + i]) << 8) | byte8(data[2 * n + i]));
       }
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -32,16 +32,16 @@ import java.util.Random;
 import java.util.SplittableRandom;
 
 /**
- * Trains a classifier on examples held in memory: binary (one logit per sample, the detectors) or multi-class (one
- * logit per class, softmax cross-entropy: NS-Net's photo encoder on the CIFAR classes), with the DNF paper's
- * schedule:
- * Adam at a fixed rate, validation accuracy after every epoch, the rate divided by 10 after {@code patience}
- * epochs without a gain, training stops once the rate falls below {@code minLearningRate} (or after
- * {@code maxEpochs}). The weights of the best validation epoch are kept.
+ * Trains a classifier on examples held in memory: binary (one logit per sample, the detectors) or
+ * multi-class (one logit per class, softmax cross-entropy: NS-Net's photo encoder on the CIFAR
+ * classes), with the DNF paper's schedule: Adam at a fixed rate, validation accuracy after every
+ * epoch, the rate divided by 10 after {@code patience} epochs without a gain, training stops once
+ * the rate falls below {@code minLearningRate} (or after {@code maxEpochs}). The weights of the
+ * best validation epoch are kept.
  *
- * <p>Files under {@code out}: {@code checkpoint/} (last epoch's weights and state, replaced atomically, for
- * {@code --resume}), {@code best/} (best epoch's weights), {@code metrics.csv} (one line per epoch). Adam's moment
- * estimates are not in DJL's public API and restart on resume.
+ * <p>Files under {@code out}: {@code checkpoint/} (last epoch's weights and state, replaced
+ * atomically, for {@code --resume}), {@code best/} (best epoch's weights), {@code metrics.csv} (one
+ * line per epoch). Adam's moment estimates are not in DJL's public API and restart on resume.
  */
 public final class ClassifierTrainer {
 
@@ -49,23 +49,42 @@ public final class ClassifierTrainer {
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
   /**
-   * @param horizontalFlip flip each training sample left-right with probability 1/2 (samples shaped [C, H, W])
-   * @param cropPadding random translation as in the CIFAR ResNets: pad each training sample by this many zero
-   *     pixels per side and crop it back at a random offset (0: none)
+   * @param horizontalFlip flip each training sample left-right with probability 1/2 (samples shaped
+   *     [C, H, W])
+   * @param cropPadding random translation as in the CIFAR ResNets: pad each training sample by this
+   *     many zero pixels per side and crop it back at a random offset (0: none)
    */
-  public record Recipe(int batch, float learningRate, int patience, float minLearningRate, int maxEpochs,
-      boolean horizontalFlip, long seed, int cropPadding) {
+  public record Recipe(
+      int batch,
+      float learningRate,
+      int patience,
+      float minLearningRate,
+      int maxEpochs,
+      boolean horizontalFlip,
+      long seed,
+      int cropPadding) {
     public Recipe {
-      if (batch < 2 || !(learningRate > 0) || patience < 1 || !(minLearningRate > 0) || maxEpochs < 1
+      if (batch < 2
+          || !(learningRate > 0)
+          || patience < 1
+          || !(minLearningRate > 0)
+          || maxEpochs < 1
           || cropPadding < 0) {
-        throw new IllegalArgumentException("need batch >= 2, learning rates > 0, patience >= 1, max epochs >= 1,"
-            + " crop padding >= 0");
+        throw new IllegalArgumentException(
+            "need batch >= 2, learning rates > 0, patience >= 1, max epochs >= 1,"
+                + " crop padding >= 0");
       }
     }
 
     /** Without random crops. */
-    public Recipe(int batch, float learningRate, int patience, float minLearningRate, int maxEpochs,
-        boolean horizontalFlip, long seed) {
+    public Recipe(
+        int batch,
+        float learningRate,
+        int patience,
+        float minLearningRate,
+        int maxEpochs,
+        boolean horizontalFlip,
+        long seed) {
       this(batch, learningRate, patience, minLearningRate, maxEpochs, horizontalFlip, seed, 0);
     }
 
@@ -85,7 +104,8 @@ public final class ClassifierTrainer {
       m.put("max_epochs", maxEpochs);
       m.put("horizontal_flip", horizontalFlip);
       m.put("seed", seed);
-      if (cropPadding > 0) { // only when used: checkpoints written before the field existed still match
+      if (cropPadding
+          > 0) { // only when used: checkpoints written before the field existed still match
         m.put("crop_padding", cropPadding);
       }
       return m;
@@ -93,12 +113,15 @@ public final class ClassifierTrainer {
   }
 
   /**
-   * One training example: a flat sample of the network's per-sample shape and its label, 0 real, 1 generated (or
-   * the class index 0..K-1 for a multi-class objective).
+   * One training example: a flat sample of the network's per-sample shape and its label, 0 real, 1
+   * generated (or the class index 0..K-1 for a multi-class objective).
    */
   public record Example(float[] x, int label) {}
 
-  /** The loss of a batch from the network's outputs; the logits are the first output unless it says otherwise. */
+  /**
+   * The loss of a batch from the network's outputs; the logits are the first output unless it says
+   * otherwise.
+   */
   public interface Objective {
     NDArray loss(NDList outputs, NDArray labels);
 
@@ -112,7 +135,10 @@ public final class ClassifierTrainer {
     }
   }
 
-  /** Softmax cross-entropy over {@code classes} logits on the first output; labels are class indices. */
+  /**
+   * Softmax cross-entropy over {@code classes} logits on the first output; labels are class
+   * indices.
+   */
   public static Objective softmaxCrossEntropy(int classes) {
     if (classes < 2) {
       throw new IllegalArgumentException("softmax needs at least 2 classes, got " + classes);
@@ -121,8 +147,12 @@ public final class ClassifierTrainer {
       @Override
       public NDArray loss(NDList outputs, NDArray labels) {
         NDArray logp = outputs.get(0).reshape(-1, classes).logSoftmax(1);
-        NDArray onehot = labels.reshape(-1).toType(ai.djl.ndarray.types.DataType.INT64, false).oneHot(classes)
-            .toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+        NDArray onehot =
+            labels
+                .reshape(-1)
+                .toType(ai.djl.ndarray.types.DataType.INT64, false)
+                .oneHot(classes)
+                .toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
         return logp.mul(onehot).sum(new int[] {1}).neg().mean();
       }
 
@@ -142,7 +172,12 @@ public final class ClassifierTrainer {
     };
   }
 
-  public record Summary(int epochs, int bestEpoch, double bestValidationAccuracy, double seconds, long parameters,
+  public record Summary(
+      int epochs,
+      int bestEpoch,
+      double bestValidationAccuracy,
+      double seconds,
+      long parameters,
       Path best) {
 
     /** As the manifest's metrics record them. */
@@ -164,7 +199,12 @@ public final class ClassifierTrainer {
   private final Path out;
   private final PrintStream progress;
 
-  public ClassifierTrainer(Recipe recipe, Block net, Shape sampleShape, Objective objective, Path out,
+  public ClassifierTrainer(
+      Recipe recipe,
+      Block net,
+      Shape sampleShape,
+      Objective objective,
+      Path out,
       PrintStream progress) {
     this.recipe = recipe;
     this.net = net;
@@ -182,11 +222,21 @@ public final class ClassifierTrainer {
     return out.resolve("best");
   }
 
-  /** Trains to the end of the schedule (or continues a checkpoint) and returns where the best weights are. */
-  public Summary run(List<Example> train, List<Example> validation, boolean resume) throws IOException {
+  /**
+   * Trains to the end of the schedule (or continues a checkpoint) and returns where the best
+   * weights are.
+   */
+  public Summary run(List<Example> train, List<Example> validation, boolean resume)
+      throws IOException {
     if (train.size() < recipe.batch() || validation.isEmpty()) {
-      throw new IllegalArgumentException("need at least one batch (" + recipe.batch() + ") of training examples and"
-          + " one validation example, got " + train.size() + " and " + validation.size());
+      throw new IllegalArgumentException(
+          "need at least one batch ("
+              + recipe.batch()
+              + ") of training examples and"
+              + " one validation example, got "
+              + train.size()
+              + " and "
+              + validation.size());
     }
     Files.createDirectories(out);
     Engine.getEngine("PyTorch").setRandomSeed((int) recipe.seed());
@@ -195,13 +245,18 @@ public final class ClassifierTrainer {
       model.setBlock(net);
       JsonObject state = resume ? readState() : null;
       if (state == null && Files.exists(checkpointDir().resolve("state.json"))) {
-        throw new IllegalStateException("a checkpoint exists in " + out + ": pass --resume to continue it, or choose"
-            + " another --out");
+        throw new IllegalStateException(
+            "a checkpoint exists in "
+                + out
+                + ": pass --resume to continue it, or choose"
+                + " another --out");
       }
-      DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.sigmoidBinaryCrossEntropyLoss())
-          .optOptimizer(Optimizer.adam().optLearningRateTracker(rate).build());
+      DefaultTrainingConfig config =
+          new DefaultTrainingConfig(Loss.sigmoidBinaryCrossEntropyLoss())
+              .optOptimizer(Optimizer.adam().optLearningRateTracker(rate).build());
       if (state != null) {
-        loadParams(model, checkpointDir()); // before initialisation, which then keeps the loaded weights
+        loadParams(
+            model, checkpointDir()); // before initialisation, which then keeps the loaded weights
       }
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(new Shape(recipe.batch()).addAll(sample));
@@ -217,16 +272,30 @@ public final class ClassifierTrainer {
           stale = state.get("stale_epochs").getAsInt();
           secondsBefore = state.get("seconds").getAsDouble();
           rate.value = state.get("learning_rate").getAsFloat();
-          progress.printf(Locale.ROOT, "resuming after epoch %d (lr %.1e, best val acc %.4f)%n", epoch, rate.value,
+          progress.printf(
+              Locale.ROOT,
+              "resuming after epoch %d (lr %.1e, best val acc %.4f)%n",
+              epoch,
+              rate.value,
               best);
         } else {
-          Files.writeString(out.resolve("metrics.csv"), "epoch,learning_rate,train_loss,val_accuracy,seconds\n",
+          Files.writeString(
+              out.resolve("metrics.csv"),
+              "epoch,learning_rate,train_loss,val_accuracy,seconds\n",
               StandardCharsets.UTF_8);
         }
-        long parameters = net.getParameters().stream().filter(p -> p.getValue().requiresGradient())
-            .mapToLong(p -> p.getValue().getArray().size()).sum();
-        progress.printf(Locale.ROOT, "training %,d parameters on %d examples (validation %d), batch %d%n", parameters,
-            train.size(), validation.size(), recipe.batch());
+        long parameters =
+            net.getParameters().stream()
+                .filter(p -> p.getValue().requiresGradient())
+                .mapToLong(p -> p.getValue().getArray().size())
+                .sum();
+        progress.printf(
+            Locale.ROOT,
+            "training %,d parameters on %d examples (validation %d), batch %d%n",
+            parameters,
+            train.size(),
+            validation.size(),
+            recipe.batch());
         long started = System.nanoTime();
         while (epoch < recipe.maxEpochs() && rate.value >= recipe.minLearningRate()) {
           double loss = trainEpoch(trainer, train, epoch);
@@ -242,8 +311,18 @@ public final class ClassifierTrainer {
             stale = 0;
           }
           double seconds = secondsBefore + (System.nanoTime() - started) / 1e9;
-          Files.writeString(out.resolve("metrics.csv"), String.format(Locale.ROOT, "%d,%.2e,%.6f,%.6f,%.1f%n", epoch,
-              rate.value, loss, accuracy, seconds), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+          Files.writeString(
+              out.resolve("metrics.csv"),
+              String.format(
+                  Locale.ROOT,
+                  "%d,%.2e,%.6f,%.6f,%.1f%n",
+                  epoch,
+                  rate.value,
+                  loss,
+                  accuracy,
+                  seconds),
+              StandardCharsets.UTF_8,
+              StandardOpenOption.APPEND);
           JsonObject s = new JsonObject();
           s.addProperty("epoch", epoch);
           s.addProperty("best_epoch", bestEpoch);
@@ -253,8 +332,16 @@ public final class ClassifierTrainer {
           s.addProperty("seconds", seconds);
           s.add("recipe", GSON.toJsonTree(recipe.toMap()));
           save(model, checkpointDir(), s);
-          progress.printf(Locale.ROOT, "epoch %d  loss %.4f  val acc %.4f  best %.4f (epoch %d)  lr %.1e  %.0f s%n",
-              epoch, loss, accuracy, best, bestEpoch, rate.value, seconds);
+          progress.printf(
+              Locale.ROOT,
+              "epoch %d  loss %.4f  val acc %.4f  best %.4f (epoch %d)  lr %.1e  %.0f s%n",
+              epoch,
+              loss,
+              accuracy,
+              best,
+              bestEpoch,
+              rate.value,
+              seconds);
         }
         double seconds = secondsBefore + (System.nanoTime() - started) / 1e9;
         return new Summary(epoch, bestEpoch, best, seconds, parameters, bestDir());
@@ -291,13 +378,16 @@ public final class ClassifierTrainer {
         NDArray labels = m.create(y);
         double value;
         try (GradientCollector gc = trainer.newGradientCollector()) {
-          NDArray loss = objective.loss(trainer.forward(new NDList(m.create(x, new Shape(n).addAll(sample)))), labels);
+          NDArray loss =
+              objective.loss(
+                  trainer.forward(new NDList(m.create(x, new Shape(n).addAll(sample)))), labels);
           value = loss.getFloat();
           gc.backward(loss);
         }
         trainer.step();
         if (!Double.isFinite(value)) {
-          throw new IllegalStateException("loss became " + value + " in epoch " + (epoch + 1) + ": lower the rate");
+          throw new IllegalStateException(
+              "loss became " + value + " in epoch " + (epoch + 1) + ": lower the rate");
         }
         sum += value;
         batches++;
@@ -306,10 +396,19 @@ public final class ClassifierTrainer {
     return sum / batches;
   }
 
-  /** Accuracy in inference mode: at p = 0.5 (logit 0) for one logit, of the arg-max class for several. */
+  /**
+   * Accuracy in inference mode: at p = 0.5 (logit 0) for one logit, of the arg-max class for
+   * several.
+   */
   private double accuracy(NDManager manager, List<Example> examples) {
-    float[] logits = logits(net, manager, sample, objective, examples.stream().map(Example::x).toList(),
-        recipe.batch());
+    float[] logits =
+        logits(
+            net,
+            manager,
+            sample,
+            objective,
+            examples.stream().map(Example::x).toList(),
+            recipe.batch());
     int k = objective.classes();
     int right = 0;
     for (int i = 0; i < examples.size(); i++) {
@@ -330,10 +429,15 @@ public final class ClassifierTrainer {
   }
 
   /**
-   * The network's logits for flat samples, in inference mode, batch by batch: {@code objective.classes()} per
-   * sample, sample after sample.
+   * The network's logits for flat samples, in inference mode, batch by batch: {@code
+   * objective.classes()} per sample, sample after sample.
    */
-  static float[] logits(Block net, NDManager manager, Shape sample, Objective objective, List<float[]> xs,
+  static float[] logits(
+      Block net,
+      NDManager manager,
+      Shape sample,
+      Objective objective,
+      List<float[]> xs,
       int batch) {
     int per = (int) sample.size();
     int k = objective.classes();
@@ -345,8 +449,11 @@ public final class ClassifierTrainer {
         System.arraycopy(xs.get(start + i), 0, x, i * per, per);
       }
       try (NDManager m = manager.newSubManager()) {
-        NDList outputs = net.forward(new ParameterStore(m, false), new NDList(m.create(x, new Shape(n).addAll(sample))),
-            false);
+        NDList outputs =
+            net.forward(
+                new ParameterStore(m, false),
+                new NDList(m.create(x, new Shape(n).addAll(sample))),
+                false);
         float[] z = objective.logits(outputs).toFloatArray();
         System.arraycopy(z, 0, out, start * k, n * k);
       }
@@ -370,8 +477,8 @@ public final class ClassifierTrainer {
   }
 
   /**
-   * Translates a [C, H, W] sample by (dy, dx) pixels, filling with zeros: the same as padding by |d| and cropping
-   * at the shifted offset.
+   * Translates a [C, H, W] sample by (dy, dx) pixels, filling with zeros: the same as padding by
+   * |d| and cropping at the shifted offset.
    */
   float[] shifted(float[] x, int dy, int dx) {
     if (sample.dimension() != 3 || (dy == 0 && dx == 0)) {
@@ -398,7 +505,10 @@ public final class ClassifierTrainer {
     return f;
   }
 
-  /** Writes weights (and state) into {@code dir} atomically: a kill mid-write keeps the previous one. */
+  /**
+   * Writes weights (and state) into {@code dir} atomically: a kill mid-write keeps the previous
+   * one.
+   */
   private void save(Model model, Path dir, JsonObject state) throws IOException {
     Path tmp = dir.resolveSibling(dir.getFileName() + ".tmp");
     DiffusionTrainer.deleteTree(tmp);
@@ -412,7 +522,8 @@ public final class ClassifierTrainer {
   }
 
   private JsonObject readState() throws IOException {
-    return DiffusionTrainer.readCheckpointState(checkpointDir(), recipe.toMap(), "max_epochs", "--max-epochs");
+    return DiffusionTrainer.readCheckpointState(
+        checkpointDir(), recipe.toMap(), "max_epochs", "--max-epochs");
   }
 
   /** Loads saved weights into the model's (initialised) block. */

@@ -1,8 +1,8 @@
 package com.synthscope.udfs.train;
 
-import com.synthscope.udfs.image.GreyRange;
 import com.synthscope.udfs.diffusion.ForwardProcess;
 import com.synthscope.udfs.diffusion.NoiseSchedule;
+import com.synthscope.udfs.image.GreyRange;
 import com.synthscope.udfs.model.LoadedModel;
 import com.synthscope.udfs.model.Tensor;
 import java.util.ArrayList;
@@ -12,11 +12,12 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Where a PF-DiffSeg model's denoising error lies: on real crops, noised at timesteps drawn from each of several equal
- * ranges of t, the epsilon MSE of the grey image channel and of the mask channels, next to the image MSE of a
- * reference that knows only the grey histogram's mean and variance (the best per-pixel Gaussian predictor: no spatial
- * structure at all). An image MSE close to that reference means the model has learned no image structure at those
- * noise levels, which is what "samples look like grey noise" predicts.
+ * Where a PF-DiffSeg model's denoising error lies: on real crops, noised at timesteps drawn from
+ * each of several equal ranges of t, the epsilon MSE of the grey image channel and of the mask
+ * channels, next to the image MSE of a reference that knows only the grey histogram's mean and
+ * variance (the best per-pixel Gaussian predictor: no spatial structure at all). An image MSE close
+ * to that reference means the model has learned no image structure at those noise levels, which is
+ * what "samples look like grey noise" predicts.
  */
 public final class DenoisingLossProbe {
 
@@ -30,7 +31,12 @@ public final class DenoisingLossProbe {
    * @param imageGaussianMse epsilon MSE of channel 0 for the structure-free Gaussian predictor
    * @param imageShare the image channel's part of the plain mean over all channels
    */
-  public record Bucket(int fromT, int toT, double imageMse, double maskMse, double imageGaussianMse,
+  public record Bucket(
+      int fromT,
+      int toT,
+      double imageMse,
+      double maskMse,
+      double imageGaussianMse,
       double imageShare) {}
 
   /** All ranges, and the grey statistics of the crops (channel 0 in [-1, 1]). */
@@ -69,8 +75,15 @@ public final class DenoisingLossProbe {
    * @param ranges how many equal ranges of t
    * @param crops crops per range (each noised once at a uniform t of the range)
    */
-  public static Result measure(LoadedModel model, NoiseSchedule schedule, List<LabelledMicrograph> images, int size,
-      int ranges, int crops, int batch, long seed) {
+  public static Result measure(
+      LoadedModel model,
+      NoiseSchedule schedule,
+      List<LabelledMicrograph> images,
+      int size,
+      int ranges,
+      int crops,
+      int batch,
+      long seed) {
     GreyRange range = GreyRange.fromPreprocessing(model.manifest().preprocessing());
     int classes = MetalDam.CLASSES;
     int channels = 1 + classes;
@@ -121,13 +134,22 @@ public final class DenoisingLossProbe {
           }
         }
         float[] xt = ForwardProcess.qSample(schedule, x0, noise, n, t);
-        float[] eps = model.predict(List.of(Tensor.of(xt, n, channels, size, size), Tensor.of(tf, n),
-            Tensor.of(fractions, n, classes), Tensor.of(use, n))).get(0).data();
+        float[] eps =
+            model
+                .predict(
+                    List.of(
+                        Tensor.of(xt, n, channels, size, size),
+                        Tensor.of(tf, n),
+                        Tensor.of(fractions, n, classes),
+                        Tensor.of(use, n)))
+                .get(0)
+                .data();
         for (int i = 0; i < n; i++) {
           double abar = schedule.alphaBar(t[i]);
           double sa = Math.sqrt(abar);
           double se = Math.sqrt(1 - abar);
-          // x0_hat = mean + sa var / (abar var + 1 - abar) (x_t - sa mean); eps_hat = (x_t - sa x0_hat) / se
+          // x0_hat = mean + sa var / (abar var + 1 - abar) (x_t - sa mean); eps_hat = (x_t - sa
+          // x0_hat) / se
           double gain = sa * var / (abar * var + 1 - abar);
           for (int c = 0; c < channels; c++) {
             double e = 0;

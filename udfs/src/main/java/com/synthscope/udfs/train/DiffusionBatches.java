@@ -8,7 +8,8 @@ public interface DiffusionBatches {
   /**
    * One batch of clean samples x0 in [-1, 1], NCHW, and their condition vectors.
    *
-   * @param rng this step's random source: batches depend only on it, so a resumed run sees the same data
+   * @param rng this step's random source: batches depend only on it, so a resumed run sees the same
+   *     data
    */
   Batch next(SplittableRandom rng, int batchSize);
 
@@ -18,6 +19,8 @@ public interface DiffusionBatches {
   /** Length of the condition vector, 0 when unconditional. */
   int conditionDim();
 
-  /** @param conditions n * conditionDim values, or an empty array when unconditional */
+  /**
+   * @param conditions n * conditionDim values, or an empty array when unconditional
+   */
   record Batch(float[] x0, int n, float[] conditions) {}
 }

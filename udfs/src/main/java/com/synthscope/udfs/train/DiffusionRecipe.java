@@ -7,7 +7,8 @@ import java.util.Map;
  * How a diffusion model is trained: everything needed to reproduce a run, recorded in its artifact.
  *
  * @param size crop side in pixels, at the training scale
- * @param scale downscaling of the source images before cropping (0.5: a 64 px crop covers 128 source px)
+ * @param scale downscaling of the source images before cropping (0.5: a 64 px crop covers 128
+ *     source px)
  * @param steps optimiser steps
  * @param batch crops per step
  * @param learningRate Adam learning rate (the peak, with warm-up and decay)
@@ -15,36 +16,93 @@ import java.util.Map;
  * @param seed seeds weights, crops, timesteps, noise and condition dropout
  * @param schedule noise schedule name (linear | cosine)
  * @param timesteps T
- * @param conditionDropout probability of training a sample with the null condition (classifier-free guidance)
+ * @param conditionDropout probability of training a sample with the null condition (classifier-free
+ *     guidance)
  * @param checkpointEvery steps between checkpoints
- * @param firstChannelWeight loss weight of channel 0 (PF-DiffSeg: the grey image) against 1 for every other channel;
- *     the weights are normalised to mean 1, so 1 is the plain mean over channels
- * @param minSnrGamma min-SNR-gamma loss weighting (Hang et al. 2023): each sample's loss is multiplied by
- *     {@code min(SNR(t), gamma) / SNR(t)}; 0 switches it off
+ * @param firstChannelWeight loss weight of channel 0 (PF-DiffSeg: the grey image) against 1 for
+ *     every other channel; the weights are normalised to mean 1, so 1 is the plain mean over
+ *     channels
+ * @param minSnrGamma min-SNR-gamma loss weighting (Hang et al. 2023): each sample's loss is
+ *     multiplied by {@code min(SNR(t), gamma) / SNR(t)}; 0 switches it off
  * @param warmupSteps linear learning-rate warm-up from 0 over this many steps (0: none)
- * @param decaySteps cosine decay of the learning rate from its peak to a tenth over this many steps after the warm-up,
- *     then constant (0: no decay); independent of {@code steps} so that a run extended on resume keeps its schedule
- * @param greyPercentile PF-DiffSeg: the grey levels at this percentile and at 100 minus it (of all training pixels)
- *     map to -1 and +1 in the image channel ({@code GreyRange}); 0: the plain {@code grey * 2 - 1}
+ * @param decaySteps cosine decay of the learning rate from its peak to a tenth over this many steps
+ *     after the warm-up, then constant (0: no decay); independent of {@code steps} so that a run
+ *     extended on resume keeps its schedule
+ * @param greyPercentile PF-DiffSeg: the grey levels at this percentile and at 100 minus it (of all
+ *     training pixels) map to -1 and +1 in the image channel ({@code GreyRange}); 0: the plain
+ *     {@code grey * 2 - 1}
  */
-public record DiffusionRecipe(int size, double scale, int steps, int batch, float learningRate, float emaDecay,
-    long seed, String schedule, int timesteps, float conditionDropout, int checkpointEvery, float firstChannelWeight,
-    float minSnrGamma, int warmupSteps, int decaySteps, float greyPercentile) {
+public record DiffusionRecipe(
+    int size,
+    double scale,
+    int steps,
+    int batch,
+    float learningRate,
+    float emaDecay,
+    long seed,
+    String schedule,
+    int timesteps,
+    float conditionDropout,
+    int checkpointEvery,
+    float firstChannelWeight,
+    float minSnrGamma,
+    int warmupSteps,
+    int decaySteps,
+    float greyPercentile) {
 
   public DiffusionRecipe {
-    if (size < 8 || scale <= 0 || scale > 1 || steps < 1 || batch < 1 || learningRate <= 0 || emaDecay < 0
-        || emaDecay >= 1 || timesteps < 2 || conditionDropout < 0 || conditionDropout > 1 || checkpointEvery < 1
-        || !(firstChannelWeight > 0) || minSnrGamma < 0 || warmupSteps < 0 || decaySteps < 0 || greyPercentile < 0
+    if (size < 8
+        || scale <= 0
+        || scale > 1
+        || steps < 1
+        || batch < 1
+        || learningRate <= 0
+        || emaDecay < 0
+        || emaDecay >= 1
+        || timesteps < 2
+        || conditionDropout < 0
+        || conditionDropout > 1
+        || checkpointEvery < 1
+        || !(firstChannelWeight > 0)
+        || minSnrGamma < 0
+        || warmupSteps < 0
+        || decaySteps < 0
+        || greyPercentile < 0
         || greyPercentile >= 50) {
       throw new IllegalArgumentException("invalid training recipe: " + this);
     }
   }
 
   /** The plain recipe: epsilon MSE averaged over every channel, constant learning rate. */
-  public DiffusionRecipe(int size, double scale, int steps, int batch, float learningRate, float emaDecay, long seed,
-      String schedule, int timesteps, float conditionDropout, int checkpointEvery) {
-    this(size, scale, steps, batch, learningRate, emaDecay, seed, schedule, timesteps, conditionDropout,
-        checkpointEvery, 1f, 0f, 0, 0, 0f);
+  public DiffusionRecipe(
+      int size,
+      double scale,
+      int steps,
+      int batch,
+      float learningRate,
+      float emaDecay,
+      long seed,
+      String schedule,
+      int timesteps,
+      float conditionDropout,
+      int checkpointEvery) {
+    this(
+        size,
+        scale,
+        steps,
+        batch,
+        learningRate,
+        emaDecay,
+        seed,
+        schedule,
+        timesteps,
+        conditionDropout,
+        checkpointEvery,
+        1f,
+        0f,
+        0,
+        0,
+        0f);
   }
 
   /** The learning rate of optimiser step {@code step} (0-based). */
@@ -60,7 +118,9 @@ public record DiffusionRecipe(int size, double scale, int steps, int batch, floa
     return (float) lr;
   }
 
-  /** The per-sample loss weight of timestep {@code t} whose signal-to-noise ratio is {@code snr}. */
+  /**
+   * The per-sample loss weight of timestep {@code t} whose signal-to-noise ratio is {@code snr}.
+   */
   public double timestepWeight(double snr) {
     return minSnrGamma > 0 ? Math.min(snr, minSnrGamma) / snr : 1.0;
   }
@@ -79,7 +139,8 @@ public record DiffusionRecipe(int size, double scale, int steps, int batch, floa
     m.put("timesteps", timesteps);
     m.put("condition_dropout", conditionDropout);
     m.put("checkpoint_every", checkpointEvery);
-    // the options added later are written only when set, so recipes (and checkpoints) of earlier runs still match
+    // the options added later are written only when set, so recipes (and checkpoints) of earlier
+    // runs still match
     if (firstChannelWeight != 1f) {
       m.put("first_channel_weight", firstChannelWeight);
     }

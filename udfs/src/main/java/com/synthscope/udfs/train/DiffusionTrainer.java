@@ -35,13 +35,15 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Trains a noise-prediction UNet with the DDPM objective: pick t uniformly, noise a clean batch to x_t, regress the
- * noise (MSE). Adam through DJL's Trainer, an exponential moving average of the weights (the copy that ships),
- * checkpoints every few hundred steps, {@code --resume}, a CSV log of the loss and a progress line.
+ * Trains a noise-prediction UNet with the DDPM objective: pick t uniformly, noise a clean batch to
+ * x_t, regress the noise (MSE). Adam through DJL's Trainer, an exponential moving average of the
+ * weights (the copy that ships), checkpoints every few hundred steps, {@code --resume}, a CSV log
+ * of the loss and a progress line.
  *
- * <p>Determinism: the weights' initialisation is seeded, and each step draws crops, timesteps, noise and condition
- * dropout from a random source seeded by (seed, step) alone, so a resumed run sees exactly the data an
- * uninterrupted one would. Adam's moment estimates are not in DJL's public API and restart on resume.
+ * <p>Determinism: the weights' initialisation is seeded, and each step draws crops, timesteps,
+ * noise and condition dropout from a random source seeded by (seed, step) alone, so a resumed run
+ * sees exactly the data an uninterrupted one would. Adam's moment estimates are not in DJL's public
+ * API and restart on resume.
  */
 public final class DiffusionTrainer {
 
@@ -56,9 +58,11 @@ public final class DiffusionTrainer {
   private final NoiseSchedule schedule;
 
   /** What a finished run reports. */
-  public record Summary(int steps, double finalLoss, double seconds, long parameters, Path checkpoint) {}
+  public record Summary(
+      int steps, double finalLoss, double seconds, long parameters, Path checkpoint) {}
 
-  public DiffusionTrainer(DiffusionRecipe recipe, UNet net, DiffusionBatches data, Path out, PrintStream progress) {
+  public DiffusionTrainer(
+      DiffusionRecipe recipe, UNet net, DiffusionBatches data, Path out, PrintStream progress) {
     this.recipe = recipe;
     this.net = net;
     this.data = data;
@@ -67,8 +71,14 @@ public final class DiffusionTrainer {
     this.schedule = NoiseSchedule.parse(recipe.schedule(), recipe.timesteps());
     int multiple = 1 << net.config().downsamplings();
     if (recipe.size() % multiple != 0) {
-      throw new IllegalArgumentException("crop size " + recipe.size() + " must be a multiple of " + multiple
-          + " for a UNet that halves the image " + net.config().downsamplings() + " times");
+      throw new IllegalArgumentException(
+          "crop size "
+              + recipe.size()
+              + " must be a multiple of "
+              + multiple
+              + " for a UNet that halves the image "
+              + net.config().downsamplings()
+              + " times");
     }
   }
 
@@ -76,7 +86,10 @@ public final class DiffusionTrainer {
     return out.resolve("checkpoint");
   }
 
-  /** Trains to {@code recipe.steps()}; with {@code resume}, continues from the checkpoint in the output folder. */
+  /**
+   * Trains to {@code recipe.steps()}; with {@code resume}, continues from the checkpoint in the
+   * output folder.
+   */
   public Summary run(boolean resume) throws IOException {
     Files.createDirectories(out);
     Engine.getEngine("PyTorch").setRandomSeed((int) recipe.seed());
@@ -93,29 +106,39 @@ public final class DiffusionTrainer {
         try {
           model.load(checkpointDir(), PREFIX);
         } catch (ai.djl.MalformedModelException e) {
-          throw new IOException("checkpoint in " + checkpointDir() + " is unreadable: " + e.getMessage(), e);
+          throw new IOException(
+              "checkpoint in " + checkpointDir() + " is unreadable: " + e.getMessage(), e);
         }
         progress.printf("resuming at step %d of %d%n", start, recipe.steps());
       } else if (Files.exists(checkpointDir().resolve("state.json"))) {
-        throw new IllegalStateException("a checkpoint exists in " + out + ": pass --resume to continue it, or choose"
-            + " another --out");
+        throw new IllegalStateException(
+            "a checkpoint exists in "
+                + out
+                + ": pass --resume to continue it, or choose"
+                + " another --out");
       }
-      // Adam counts its updates from 1 again after a resume: offset them so warm-up and decay continue where they were
+      // Adam counts its updates from 1 again after a resume: offset them so warm-up and decay
+      // continue where they were
       int offset = start;
-      Tracker learningRate = recipe.warmupSteps() == 0 && recipe.decaySteps() == 0
-          ? Tracker.fixed(recipe.learningRate())
-          : numUpdate -> recipe.learningRateAt(offset + Math.max(0, numUpdate - 1));
-      DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss())
-          .optOptimizer(Optimizer.adam().optLearningRateTracker(learningRate).build());
+      Tracker learningRate =
+          recipe.warmupSteps() == 0 && recipe.decaySteps() == 0
+              ? Tracker.fixed(recipe.learningRate())
+              : numUpdate -> recipe.learningRateAt(offset + Math.max(0, numUpdate - 1));
+      DefaultTrainingConfig config =
+          new DefaultTrainingConfig(Loss.l2Loss())
+              .optOptimizer(Optimizer.adam().optLearningRateTracker(learningRate).build());
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(net.inputShapes(recipe.batch(), recipe.size()));
         NDManager emaManager = trainer.getManager().newSubManager();
         Map<String, NDArray> ema = resume ? readEma(emaManager) : copyWeights(emaManager);
-        long parameters = net.getParameters().stream().mapToLong(p -> p.getValue().getArray().size()).sum();
+        long parameters =
+            net.getParameters().stream().mapToLong(p -> p.getValue().getArray().size()).sum();
         if (!resume) {
-          progress.printf("training %,d parameters, %d steps of %d crops %dx%d%n", parameters, recipe.steps(),
-              recipe.batch(), recipe.size(), recipe.size());
-          Files.writeString(out.resolve("loss.csv"), "step,loss,loss_ema,seconds\n", StandardCharsets.UTF_8);
+          progress.printf(
+              "training %,d parameters, %d steps of %d crops %dx%d%n",
+              parameters, recipe.steps(), recipe.batch(), recipe.size(), recipe.size());
+          Files.writeString(
+              out.resolve("loss.csv"), "step,loss,loss_ema,seconds\n", StandardCharsets.UTF_8);
         }
         long started = System.nanoTime();
         long lastPrint = started;
@@ -133,8 +156,14 @@ public final class DiffusionTrainer {
           if (System.nanoTime() - lastPrint > 20e9 || step == recipe.steps() || step == start + 1) {
             lastPrint = System.nanoTime();
             double rate = (step - start) / ((lastPrint - started) / 1e9);
-            progress.printf(Locale.ROOT, "step %d/%d  loss %.4f  %.2f steps/s  %s left%n", step, recipe.steps(),
-                lossEma, rate, duration((recipe.steps() - step) / rate));
+            progress.printf(
+                Locale.ROOT,
+                "step %d/%d  loss %.4f  %.2f steps/s  %s left%n",
+                step,
+                recipe.steps(),
+                lossEma,
+                rate,
+                duration((recipe.steps() - step) / rate));
           }
         }
         double seconds = secondsBefore + (System.nanoTime() - started) / 1e9;
@@ -164,7 +193,8 @@ public final class DiffusionTrainer {
     NDManager m = trainer.getManager().newSubManager();
     try (m) {
       int size = recipe.size();
-      NDList inputs = new NDList(m.create(xt, new Shape(n, data.channels(), size, size)), m.create(t));
+      NDList inputs =
+          new NDList(m.create(xt, new Shape(n, data.channels(), size, size)), m.create(t));
       if (data.conditionDim() > 0) {
         inputs.add(m.create(batch.conditions(), new Shape(n, data.conditionDim())));
         inputs.add(m.create(use));
@@ -179,7 +209,8 @@ public final class DiffusionTrainer {
       }
       trainer.step();
       if (!Double.isFinite(value)) {
-        throw new IllegalStateException("loss became " + value + " at step " + step + ": lower --lr");
+        throw new IllegalStateException(
+            "loss became " + value + " at step " + step + ": lower --lr");
       }
       return value;
     }
@@ -190,9 +221,10 @@ public final class DiffusionTrainer {
   }
 
   /**
-   * The loss with channel and timestep weights: the squared error averaged over each sample's pixels per channel, the
-   * channels weighted (channel 0 by {@code firstChannelWeight}, the others by 1, normalised to mean 1) and each
-   * sample by its timestep's min-SNR weight, then averaged. With every weight 1 it equals the plain mean.
+   * The loss with channel and timestep weights: the squared error averaged over each sample's
+   * pixels per channel, the channels weighted (channel 0 by {@code firstChannelWeight}, the others
+   * by 1, normalised to mean 1) and each sample by its timestep's min-SNR weight, then averaged.
+   * With every weight 1 it equals the plain mean.
    */
   private NDArray weightedMean(NDManager m, NDArray squared, int[] timesteps) {
     int n = timesteps.length;
@@ -208,11 +240,15 @@ public final class DiffusionTrainer {
       sample[i] = (float) recipe.timestepWeight(abar / (1 - abar));
     }
     NDArray perChannel = squared.reshape(n, c, -1).mean(new int[] {2});
-    return perChannel.mul(m.create(channel, new Shape(1, c))).mul(m.create(sample, new Shape(n, 1))).mean();
+    return perChannel
+        .mul(m.create(channel, new Shape(1, c)))
+        .mul(m.create(sample, new Shape(n, 1)))
+        .mean();
   }
 
   private static double gaussian(SplittableRandom rng) {
-    // Box-Muller on the step's own source (SampleNoise keys its streams by sample seed, which training has not)
+    // Box-Muller on the step's own source (SampleNoise keys its streams by sample seed, which
+    // training has not)
     double u1 = 1.0 - rng.nextDouble();
     double u2 = rng.nextDouble();
     return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
@@ -238,8 +274,12 @@ public final class DiffusionTrainer {
     }
   }
 
-  /** Writes weights, EMA weights and the step atomically: a run killed mid-write keeps the previous checkpoint. */
-  private void checkpoint(Model model, Map<String, NDArray> ema, int step, double lossEma, double seconds)
+  /**
+   * Writes weights, EMA weights and the step atomically: a run killed mid-write keeps the previous
+   * checkpoint.
+   */
+  private void checkpoint(
+      Model model, Map<String, NDArray> ema, int step, double lossEma, double seconds)
       throws IOException {
     Path tmp = out.resolve("checkpoint.tmp");
     deleteTree(tmp);
@@ -248,10 +288,11 @@ public final class DiffusionTrainer {
     model.save(tmp, PREFIX);
     try (OutputStream o = Files.newOutputStream(tmp.resolve("ema.ndlist"))) {
       NDList list = new NDList();
-      ema.forEach((k, v) -> {
-        v.setName(k);
-        list.add(v);
-      });
+      ema.forEach(
+          (k, v) -> {
+            v.setName(k);
+            list.add(v);
+          });
       list.encode(o);
     }
     JsonObject state = new JsonObject();
@@ -264,8 +305,9 @@ public final class DiffusionTrainer {
   }
 
   /**
-   * Puts a completed folder in place of {@code dir}: the old one moves to {@code <dir>.old}, the new one in, the old
-   * one goes. A kill between the two moves leaves {@code <dir>.old}, which resuming recovers.
+   * Puts a completed folder in place of {@code dir}: the old one moves to {@code <dir>.old}, the
+   * new one in, the old one goes. A kill between the two moves leaves {@code <dir>.old}, which
+   * resuming recovers.
    */
   static void swapInto(Path completed, Path dir) throws IOException {
     Path old = dir.resolveSibling(dir.getFileName() + ".old");
@@ -282,12 +324,12 @@ public final class DiffusionTrainer {
   }
 
   /**
-   * The {@code state.json} of a checkpoint folder written by {@link #swapInto} (recovering {@code <dir>.old} when a
-   * run was killed between its two moves), refused unless its recipe equals {@code recipe} except for the one key
-   * that may change on resume.
+   * The {@code state.json} of a checkpoint folder written by {@link #swapInto} (recovering {@code
+   * <dir>.old} when a run was killed between its two moves), refused unless its recipe equals
+   * {@code recipe} except for the one key that may change on resume.
    */
-  static JsonObject readCheckpointState(Path dir, Map<String, Object> recipe, String mayChange, String option)
-      throws IOException {
+  static JsonObject readCheckpointState(
+      Path dir, Map<String, Object> recipe, String mayChange, String option) throws IOException {
     Path f = dir.resolve("state.json");
     Path old = dir.resolveSibling(dir.getFileName() + ".old");
     if (!Files.exists(f) && Files.exists(old.resolve("state.json"))) {
@@ -303,8 +345,14 @@ public final class DiffusionTrainer {
     now.remove(mayChange);
     saved.remove(mayChange);
     if (!now.equals(saved)) {
-      throw new IllegalStateException("the checkpoint was trained with " + saved + ", not " + now
-          + ": resume with the same options (only " + option + " may change)");
+      throw new IllegalStateException(
+          "the checkpoint was trained with "
+              + saved
+              + ", not "
+              + now
+              + ": resume with the same options (only "
+              + option
+              + " may change)");
     }
     return state;
   }
@@ -321,10 +369,11 @@ public final class DiffusionTrainer {
   }
 
   /**
-   * Puts the EMA weights of a checkpoint into the network, for export. The network must be initialised with the
-   * same configuration.
+   * Puts the EMA weights of a checkpoint into the network, for export. The network must be
+   * initialised with the same configuration.
    */
-  public static void loadEmaWeights(UNet net, Path checkpoint, NDManager manager) throws IOException {
+  public static void loadEmaWeights(UNet net, Path checkpoint, NDManager manager)
+      throws IOException {
     try (InputStream in = Files.newInputStream(checkpoint.resolve("ema.ndlist"))) {
       NDList list = NDList.decode(manager, in);
       Map<String, NDArray> byName = new LinkedHashMap<>();
@@ -341,8 +390,12 @@ public final class DiffusionTrainer {
 
   private void appendLog(int step, double loss, double lossEma, double seconds) {
     try {
-      Files.writeString(out.resolve("loss.csv"), String.format(Locale.ROOT, "%d,%.6f,%.6f,%.1f%n", step, loss,
-          lossEma, seconds), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          out.resolve("loss.csv"),
+          String.format(Locale.ROOT, "%d,%.6f,%.6f,%.1f%n", step, loss, lossEma, seconds),
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -353,7 +406,8 @@ public final class DiffusionTrainer {
       return "?";
     }
     long s = Math.round(seconds);
-    return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
+    return s >= 3600
+        ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
         : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
   }
 

@@ -3,7 +3,10 @@ package com.synthscope.udfs.train;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** Unconditional training batches of real micrograph crops, grey only, in [-1, 1] (the DNF diffusion backbone). */
+/**
+ * Unconditional training batches of real micrograph crops, grey only, in [-1, 1] (the DNF diffusion
+ * backbone).
+ */
 public final class GreyCropBatches implements DiffusionBatches {
 
   private final List<LabelledMicrograph> images;

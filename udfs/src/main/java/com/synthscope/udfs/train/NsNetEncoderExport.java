@@ -17,18 +17,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * NS-Net's micrograph encoder: no pretrained CLIP can be had offline, so the frozen encoder is the downsampling
- * path of this project's DNF diffusion backbone (trained on real MetalDAM crops), in {@link UNet.Role#ENCODER}:
- * same weights file, contract {@code image [3, 224, 224] (CLIP mean/std) -> [d]}. It is not CLIP: it knows
- * micrograph texture, nothing of natural images or captions.
+ * NS-Net's micrograph encoder: no pretrained CLIP can be had offline, so the frozen encoder is the
+ * downsampling path of this project's DNF diffusion backbone (trained on real MetalDAM crops), in
+ * {@link UNet.Role#ENCODER}: same weights file, contract {@code image [3, 224, 224] (CLIP mean/std)
+ * -> [d]}. It is not CLIP: it knows micrograph texture, nothing of natural images or captions.
  */
 public final class NsNetEncoderExport {
 
   private NsNetEncoderExport() {}
 
   /**
-   * Writes the encoder artifact into a fresh {@code dir} from a verified backbone artifact (fetched by a reference
-   * of kind {@value DnfFeature#BACKBONE_KIND}, so its kind is checked).
+   * Writes the encoder artifact into a fresh {@code dir} from a verified backbone artifact (fetched
+   * by a reference of kind {@value DnfFeature#BACKBONE_KIND}, so its kind is checked).
    */
   public static Path fromBackbone(FetchedModel backbone, Path dir) throws IOException {
     DiffusionExport.fresh(dir);
@@ -44,12 +44,24 @@ public final class NsNetEncoderExport {
     pre.put("normalisation", "clip");
     Map<String, Object> recipe = new LinkedHashMap<>();
     recipe.put("derived_from", backbone.modelId());
-    recipe.put("how", "the DNF backbone's weights, unchanged; features = per-channel mean and std of the outputs of"
-        + " the downsampling levels above the lowest, at t = 0, on the grey canvas. Not CLIP.");
-    ArtifactWriter.write(dir, "nsnet-encoder-from-" + backbone.manifest().id(), "1", NsNetDetector.ENCODER_KIND,
-        ModelFormat.DJL_PARAMS, entry, UNetFactory.class.getName(), arguments,
+    recipe.put(
+        "how",
+        "the DNF backbone's weights, unchanged; features = per-channel mean and std of the outputs of"
+            + " the downsampling levels above the lowest, at t = 0, on the grey canvas. Not CLIP.");
+    ArtifactWriter.write(
+        dir,
+        "nsnet-encoder-from-" + backbone.manifest().id(),
+        "1",
+        NsNetDetector.ENCODER_KIND,
+        ModelFormat.DJL_PARAMS,
+        entry,
+        UNetFactory.class.getName(),
+        arguments,
         List.of(new TensorSpec("image", List.of(3L, 224L, 224L), "float32")),
-        List.of(new TensorSpec("features", List.of((long) d), "float32")), pre, recipe, Map.of("dimension", d));
+        List.of(new TensorSpec("features", List.of((long) d), "float32")),
+        pre,
+        recipe,
+        Map.of("dimension", d));
     return dir;
   }
 }

@@ -20,10 +20,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * NS-Net's head (METHODS.md 2.3-2.5) on stored encoder features: standardisation and the null-space projector
- * computed from the training features, then the projection MLP and classifier trained with
- * {@code (1 - lambda) SupCon + lambda BCE} under the classifier trainer's schedule; exported as a
- * {@value NsNetDetector#HEAD_KIND} artifact that carries mean, scale and P as constants and names its encoder.
+ * NS-Net's head (METHODS.md 2.3-2.5) on stored encoder features: standardisation and the null-space
+ * projector computed from the training features, then the projection MLP and classifier trained
+ * with {@code (1 - lambda) SupCon + lambda BCE} under the classifier trainer's schedule; exported
+ * as a {@value NsNetDetector#HEAD_KIND} artifact that carries mean, scale and P as constants and
+ * names its encoder.
  */
 public final class NsNetHeadTraining {
 
@@ -38,7 +39,9 @@ public final class NsNetHeadTraining {
     }
   }
 
-  /** Mean and scale (standard deviation, at least 1e-6) of each feature over the training examples. */
+  /**
+   * Mean and scale (standard deviation, at least 1e-6) of each feature over the training examples.
+   */
   public static float[][] standardisation(List<ClassifierTrainer.Example> train) {
     int d = train.get(0).x().length;
     double[] sum = new double[d];
@@ -74,13 +77,14 @@ public final class NsNetHeadTraining {
   }
 
   /**
-   * The semantic subspace of a class structure, in the standardised feature space the head projects: the K class
-   * vectors (class means, or the classifier's weight vectors), centred over the classes (softmax ignores a shift
-   * common to all classes, and the grand mean is no class direction), span K - 1 directions.
+   * The semantic subspace of a class structure, in the standardised feature space the head
+   * projects: the K class vectors (class means, or the classifier's weight vectors), centred over
+   * the classes (softmax ignores a shift common to all classes, and the grand mean is no class
+   * direction), span K - 1 directions.
    *
-   * <p>Class means {@code m_k} map to {@code (m_k - mean) / scale}; a weight vector {@code w_k} acts on the raw
-   * features, {@code w_k . f = w_k . (mean + scale * z)}, so its direction in standardised space is
-   * {@code w_k * scale}.
+   * <p>Class means {@code m_k} map to {@code (m_k - mean) / scale}; a weight vector {@code w_k}
+   * acts on the raw features, {@code w_k . f = w_k . (mean + scale * z)}, so its direction in
+   * standardised space is {@code w_k * scale}.
    *
    * @param classes K x d in the encoder's raw feature space
    * @param weights whether the rows are classifier weights (else class means)
@@ -94,7 +98,10 @@ public final class NsNetHeadTraining {
     double[][] v = new double[k][d];
     for (int c = 0; c < k; c++) {
       for (int j = 0; j < d; j++) {
-        v[c][j] = weights ? classes[c][j] * meanScale[1][j] : (classes[c][j] - meanScale[0][j]) / meanScale[1][j];
+        v[c][j] =
+            weights
+                ? classes[c][j] * meanScale[1][j]
+                : (classes[c][j] - meanScale[0][j]) / meanScale[1][j];
       }
     }
     for (int j = 0; j < d; j++) {
@@ -115,9 +122,20 @@ public final class NsNetHeadTraining {
    * @param meanScale from {@link #standardisation} of the training examples
    * @param encoderId {@code id@sha256} of the encoder the features came from
    */
-  public static Path run(List<ClassifierTrainer.Example> train, List<ClassifierTrainer.Example> validation,
-      float[][] meanScale, Projection projection, String encoderId, ClassifierTrainer.Recipe recipe, float tau,
-      float lambda, Path out, boolean resume, Map<String, Object> dataInfo, PrintStream progress) throws IOException {
+  public static Path run(
+      List<ClassifierTrainer.Example> train,
+      List<ClassifierTrainer.Example> validation,
+      float[][] meanScale,
+      Projection projection,
+      String encoderId,
+      ClassifierTrainer.Recipe recipe,
+      float tau,
+      float lambda,
+      Path out,
+      boolean resume,
+      Map<String, Object> dataInfo,
+      PrintStream progress)
+      throws IOException {
     int d = train.get(0).x().length;
     float[] p = new float[d * d];
     if (projection.nullSpace() == null) {
@@ -133,36 +151,56 @@ public final class NsNetHeadTraining {
       }
     }
     ContrastiveHead head = new ContrastiveHead(d, HIDDEN);
-    ClassifierTrainer.Objective objective = (outputs, labels) ->
-        NsNetLoss.combined(outputs.get(1), outputs.get(0), labels, tau, lambda);
+    ClassifierTrainer.Objective objective =
+        (outputs, labels) ->
+            NsNetLoss.combined(outputs.get(1), outputs.get(0), labels, tau, lambda);
     ClassifierTrainer.Summary summary;
     try (NDManager constants = NDManager.newBaseManager("PyTorch")) {
-      // Initialise here to set the constants; the trainer keeps initialised parameters (and a resume overwrites them).
+      // Initialise here to set the constants; the trainer keeps initialised parameters (and a
+      // resume overwrites them).
       head.initialize(constants, DataType.FLOAT32, new Shape(recipe.batch(), d));
       head.setConstants(meanScale[0], meanScale[1], p);
-      summary = new ClassifierTrainer(recipe, head, new Shape(d), objective, out, progress)
-          .run(train, validation, resume);
+      summary =
+          new ClassifierTrainer(recipe, head, new Shape(d), objective, out, progress)
+              .run(train, validation, resume);
     }
     Path dir = out.resolve("model");
     DiffusionExport.fresh(dir);
     String kind = NsNetDetector.HEAD_KIND;
-    Files.copy(summary.best().resolve(ClassifierTrainer.PREFIX + "-0000.params"), dir.resolve(kind + "-0000.params"));
+    Files.copy(
+        summary.best().resolve(ClassifierTrainer.PREFIX + "-0000.params"),
+        dir.resolve(kind + "-0000.params"));
     Map<String, Object> pre = new LinkedHashMap<>();
     pre.put("encoder", encoderId);
     pre.put("null_space", projection.method());
-    pre.put("semantic_rank", projection.nullSpace() == null ? 0 : projection.nullSpace().semanticRank());
+    pre.put(
+        "semantic_rank",
+        projection.nullSpace() == null ? 0 : projection.nullSpace().semanticRank());
     Map<String, Object> r = new LinkedHashMap<>();
-    r.put("head", "standardise, P, Linear " + HIDDEN + ", ReLU, Linear " + HIDDEN + " (z), ReLU, Linear 1");
+    r.put(
+        "head",
+        "standardise, P, Linear " + HIDDEN + ", ReLU, Linear " + HIDDEN + " (z), ReLU, Linear 1");
     r.put("loss", "(1 - lambda) SupCon(tau) + lambda BCE");
     r.put("tau", tau);
     r.put("lambda", lambda);
     r.putAll(recipe.toMap());
     r.putAll(dataInfo);
-    ArtifactWriter.write(dir, "nsnet-head-" + projection.method(), "1", kind, ModelFormat.DJL_PARAMS,
-        kind + "-0000.params", ContrastiveHeadFactory.class.getName(), Map.of("dimension", d, "hidden", HIDDEN),
+    ArtifactWriter.write(
+        dir,
+        "nsnet-head-" + projection.method(),
+        "1",
+        kind,
+        ModelFormat.DJL_PARAMS,
+        kind + "-0000.params",
+        ContrastiveHeadFactory.class.getName(),
+        Map.of("dimension", d, "hidden", HIDDEN),
         List.of(new TensorSpec("features", List.of((long) d), "float32")),
-        List.of(new TensorSpec("logit", List.of(1L), "float32"),
-            new TensorSpec("projection", List.of((long) HIDDEN), "float32")), pre, r, summary.metrics());
+        List.of(
+            new TensorSpec("logit", List.of(1L), "float32"),
+            new TensorSpec("projection", List.of((long) HIDDEN), "float32")),
+        pre,
+        r,
+        summary.metrics());
     return dir;
   }
 }

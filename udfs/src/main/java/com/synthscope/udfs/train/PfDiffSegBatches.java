@@ -4,19 +4,26 @@ import com.synthscope.udfs.image.GreyRange;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** Training batches for PF-DiffSeg: random MetalDAM crops as (1 grey + K mask) channels, conditioned on fractions. */
+/**
+ * Training batches for PF-DiffSeg: random MetalDAM crops as (1 grey + K mask) channels, conditioned
+ * on fractions.
+ */
 public final class PfDiffSegBatches implements DiffusionBatches {
 
   private final List<LabelledMicrograph> images;
   private final int size;
   private final GreyRange grey;
 
-  /** @param images the training micrographs, already at the training scale */
+  /**
+   * @param images the training micrographs, already at the training scale
+   */
   public PfDiffSegBatches(List<LabelledMicrograph> images, int size) {
     this(images, size, GreyRange.PLAIN);
   }
 
-  /** @param grey the grey levels mapped to -1 and +1 */
+  /**
+   * @param grey the grey levels mapped to -1 and +1
+   */
   public PfDiffSegBatches(List<LabelledMicrograph> images, int size, GreyRange grey) {
     this.images = List.copyOf(images);
     this.size = size;

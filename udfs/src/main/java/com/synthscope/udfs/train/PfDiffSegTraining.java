@@ -13,24 +13,36 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * PF-DiffSeg training (METHODS.md section 3): the joint image + mask diffusion model on MetalDAM crops, conditioned
- * on their phase fractions, exported as a {@code pfdiffseg} model artifact with the EMA weights.
+ * PF-DiffSeg training (METHODS.md section 3): the joint image + mask diffusion model on MetalDAM
+ * crops, conditioned on their phase fractions, exported as a {@code pfdiffseg} model artifact with
+ * the EMA weights.
  */
 public final class PfDiffSegTraining {
 
   public static final String KIND = "pfdiffseg";
-  /** Phase-fraction vectors of real training crops, shipped in the artifact for the 'empirical' strategy. */
+
+  /**
+   * Phase-fraction vectors of real training crops, shipped in the artifact for the 'empirical'
+   * strategy.
+   */
   public static final String FRACTIONS_FILE = "train-fractions.csv";
+
   private static final int FRACTION_CROPS = 1024;
 
   private PfDiffSegTraining() {}
 
-  /** The network trained by default: three levels (x1, x2, x2), attention at the lowest; 1.1 M parameters at 32. */
+  /**
+   * The network trained by default: three levels (x1, x2, x2), attention at the lowest; 1.1 M
+   * parameters at 32.
+   */
   public static UNetConfig network(int baseChannels) {
     return network(baseChannels, List.of(1, 2, 2));
   }
 
-  /** The network with other width multipliers per level (e.g. 1, 2, 4: more capacity at the lowest resolution). */
+  /**
+   * The network with other width multipliers per level (e.g. 1, 2, 4: more capacity at the lowest
+   * resolution).
+   */
   public static UNetConfig network(int baseChannels, List<Integer> multipliers) {
     return new UNetConfig(1 + MetalDam.CLASSES, baseChannels, multipliers, 1, MetalDam.CLASSES);
   }
@@ -41,18 +53,27 @@ public final class PfDiffSegTraining {
    * @param data the metaldam folder
    * @return the artifact folder
    */
-  public static Path run(Path data, Split split, DiffusionRecipe recipe, UNetConfig config, Path out, boolean resume,
-      PrintStream progress) throws IOException {
+  public static Path run(
+      Path data,
+      Split split,
+      DiffusionRecipe recipe,
+      UNetConfig config,
+      Path out,
+      boolean resume,
+      PrintStream progress)
+      throws IOException {
     List<LabelledMicrograph> images = MetalDam.loadDownscaled(data, split, recipe.scale());
-    progress.printf("loaded %d %s micrographs of %s at scale %s%n", images.size(), split.name().toLowerCase(),
-        data, recipe.scale());
+    progress.printf(
+        "loaded %d %s micrographs of %s at scale %s%n",
+        images.size(), split.name().toLowerCase(), data, recipe.scale());
     GreyRange grey = greyRange(images, recipe);
     if (!grey.isPlain()) {
       progress.printf("image channel: grey %.4f .. %.4f -> -1 .. +1%n", grey.low(), grey.high());
     }
     UNet net = new UNet(config);
-    DiffusionTrainer trainer = new DiffusionTrainer(recipe, net, new PfDiffSegBatches(images, recipe.size(), grey),
-        out, progress);
+    DiffusionTrainer trainer =
+        new DiffusionTrainer(
+            recipe, net, new PfDiffSegBatches(images, recipe.size(), grey), out, progress);
     DiffusionTrainer.Summary summary = trainer.run(resume);
     Map<String, Object> metrics = new LinkedHashMap<>();
     metrics.put("final_loss_ema", summary.finalLoss());
@@ -60,17 +81,22 @@ public final class PfDiffSegTraining {
     metrics.put("train_hours", Math.round(summary.seconds() / 36.0) / 100.0);
     metrics.put("steps_done", summary.steps());
     metrics.put("parameters", summary.parameters());
-    Path dir = export(config, recipe, summary.checkpoint(), out.resolve("model"), split, metrics, images);
+    Path dir =
+        export(config, recipe, summary.checkpoint(), out.resolve("model"), split, metrics, images);
     return dir;
   }
 
-  /** The grey mapping of a recipe, from the training images (the same images always give the same range). */
+  /**
+   * The grey mapping of a recipe, from the training images (the same images always give the same
+   * range).
+   */
   public static GreyRange greyRange(List<LabelledMicrograph> images, DiffusionRecipe recipe) {
-    return GreyRange.ofPercentile(images.stream().map(LabelledMicrograph::grey).toList(), recipe.greyPercentile());
+    return GreyRange.ofPercentile(
+        images.stream().map(LabelledMicrograph::grey).toList(), recipe.greyPercentile());
   }
 
-  private static void writeFractions(Path file, List<LabelledMicrograph> images, DiffusionRecipe recipe)
-      throws IOException {
+  private static void writeFractions(
+      Path file, List<LabelledMicrograph> images, DiffusionRecipe recipe) throws IOException {
     PairCrops crops = new PairCrops(images, recipe.size(), recipe.seed());
     StringBuilder csv = new StringBuilder(String.join(",", MetalDam.CLASS_NAMES)).append('\n');
     for (int i = 0; i < FRACTION_CROPS; i++) {
@@ -84,8 +110,15 @@ public final class PfDiffSegTraining {
   }
 
   /** Writes the EMA weights of a checkpoint as a {@code pfdiffseg} artifact. */
-  public static Path export(UNetConfig config, DiffusionRecipe recipe, Path checkpoint, Path dir, Split split,
-      Map<String, Object> metrics, List<LabelledMicrograph> images) throws IOException {
+  public static Path export(
+      UNetConfig config,
+      DiffusionRecipe recipe,
+      Path checkpoint,
+      Path dir,
+      Split split,
+      Map<String, Object> metrics,
+      List<LabelledMicrograph> images)
+      throws IOException {
     DiffusionExport.fresh(dir);
     writeFractions(dir.resolve(FRACTIONS_FILE), images, recipe);
     Map<String, Object> pre = new LinkedHashMap<>();
@@ -100,10 +133,19 @@ public final class PfDiffSegTraining {
       pre.put("grey_high", grey.high());
     }
     pre.put("layout", "channel 0 grey, channels 1..K one-hot mask, all in [-1, 1]");
-    DiffusionExport.write(dir, KIND, "pfdiffseg-metaldam-" + recipe.size() + "px", config, recipe, checkpoint,
-        List.of(new TensorSpec("fractions", List.of((long) MetalDam.CLASSES), "float32"),
+    DiffusionExport.write(
+        dir,
+        KIND,
+        "pfdiffseg-metaldam-" + recipe.size() + "px",
+        config,
+        recipe,
+        checkpoint,
+        List.of(
+            new TensorSpec("fractions", List.of((long) MetalDam.CLASSES), "float32"),
             new TensorSpec("use_condition", List.of(), "float32")),
-        pre, Map.of("data", "MetalDAM " + split.name().toLowerCase() + " split (DATA.md)"), metrics);
+        pre,
+        Map.of("data", "MetalDAM " + split.name().toLowerCase() + " split (DATA.md)"),
+        metrics);
     return dir;
   }
 }

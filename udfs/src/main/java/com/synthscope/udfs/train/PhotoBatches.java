@@ -4,15 +4,17 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Unconditional training batches of whole small RGB photographs in [-1, 1] (the photo DNF backbone on real CIFAKE
- * images), each flipped left-right with probability 1/2.
+ * Unconditional training batches of whole small RGB photographs in [-1, 1] (the photo DNF backbone
+ * on real CIFAKE images), each flipped left-right with probability 1/2.
  */
 public final class PhotoBatches implements DiffusionBatches {
 
   private final List<float[]> images;
   private final int size;
 
-  /** @param images flat {@code [3, size, size]} samples in [-1, 1] */
+  /**
+   * @param images flat {@code [3, size, size]} samples in [-1, 1]
+   */
   public PhotoBatches(List<float[]> images, int size) {
     if (images.isEmpty()) {
       throw new IllegalArgumentException("no images to train on");

@@ -9,8 +9,8 @@ import com.synthscope.udfs.detect.nsnet.NsNetDetector;
 import com.synthscope.udfs.image.ColorMode;
 import com.synthscope.udfs.image.FloatImage;
 import com.synthscope.udfs.image.ImageTensors;
-import com.synthscope.udfs.image.ResizeFilter;
 import com.synthscope.udfs.image.Resampler;
+import com.synthscope.udfs.image.ResizeFilter;
 import com.synthscope.udfs.model.ArtifactWriter;
 import com.synthscope.udfs.model.ModelFormat;
 import com.synthscope.udfs.model.TensorSpec;
@@ -27,20 +27,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * NS-Net's photo encoder (METHODS.md section 4, "Photos"): a CIFAR ResNet trained with softmax cross-entropy on the
- * ten classes of real photographs, then frozen; its pooled penultimate features are the encoder's output (kind
- * {@value NsNetDetector#ENCODER_KIND}, contract: the whole image resized to {@code size} px, RGB in [0, 1],
- * normalised per channel with the training images' mean and standard deviation).
+ * NS-Net's photo encoder (METHODS.md section 4, "Photos"): a CIFAR ResNet trained with softmax
+ * cross-entropy on the ten classes of real photographs, then frozen; its pooled penultimate
+ * features are the encoder's output (kind {@value NsNetDetector#ENCODER_KIND}, contract: the whole
+ * image resized to {@code size} px, RGB in [0, 1], normalised per channel with the training images'
+ * mean and standard deviation).
  *
- * <p>The semantic structure it learned ships with it for NS-Net's {@code --null-space classes}: the mean feature
- * of each class over the training images ({@value #CLASS_MEANS}) and the classifier's weight vectors
- * ({@value #CLASS_WEIGHTS}), both K x d in the encoder's raw feature space.
+ * <p>The semantic structure it learned ships with it for NS-Net's {@code --null-space classes}: the
+ * mean feature of each class over the training images ({@value #CLASS_MEANS}) and the classifier's
+ * weight vectors ({@value #CLASS_WEIGHTS}), both K x d in the encoder's raw feature space.
  */
 public final class PhotoEncoderTraining {
 
   public static final String CLASS_MEANS = "class_means";
   public static final String CLASS_WEIGHTS = "class_weights";
-  /** Training images the class means are taken over (spread evenly): enough for a mean, and one forward pass each. */
+
+  /**
+   * Training images the class means are taken over (spread evenly): enough for a mean, and one
+   * forward pass each.
+   */
   static final int MEAN_IMAGES = 10_000;
 
   private PhotoEncoderTraining() {}
@@ -48,7 +53,10 @@ public final class PhotoEncoderTraining {
   /** The network and the input it takes. */
   public record Network(int depth, int width, int classes, int size) {}
 
-  /** A picture as the encoder takes it before normalisation: RGB in [0, 1], resized whole (bicubic) to size. */
+  /**
+   * A picture as the encoder takes it before normalisation: RGB in [0, 1], resized whole (bicubic)
+   * to size.
+   */
   public static FloatImage input(BufferedImage image, int size) {
     FloatImage f = ImageTensors.toFloat(image, ColorMode.RGB);
     if (f.height() == size && f.width() == size) {
@@ -106,35 +114,62 @@ public final class PhotoEncoderTraining {
    * @param train normalised images and class indices
    * @param meanStd the normalisation the examples were made with
    */
-  public static Path run(List<ClassifierTrainer.Example> train, List<ClassifierTrainer.Example> validation,
-      float[][] meanStd, Network network, ClassifierTrainer.Recipe recipe, List<String> classNames, Path out,
-      boolean resume, Map<String, Object> dataInfo, PrintStream progress) throws IOException {
+  public static Path run(
+      List<ClassifierTrainer.Example> train,
+      List<ClassifierTrainer.Example> validation,
+      float[][] meanStd,
+      Network network,
+      ClassifierTrainer.Recipe recipe,
+      List<String> classNames,
+      Path out,
+      boolean resume,
+      Map<String, Object> dataInfo,
+      PrintStream progress)
+      throws IOException {
     Shape sample = new Shape(3, network.size(), network.size());
-    CifarResNet classifier = new CifarResNet(network.depth(), network.width(), network.classes(),
-        CifarResNet.Role.CLASSIFIER);
-    ClassifierTrainer.Summary summary = new ClassifierTrainer(recipe, classifier, sample,
-        ClassifierTrainer.softmaxCrossEntropy(network.classes()), out, progress).run(train, validation, resume);
+    CifarResNet classifier =
+        new CifarResNet(
+            network.depth(), network.width(), network.classes(), CifarResNet.Role.CLASSIFIER);
+    ClassifierTrainer.Summary summary =
+        new ClassifierTrainer(
+                recipe,
+                classifier,
+                sample,
+                ClassifierTrainer.softmaxCrossEntropy(network.classes()),
+                out,
+                progress)
+            .run(train, validation, resume);
     float[][] weights;
     float[][] means;
     try (Model m = Model.newInstance("photo-encoder", "PyTorch")) {
-      CifarResNet c = new CifarResNet(network.depth(), network.width(), network.classes(), CifarResNet.Role.CLASSIFIER);
+      CifarResNet c =
+          new CifarResNet(
+              network.depth(), network.width(), network.classes(), CifarResNet.Role.CLASSIFIER);
       m.setBlock(c);
       ClassifierTrainer.loadParams(m, summary.best());
       weights = classWeights(c, network.classes());
     }
-    CifarResNet encoder = new CifarResNet(network.depth(), network.width(), network.classes(),
-        CifarResNet.Role.ENCODER);
+    CifarResNet encoder =
+        new CifarResNet(
+            network.depth(), network.width(), network.classes(), CifarResNet.Role.ENCODER);
     try (Model m = Model.newInstance("photo-encoder", "PyTorch")) {
       m.setBlock(encoder);
       ClassifierTrainer.loadParams(m, summary.best());
-      means = classMeans(encoder, m.getNDManager(), sample, spread(train, MEAN_IMAGES), network.classes(),
-          recipe.batch());
+      means =
+          classMeans(
+              encoder,
+              m.getNDManager(),
+              sample,
+              spread(train, MEAN_IMAGES),
+              network.classes(),
+              recipe.batch());
     }
     Path dir = out.resolve("model");
     DiffusionExport.fresh(dir);
     String kind = NsNetDetector.ENCODER_KIND;
     String entry = kind + "-0000.params";
-    Files.copy(summary.best().resolve(ClassifierTrainer.PREFIX + "-0000.params"), dir.resolve(entry));
+    Files.copy(
+        summary.best().resolve(ClassifierTrainer.PREFIX + "-0000.params"), dir.resolve(entry));
     int d = encoder.featureDimension();
     Map<String, Object> pre = new LinkedHashMap<>();
     pre.put("size", network.size());
@@ -147,19 +182,42 @@ public final class PhotoEncoderTraining {
     pre.put(CLASS_MEANS, rows(means));
     pre.put(CLASS_WEIGHTS, rows(weights));
     Map<String, Object> r = new LinkedHashMap<>();
-    r.put("network", "CIFAR ResNet-" + network.depth() + " (He et al. 2016), width " + network.width()
-        + ", 1x1-conv shortcuts");
-    r.put("task", "softmax cross-entropy on the " + network.classes() + " classes of the real training images;"
-        + " frozen; features = global-average-pooled penultimate layer");
-    r.put("class_means_over", Math.min(train.size(), MEAN_IMAGES) + " training images, spread evenly");
+    r.put(
+        "network",
+        "CIFAR ResNet-"
+            + network.depth()
+            + " (He et al. 2016), width "
+            + network.width()
+            + ", 1x1-conv shortcuts");
+    r.put(
+        "task",
+        "softmax cross-entropy on the "
+            + network.classes()
+            + " classes of the real training images;"
+            + " frozen; features = global-average-pooled penultimate layer");
+    r.put(
+        "class_means_over",
+        Math.min(train.size(), MEAN_IMAGES) + " training images, spread evenly");
     r.putAll(recipe.toMap());
     r.putAll(dataInfo);
     Map<String, Object> metrics = new LinkedHashMap<>(summary.metrics());
     metrics.put("dimension", d);
-    ArtifactWriter.write(dir, "nsnet-photo-encoder-resnet" + network.depth(), "1", kind, ModelFormat.DJL_PARAMS, entry,
-        CifarResNetFactory.class.getName(), encoder.arguments(),
-        List.of(new TensorSpec("image", List.of(3L, (long) network.size(), (long) network.size()), "float32")),
-        List.of(new TensorSpec("features", List.of((long) d), "float32")), pre, r, metrics);
+    ArtifactWriter.write(
+        dir,
+        "nsnet-photo-encoder-resnet" + network.depth(),
+        "1",
+        kind,
+        ModelFormat.DJL_PARAMS,
+        entry,
+        CifarResNetFactory.class.getName(),
+        encoder.arguments(),
+        List.of(
+            new TensorSpec(
+                "image", List.of(3L, (long) network.size(), (long) network.size()), "float32")),
+        List.of(new TensorSpec("features", List.of((long) d), "float32")),
+        pre,
+        r,
+        metrics);
     return dir;
   }
 
@@ -186,8 +244,13 @@ public final class PhotoEncoderTraining {
   }
 
   /** Mean feature per class over the examples, in inference mode. */
-  static float[][] classMeans(CifarResNet encoder, NDManager manager, Shape sample, List<ClassifierTrainer.Example> xs,
-      int classes, int batch) {
+  static float[][] classMeans(
+      CifarResNet encoder,
+      NDManager manager,
+      Shape sample,
+      List<ClassifierTrainer.Example> xs,
+      int classes,
+      int batch) {
     int d = encoder.featureDimension();
     double[][] sum = new double[classes][d];
     int[] count = new int[classes];
@@ -199,8 +262,14 @@ public final class PhotoEncoderTraining {
         System.arraycopy(xs.get(start + i).x(), 0, x, i * per, per);
       }
       try (NDManager m = manager.newSubManager()) {
-        float[] f = encoder.forward(new ParameterStore(m, false), new NDList(m.create(x, new Shape(n).addAll(sample))),
-            false).singletonOrThrow().toFloatArray();
+        float[] f =
+            encoder
+                .forward(
+                    new ParameterStore(m, false),
+                    new NDList(m.create(x, new Shape(n).addAll(sample))),
+                    false)
+                .singletonOrThrow()
+                .toFloatArray();
         for (int i = 0; i < n; i++) {
           int k = xs.get(start + i).label();
           count[k]++;

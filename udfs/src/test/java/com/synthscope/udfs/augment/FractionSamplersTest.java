@@ -34,7 +34,8 @@ class FractionSamplersTest {
 
   @Test
   void empiricalPicksRealVectorsDeterministically() {
-    List<float[]> real = List.of(new float[] {1, 0, 0}, new float[] {0, 2, 2}, new float[] {0.2f, 0.3f, 0.5f});
+    List<float[]> real =
+        List.of(new float[] {1, 0, 0}, new float[] {0, 2, 2}, new float[] {0.2f, 0.3f, 0.5f});
     FractionSampler s = FractionSamplers.empirical(real);
     var seen = new java.util.HashSet<String>();
     for (long seed = 0; seed < 200; seed++) {
@@ -50,8 +51,9 @@ class FractionSamplersTest {
 
   @Test
   void dirichletIsDeterministicPerSeedAndSumsToOne() {
-    FractionSampler s = FractionSamplers.dirichlet(METALDAM_MEAN, FractionSamplers.DEFAULT_CONCENTRATION,
-        FractionSamplers.DEFAULT_BOOST);
+    FractionSampler s =
+        FractionSamplers.dirichlet(
+            METALDAM_MEAN, FractionSamplers.DEFAULT_CONCENTRATION, FractionSamplers.DEFAULT_BOOST);
     assertArrayEquals(s.sample(17), s.sample(17));
     assertFalse(Arrays.equals(s.sample(17), s.sample(18)));
     for (long seed = 0; seed < 500; seed++) {
@@ -63,7 +65,8 @@ class FractionSamplersTest {
   @Test
   void dirichletMeanIsTheNormalisedBoostedMeanAndFavoursMinorities() {
     float[] boost = FractionSamplers.DEFAULT_BOOST;
-    FractionSampler s = FractionSamplers.dirichlet(METALDAM_MEAN, FractionSamplers.DEFAULT_CONCENTRATION, boost);
+    FractionSampler s =
+        FractionSamplers.dirichlet(METALDAM_MEAN, FractionSamplers.DEFAULT_CONCENTRATION, boost);
     int n = 20000;
     double[] mean = new double[5];
     for (long seed = 0; seed < n; seed++) {
@@ -85,7 +88,9 @@ class FractionSamplersTest {
     }
     double minorityEmpirical = METALDAM_MEAN[2] + METALDAM_MEAN[3] + METALDAM_MEAN[4];
     double minorityRequested = mean[2] + mean[3] + mean[4];
-    assertTrue(minorityRequested > 2.5 * minorityEmpirical, minorityRequested + " vs " + minorityEmpirical);
+    assertTrue(
+        minorityRequested > 2.5 * minorityEmpirical,
+        minorityRequested + " vs " + minorityEmpirical);
     for (int k = 2; k < 5; k++) {
       assertTrue(mean[k] > METALDAM_MEAN[k] * 2, "class " + k);
     }
@@ -119,19 +124,23 @@ class FractionSamplersTest {
       assertEquals(0f, zero.sample(seed)[1]);
     }
     assertThrows(IllegalArgumentException.class, () -> FractionSamplers.dirichlet(mean, 0f, null));
-    assertThrows(IllegalArgumentException.class, () -> FractionSamplers.dirichlet(mean, 1f, new float[2]));
-    assertThrows(IllegalArgumentException.class, () -> FractionSamplers.dirichlet(new float[3], 1f, null));
+    assertThrows(
+        IllegalArgumentException.class, () -> FractionSamplers.dirichlet(mean, 1f, new float[2]));
+    assertThrows(
+        IllegalArgumentException.class, () -> FractionSamplers.dirichlet(new float[3], 1f, null));
   }
 
   @Test
   void samplersSurviveJavaSerialization() throws Exception {
-    FractionSampler s = FractionSamplers.dirichlet(METALDAM_MEAN, 20f, FractionSamplers.DEFAULT_BOOST);
+    FractionSampler s =
+        FractionSamplers.dirichlet(METALDAM_MEAN, 20f, FractionSamplers.DEFAULT_BOOST);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(s);
     }
     FractionSampler copy;
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
       copy = (FractionSampler) in.readObject();
     }
     assertArrayEquals(s.sample(99), copy.sample(99));
@@ -152,7 +161,8 @@ class FractionSamplersTest {
 
     Path noHeader = dir.resolve("plain.csv");
     Files.writeString(noHeader, "0.5,0.5\n");
-    assertArrayEquals(new float[] {0.5f, 0.5f}, FractionSamplers.fromFile(noHeader, 2).sample(123), 0f);
+    assertArrayEquals(
+        new float[] {0.5f, 0.5f}, FractionSamplers.fromFile(noHeader, 2).sample(123), 0f);
   }
 
   @Test
@@ -161,8 +171,9 @@ class FractionSamplersTest {
     FractionSampler s = FractionSamplers.fromLines(List.of("matrix,austenite", "3,1"), source, 2);
     assertArrayEquals(new float[] {0.75f, 0.25f}, s.sample(7), 0f);
     assertEquals("file:fractions.csv", s.name());
-    IOException e = assertThrows(IOException.class,
-        () -> FractionSamplers.fromLines(List.of("1,2,3"), source, 2));
+    IOException e =
+        assertThrows(
+            IOException.class, () -> FractionSamplers.fromLines(List.of("1,2,3"), source, 2));
     assertTrue(e.getMessage().startsWith(source + " line 1"), e.getMessage());
   }
 
@@ -177,11 +188,15 @@ class FractionSamplersTest {
     assertThrows(IOException.class, () -> FractionSamplers.fromFile(dir.resolve("absent.csv"), 3));
   }
 
-  private static void assertFileError(Path dir, String content, String where, String what) throws IOException {
+  private static void assertFileError(Path dir, String content, String where, String what)
+      throws IOException {
     Path csv = dir.resolve("bad.csv");
     Files.writeString(csv, content);
     IOException e = assertThrows(IOException.class, () -> FractionSamplers.fromFile(csv, 3));
-    assertTrue(e.getMessage().contains("bad.csv") && e.getMessage().contains(where)
-        && e.getMessage().contains(what), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("bad.csv")
+            && e.getMessage().contains(where)
+            && e.getMessage().contains(what),
+        e.getMessage());
   }
 }

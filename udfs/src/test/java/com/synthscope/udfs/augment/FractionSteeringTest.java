@@ -23,8 +23,9 @@ class FractionSteeringTest {
       m[j] = rng.nextDouble() * 2 - 1;
     }
     float[] request = {0.6f, 0.3f, 0.1f};
-    FractionSteering s = new FractionSteering((x, n, t) -> x, NoiseSchedule.cosine(1000), CLASSES, PIXELS, request,
-        1.0);
+    FractionSteering s =
+        new FractionSteering(
+            (x, n, t) -> x, NoiseSchedule.cosine(1000), CLASSES, PIXELS, request, 1.0);
     double[] p = s.balancedAssignment(m, 0);
     for (int c = 0; c < CLASSES; c++) {
       double total = 0;
@@ -36,36 +37,51 @@ class FractionSteeringTest {
   }
 
   /**
-   * A "network" that has learned only that masks are one-hot and that class 0 is everywhere: without steering the
-   * sampled mask is all class 0 whatever the request; with it, the mask follows the request.
+   * A "network" that has learned only that masks are one-hot and that class 0 is everywhere:
+   * without steering the sampled mask is all class 0 whatever the request; with it, the mask
+   * follows the request.
    */
   @Test
   void steeringMakesTheSampledMaskFollowTheRequestWhereTheNetworkIgnoresIt() {
     NoiseSchedule schedule = NoiseSchedule.cosine(1000);
     int per = (1 + CLASSES) * PIXELS;
-    NoisePredictor ignoresRequest = (x, n, t) -> {
-      float[] eps = new float[x.length];
-      for (int i = 0; i < n; i++) {
-        double abar = schedule.alphaBar(t[i]);
-        for (int c = 0; c <= CLASSES; c++) {
-          for (int px = 0; px < PIXELS; px++) {
-            int j = i * per + c * PIXELS + px;
-            // its x0: grey 0, class 0 on (+1), the others off (-1) -- except what x_t already says strongly
-            double x0 = c == 0 ? 0 : Math.max(-1, Math.min(1, x[j] / Math.sqrt(abar) + (c == 1 ? 0.5 : -0.5)));
-            eps[j] = (float) ((x[j] - Math.sqrt(abar) * x0) / Math.sqrt(1 - abar));
+    NoisePredictor ignoresRequest =
+        (x, n, t) -> {
+          float[] eps = new float[x.length];
+          for (int i = 0; i < n; i++) {
+            double abar = schedule.alphaBar(t[i]);
+            for (int c = 0; c <= CLASSES; c++) {
+              for (int px = 0; px < PIXELS; px++) {
+                int j = i * per + c * PIXELS + px;
+                // its x0: grey 0, class 0 on (+1), the others off (-1) -- except what x_t already
+                // says strongly
+                double x0 =
+                    c == 0
+                        ? 0
+                        : Math.max(-1, Math.min(1, x[j] / Math.sqrt(abar) + (c == 1 ? 0.5 : -0.5)));
+                eps[j] = (float) ((x[j] - Math.sqrt(abar) * x0) / Math.sqrt(1 - abar));
+              }
+            }
           }
-        }
-      }
-      return eps;
-    };
+          return eps;
+        };
     float[] request = {0.2f, 0.5f, 0.3f};
     long[] seeds = {7};
     float[] plain = new DdimSampler(schedule, 20).sample(ignoresRequest, seeds, per, true);
-    float[] steered = new DdimSampler(schedule, 20).sample(
-        new FractionSteering(ignoresRequest, schedule, CLASSES, PIXELS, request, 1.0), seeds, per, true);
-    float[] before = PhaseFractions.of(PhaseFractions.argmaxMask(plain, CLASSES, SIDE, SIDE, 1), CLASSES);
-    float[] after = PhaseFractions.of(PhaseFractions.argmaxMask(steered, CLASSES, SIDE, SIDE, 1), CLASSES);
-    assertTrue(l1(before, request) > 0.5, "the network alone ignores the request: " + java.util.Arrays.toString(before));
+    float[] steered =
+        new DdimSampler(schedule, 20)
+            .sample(
+                new FractionSteering(ignoresRequest, schedule, CLASSES, PIXELS, request, 1.0),
+                seeds,
+                per,
+                true);
+    float[] before =
+        PhaseFractions.of(PhaseFractions.argmaxMask(plain, CLASSES, SIDE, SIDE, 1), CLASSES);
+    float[] after =
+        PhaseFractions.of(PhaseFractions.argmaxMask(steered, CLASSES, SIDE, SIDE, 1), CLASSES);
+    assertTrue(
+        l1(before, request) > 0.5,
+        "the network alone ignores the request: " + java.util.Arrays.toString(before));
     assertTrue(l1(after, request) < 0.1, "steered: " + java.util.Arrays.toString(after));
   }
 

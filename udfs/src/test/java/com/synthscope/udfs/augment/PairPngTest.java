@@ -31,7 +31,8 @@ class PairPngTest {
     float[] grey = new float[h * w];
     SplittableRandom rng = new SplittableRandom(4);
     for (int i = 0; i < grey.length; i++) {
-      grey[i] = i % 7 == 0 ? (float) rng.nextDouble(-0.5, 1.5) : (float) (0.5 + 0.4 * Math.sin(i * 0.01));
+      grey[i] =
+          i % 7 == 0 ? (float) rng.nextDouble(-0.5, 1.5) : (float) (0.5 + 0.4 * Math.sin(i * 0.01));
     }
     grey[0] = Float.NaN;
     grey[1] = 0.5f / 255f + 1e-4f; // rounds up to 1

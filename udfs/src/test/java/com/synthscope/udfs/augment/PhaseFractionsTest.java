@@ -13,12 +13,14 @@ class PhaseFractionsTest {
   @Test
   void fractionsOfHandMadeMasks() {
     byte[] mask = {0, 0, 1, 2, 2, 2, 4, 4};
-    assertArrayEquals(new float[] {0.25f, 0.125f, 0.375f, 0f, 0.25f}, PhaseFractions.of(mask, 5), 0f);
+    assertArrayEquals(
+        new float[] {0.25f, 0.125f, 0.375f, 0f, 0.25f}, PhaseFractions.of(mask, 5), 0f);
     assertArrayEquals(new float[] {1f, 0f, 0f}, PhaseFractions.of(new byte[7], 3), 0f);
     float[] odd = PhaseFractions.of(new byte[] {0, 1, 2}, 3);
     assertEquals(1f, odd[0] + odd[1] + odd[2], 1e-6);
     assertThrows(IllegalArgumentException.class, () -> PhaseFractions.of(new byte[] {0, 5}, 5));
-    assertThrows(IllegalArgumentException.class, () -> PhaseFractions.of(new byte[] {(byte) 200}, 5));
+    assertThrows(
+        IllegalArgumentException.class, () -> PhaseFractions.of(new byte[] {(byte) 200}, 5));
     assertThrows(IllegalArgumentException.class, () -> PhaseFractions.of(new byte[0], 5));
   }
 
@@ -58,9 +60,13 @@ class PhaseFractionsTest {
 
   @Test
   void l1SumsAbsoluteDifferences() {
-    assertEquals(0.6f, PhaseFractions.l1(new float[] {0.5f, 0.5f, 0f}, new float[] {0.2f, 0.5f, 0.3f}), 1e-6);
+    assertEquals(
+        0.6f,
+        PhaseFractions.l1(new float[] {0.5f, 0.5f, 0f}, new float[] {0.2f, 0.5f, 0.3f}),
+        1e-6);
     assertEquals(0f, PhaseFractions.l1(new float[] {0.1f}, new float[] {0.1f}));
-    assertThrows(IllegalArgumentException.class, () -> PhaseFractions.l1(new float[1], new float[2]));
+    assertThrows(
+        IllegalArgumentException.class, () -> PhaseFractions.l1(new float[1], new float[2]));
   }
 
   @Test
@@ -75,6 +81,7 @@ class PhaseFractionsTest {
     assertFalse(tight.pass());
     assertEquals(0.5f, tight.l1());
     assertTrue(QualityCheck.of(new float[] {0.75f, 0.25f}, mask, 2, 0f).pass());
-    assertThrows(IllegalArgumentException.class, () -> QualityCheck.of(new float[3], mask, 2, 0.1f));
+    assertThrows(
+        IllegalArgumentException.class, () -> QualityCheck.of(new float[3], mask, 2, 0.1f));
   }
 }

@@ -13,9 +13,10 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The native memory one image costs in a model batch (README, Reliability; {@link ImageDetector#batchImageBytes()}):
- * opens an embedded detector on one thread, scores one image, reads the process's peak resident memory (VmHWM),
- * scores three batches of B random 256 px images and reads it again. Run one fresh JVM per (detector, B):
+ * The native memory one image costs in a model batch (README, Reliability; {@link
+ * ImageDetector#batchImageBytes()}): opens an embedded detector on one thread, scores one image,
+ * reads the process's peak resident memory (VmHWM), scores three batches of B random 256 px images
+ * and reads it again. Run one fresh JVM per (detector, B):
  *
  * <pre>
  * mvn -pl udfs test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
@@ -37,9 +38,11 @@ public final class BatchMemoryProbe {
   }
 
   public static void main(String[] args) throws IOException {
-    ImageDetector detector = args[0].equals("dnf") ? DnfDetector.embedded() : NsNetDetector.embedded();
+    ImageDetector detector =
+        args[0].equals("dnf") ? DnfDetector.embedded() : NsNetDetector.embedded();
     int batch = Integer.parseInt(args[1]);
-    ImageDetector.Scorer scorer = detector.open(new org.apache.hadoop.conf.Configuration(), ExecutionSettings.cpu(1));
+    ImageDetector.Scorer scorer =
+        detector.open(new org.apache.hadoop.conf.Configuration(), ExecutionSettings.cpu(1));
     Random random = new Random(1);
     List<BufferedImage> images = new ArrayList<>();
     for (int i = 0; i < batch; i++) {
@@ -57,7 +60,8 @@ public final class BatchMemoryProbe {
       scorer.score(images);
     }
     long after = peakKb();
-    System.out.printf("%s batch %d: VmHWM %d MB after a batch of 1, %d MB after three batches of %d: +%d MB%n",
+    System.out.printf(
+        "%s batch %d: VmHWM %d MB after a batch of 1, %d MB after three batches of %d: +%d MB%n",
         args[0], batch, before / 1024, after / 1024, batch, (after - before) / 1024);
     System.exit(0);
   }

@@ -13,8 +13,9 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 /**
- * Benchmark, not a test: time of NS-Net patch selection (score every 32 x 32 patch by spectral entropy, build the
- * canvas) per MetalDAM image, single thread. Usage: {@code PatchSelectionBench <images-dir> [rounds]}.
+ * Benchmark, not a test: time of NS-Net patch selection (score every 32 x 32 patch by spectral
+ * entropy, build the canvas) per MetalDAM image, single thread. Usage: {@code PatchSelectionBench
+ * <images-dir> [rounds]}.
  */
 public final class PatchSelectionBench {
 
@@ -39,8 +40,14 @@ public final class PatchSelectionBench {
       }
     }
     double perImage = (System.nanoTime() - start) / 1e6 / (rounds * images.size());
-    System.out.printf(Locale.ROOT, "patch selection: %d images, %d patches/image on average, %.1f ms/image,"
-        + " %.1f images/s (1 thread, %d rounds)%n", images.size(), patches / images.size(), perImage,
-        1000 / perImage, rounds);
+    System.out.printf(
+        Locale.ROOT,
+        "patch selection: %d images, %d patches/image on average, %.1f ms/image,"
+            + " %.1f images/s (1 thread, %d rounds)%n",
+        images.size(),
+        patches / images.size(),
+        perImage,
+        1000 / perImage,
+        rounds);
   }
 }

@@ -18,9 +18,10 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 
 /**
- * Memory soak, not a test: one caller thread after another scores the same tiles with an embedded detector, as
- * Spark's task threads come and go in a long executor, and the process RSS is printed after each thread ends. It
- * must not grow per thread (it did by about 1.6 GB per thread for NS-Net while models ran on the caller's thread).
+ * Memory soak, not a test: one caller thread after another scores the same tiles with an embedded
+ * detector, as Spark's task threads come and go in a long executor, and the process RSS is printed
+ * after each thread ends. It must not grow per thread (it did by about 1.6 GB per thread for NS-Net
+ * while models ran on the caller's thread).
  *
  * <p>Usage: {@code ThreadChurnSoak <metaldam-dir> <dnf|nsnet> <threads> <images per thread>}.
  */
@@ -28,23 +29,36 @@ public final class ThreadChurnSoak {
 
   public static void main(String[] args) throws Exception {
     List<BufferedImage> tiles = new ArrayList<>();
-    for (Row r : MicrographBenchmark.realCrops(MetalDam.loadDownscaled(Path.of(args[0]), Split.TRAIN, 0.25),
-        Split.TRAIN, Integer.parseInt(args[3]), 32, false, new SplittableRandom(1), 0)) {
+    for (Row r :
+        MicrographBenchmark.realCrops(
+            MetalDam.loadDownscaled(Path.of(args[0]), Split.TRAIN, 0.25),
+            Split.TRAIN,
+            Integer.parseInt(args[3]),
+            32,
+            false,
+            new SplittableRandom(1),
+            0)) {
       tiles.add(ImageIO.read(new ByteArrayInputStream((byte[]) r.get(4))));
     }
-    ImageDetector detector = args[1].equals("dnf") ? DnfDetector.embedded() : NsNetDetector.embedded();
+    ImageDetector detector =
+        args[1].equals("dnf") ? DnfDetector.embedded() : NsNetDetector.embedded();
     int threads = Integer.parseInt(args[2]);
     System.out.printf("before: RSS %.0f MB%n", MachineInfo.residentKb() / 1024.0);
     for (int t = 1; t <= threads; t++) {
-      Thread caller = new Thread(() -> {
-        ImageDetector.Scorer scorer = detector.open(new Configuration(), ExecutionSettings.cpu(1));
-        for (int i = 0; i + 8 <= tiles.size(); i += 8) {
-          scorer.score(tiles.subList(i, i + 8));
-        }
-      }, "caller-" + t);
+      Thread caller =
+          new Thread(
+              () -> {
+                ImageDetector.Scorer scorer =
+                    detector.open(new Configuration(), ExecutionSettings.cpu(1));
+                for (int i = 0; i + 8 <= tiles.size(); i += 8) {
+                  scorer.score(tiles.subList(i, i + 8));
+                }
+              },
+              "caller-" + t);
       caller.start();
       caller.join();
-      System.out.printf("after caller thread %d: RSS %.0f MB%n", t, MachineInfo.residentKb() / 1024.0);
+      System.out.printf(
+          "after caller thread %d: RSS %.0f MB%n", t, MachineInfo.residentKb() / 1024.0);
     }
   }
 }

@@ -12,7 +12,10 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Contract, aggregation, calibration, fusion and domain check: the records the whole-image path runs on. */
+/**
+ * Contract, aggregation, calibration, fusion and domain check: the records the whole-image path
+ * runs on.
+ */
 class OperatingPointsTest {
 
   @Test
@@ -23,10 +26,14 @@ class OperatingPointsTest {
     DetectorContract w = DetectorContract.whole(32, ColorMode.RGB);
     assertEquals(w, DetectorContract.fromMap(w.toMap()));
     assertEquals(0.5, c.withScale(0.5).scale());
-    assertThrows(IllegalArgumentException.class, () -> DetectorContract.fromMap(Map.of("kind", "strips", "size", 32,
-        "scale", 0.25, "colour", "grey")));
-    assertThrows(IllegalArgumentException.class, () -> new DetectorContract(DetectorContract.Kind.TILES, 32, 0,
-        ColorMode.GREY));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            DetectorContract.fromMap(
+                Map.of("kind", "strips", "size", 32, "scale", 0.25, "colour", "grey")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new DetectorContract(DetectorContract.Kind.TILES, 32, 0, ColorMode.GREY));
   }
 
   @Test
@@ -34,7 +41,8 @@ class OperatingPointsTest {
     double[] l = {-2, -1, 0, 1, 2, 6, -4, 0};
     assertEquals(0.25, TileAggregation.MEAN_LOGIT.aggregate(l), 1e-12);
     assertEquals(6, TileAggregation.MAX.aggregate(l), 0);
-    assertEquals(4, TileAggregation.TOP_QUARTER_MEAN.aggregate(l), 1e-12); // the highest 2 of 8: 6 and 2
+    assertEquals(
+        4, TileAggregation.TOP_QUARTER_MEAN.aggregate(l), 1e-12); // the highest 2 of 8: 6 and 2
     assertEquals(TileAggregation.TOP_QUARTER_MEAN, TileAggregation.parse("top-quarter-mean"));
   }
 
@@ -46,31 +54,39 @@ class OperatingPointsTest {
     }
     double[] fake = {0.5, 0.99, 0.999, 0.9999};
     Calibration c = Calibration.fit(0.01, real, fake, "test");
-    // 2 of 200 may lie above: the threshold sits above the third highest real (0.9875), in the middle of the gap
-    // up to the next probability (the generated 0.99), so a rescored real image does not cross it by rounding
+    // 2 of 200 may lie above: the threshold sits above the third highest real (0.9875), in the
+    // middle of the gap
+    // up to the next probability (the generated 0.99), so a rescored real image does not cross it
+    // by rounding
     assertEquals(0.98875, c.threshold(), 1e-12);
     assertEquals(0.01, c.fpr(), 1e-12);
     assertEquals(0.75, c.tpr(), 1e-12);
     assertEquals(c, Calibration.fromMap(c.toMap()));
     // ties never push the rate over the target
-    Calibration tied = Calibration.fit(0.01, new double[] {0.7, 0.7, 0.7, 0.1}, new double[0], "ties");
+    Calibration tied =
+        Calibration.fit(0.01, new double[] {0.7, 0.7, 0.7, 0.1}, new double[0], "ties");
     assertEquals(0, tied.fpr(), 0);
     assertEquals(0.85, tied.threshold(), 1e-12, "nothing above the highest real: half way to 1");
     // the lowest generated image one ulp above the highest real is still flagged
     double p = 0.3;
-    Calibration tight = Calibration.fit(0.01, new double[] {p, 0.1}, new double[] {Math.nextUp(p)}, "ulp");
+    Calibration tight =
+        Calibration.fit(0.01, new double[] {p, 0.1}, new double[] {Math.nextUp(p)}, "ulp");
     assertEquals(0, tight.fpr(), 0);
     assertEquals(1, tight.tpr(), 0);
   }
 
   @Test
   void theBalancedRuleMaximisesBalancedAccuracyAndRoundTrips() {
-    // real spread over [0, 0.6), generated over [0.4, 1): the best cut lies in the overlap, not at 0.5 by luck
+    // real spread over [0, 0.6), generated over [0.4, 1): the best cut lies in the overlap, not at
+    // 0.5 by luck
     double[] real = new double[100];
     double[] fake = new double[100];
     for (int i = 0; i < 100; i++) {
       real[i] = 0.6 * i / 100;
-      fake[i] = 0.4 + 0.6 * i / 100 + (i < 50 ? 0.2 : 0); // the lower half pushed up: fewer fakes below 0.6
+      fake[i] =
+          0.4
+              + 0.6 * i / 100
+              + (i < 50 ? 0.2 : 0); // the lower half pushed up: fewer fakes below 0.6
     }
     Calibration c = Calibration.fit("balanced", real, fake, "test");
     assertEquals(Calibration.BALANCED_RULE, c.rule());
@@ -82,9 +98,11 @@ class OperatingPointsTest {
     assertEquals(c, Calibration.fromMap(c.toMap()));
     assertTrue(c.describe().contains("balanced accuracy"), c.describe());
     // the FPR rule by name is the numeric one
-    assertEquals(Calibration.fit(0.05, real, fake, "test"), Calibration.fit("fpr:0.05", real, fake, "test"));
+    assertEquals(
+        Calibration.fit(0.05, real, fake, "test"), Calibration.fit("fpr:0.05", real, fake, "test"));
     assertThrows(IllegalArgumentException.class, () -> Calibration.fit("best", real, fake, "test"));
-    assertThrows(IllegalArgumentException.class, () -> Calibration.fitBalanced(real, new double[0], "test"));
+    assertThrows(
+        IllegalArgumentException.class, () -> Calibration.fitBalanced(real, new double[0], "test"));
   }
 
   @Test
@@ -98,14 +116,25 @@ class OperatingPointsTest {
       logits[0][i] = rng.nextGaussian(); // noise
       logits[1][i] = (labels[i] == 1 ? 2 : -2) + rng.nextGaussian(); // informative
     }
-    LogisticFusion f = LogisticFusion.fit(List.of("dnf", "nsnet"), logits, labels, Map.of("dnf", "a@1", "nsnet",
-        "b@2"), 0.01, "synthetic");
+    LogisticFusion f =
+        LogisticFusion.fit(
+            List.of("dnf", "nsnet"),
+            logits,
+            labels,
+            Map.of("dnf", "a@1", "nsnet", "b@2"),
+            0.01,
+            "synthetic");
     // the log-odds of the informative logit are 4 x; the noise gets a weight near 0
-    assertTrue(Math.abs(f.weights().get("nsnet") - 4) < 0.6 && Math.abs(f.weights().get("dnf")) < 0.4, f.describe());
+    assertTrue(
+        Math.abs(f.weights().get("nsnet") - 4) < 0.6 && Math.abs(f.weights().get("dnf")) < 0.4,
+        f.describe());
     assertTrue(f.calibration().fpr() <= 0.01);
     assertTrue(f.calibration().tpr() > 0.8, f.calibration().describe());
     LogisticFusion back = LogisticFusion.fromJson(f.toJson());
-    assertEquals(f.fuse(Map.of("dnf", 0.3, "nsnet", 1.0)), back.fuse(Map.of("dnf", 0.3, "nsnet", 1.0)), 1e-12);
+    assertEquals(
+        f.fuse(Map.of("dnf", 0.3, "nsnet", 1.0)),
+        back.fuse(Map.of("dnf", 0.3, "nsnet", 1.0)),
+        1e-12);
     assertTrue(back.fits(Map.of("dnf", "a@1", "nsnet", "b@2")));
     assertFalse(back.fits(Map.of("dnf", "a@1", "nsnet", "other@3")));
     assertEquals(null, back.fuse(Map.of("dnf", 0.3)));

@@ -16,14 +16,18 @@ import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
-/** Information bands and borders found on real MetalDAM micrographs and on synthetic bands of both layouts. */
+/**
+ * Information bands and borders found on real MetalDAM micrographs and on synthetic bands of both
+ * layouts.
+ */
 class SpecimenRegionTest {
 
   /**
-   * DATA.md: a label covers the rows above the band. On the 1024 x 768 images (white strip with dark text and
-   * coloured marks) 15 rows of specimen texture lie between the label's end and the strip, unlabelled; on the
-   * 1280 x 960 ones (black strip with white text) the strip starts right below the label. So the detected
-   * specimen ends at most 16 rows below the label, never above it, and nothing else is cut.
+   * DATA.md: a label covers the rows above the band. On the 1024 x 768 images (white strip with
+   * dark text and coloured marks) 15 rows of specimen texture lie between the label's end and the
+   * strip, unlabelled; on the 1280 x 960 ones (black strip with white text) the strip starts right
+   * below the label. So the detected specimen ends at most 16 rows below the label, never above it,
+   * and nothing else is cut.
    */
   @Test
   void theBandOfEveryMetalDamMicrographIsCutAndNoLabelledRow() throws Exception {
@@ -33,9 +37,17 @@ class SpecimenRegionTest {
       BufferedImage img = ImageIO.read(new File(root, "images/micrograph" + n + ".jpg"));
       BufferedImage label = ImageIO.read(new File(root, "labels/micrograph" + n + ".png"));
       SpecimenRegion r = SpecimenRegion.detect(ImageTensors.toFloat(img, ColorMode.RGB));
-      assertTrue(r.bottom() >= label.getHeight() && r.bottom() <= label.getHeight() + 16,
-          "micrograph" + n + ": specimen ends at row " + r.bottom() + ", label at " + label.getHeight());
-      assertTrue(r.top() <= 1 && r.left() == 0 && r.right() == img.getWidth(), "micrograph" + n + ": " + r);
+      assertTrue(
+          r.bottom() >= label.getHeight() && r.bottom() <= label.getHeight() + 16,
+          "micrograph"
+              + n
+              + ": specimen ends at row "
+              + r.bottom()
+              + ", label at "
+              + label.getHeight());
+      assertTrue(
+          r.top() <= 1 && r.left() == 0 && r.right() == img.getWidth(),
+          "micrograph" + n + ": " + r);
       layouts[img.getWidth() == 1024 ? 0 : 1]++;
     }
     assertTrue(layouts[0] > 0 && layouts[1] > 0, "both layouts seen");

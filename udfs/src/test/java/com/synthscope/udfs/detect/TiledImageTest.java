@@ -51,7 +51,8 @@ class TiledImageTest {
     TiledImage t = TiledImage.of(img, C, 64);
     assertEquals(700, t.region().bottom());
     assertFalse(t.wholeImage());
-    assertEquals(8 * 6, t.tileCount()); // 175 rows at scale 0.25: 5 full rows and one aligned to the edge
+    assertEquals(
+        8 * 6, t.tileCount()); // 175 rows at scale 0.25: 5 full rows and one aligned to the edge
     for (int[] box : t.boxes()) {
       assertTrue(box[2] <= 700, "tile reaches into the band: " + java.util.Arrays.toString(box));
     }
@@ -75,7 +76,8 @@ class TiledImageTest {
     m.dispose();
     TiledImage t = TiledImage.of(mid, C, 64);
     assertTrue(t.region().isWhole());
-    assertEquals(16 - 4, t.tileCount()); // 128 x 128 at scale 0.25: 4 x 4 tiles, the middle 2 x 2 blank
+    assertEquals(
+        16 - 4, t.tileCount()); // 128 x 128 at scale 0.25: 4 x 4 tiles, the middle 2 x 2 blank
     assertEquals(4, t.leftOut());
   }
 
@@ -85,7 +87,8 @@ class TiledImageTest {
     TiledImage t = TiledImage.of(img, C, 64);
     assertTrue(t.wholeImage());
     assertEquals(1, t.tileCount());
-    // a 32 px picture is its own tile, values unchanged: as the detectors were trained on such crops
+    // a 32 px picture is its own tile, values unchanged: as the detectors were trained on such
+    // crops
     assertArrayEquals(SpecimenRegionTest.grey(img).data(), t.tiles().get(0).data(), 1e-6f);
   }
 
@@ -102,7 +105,9 @@ class TiledImageTest {
   void aScaleOverrideChangesTheTiling() {
     BufferedImage img = SpecimenRegionTest.texture(512, 512, 10);
     assertEquals(16, TiledImage.of(img, C, 64).tileCount());
-    assertEquals(64, TiledImage.of(img, new ScoringOptions(0.5, 64, TileAggregation.MEAN_LOGIT).apply(C), 64)
-        .tileCount());
+    assertEquals(
+        64,
+        TiledImage.of(img, new ScoringOptions(0.5, 64, TileAggregation.MEAN_LOGIT).apply(C), 64)
+            .tileCount());
   }
 }

@@ -26,14 +26,18 @@ class HostileImagesTest {
     assertEquals(3, d.subsampling(), "the smallest k with ceil(10000/k)^2 <= 16 M");
     assertEquals(3334, d.image().getWidth());
     assertEquals(3334, d.image().getHeight());
-    assertTrue((long) d.image().getWidth() * d.image().getHeight() <= DecodeLimits.DEFAULT_MAX_DECODE_PIXELS);
+    assertTrue(
+        (long) d.image().getWidth() * d.image().getHeight()
+            <= DecodeLimits.DEFAULT_MAX_DECODE_PIXELS);
     assertEquals(0xff5a7896, d.image().getRGB(1234, 2345), "the pixels are the image's");
   }
 
   @Test
   void imagesWithinTheDecodeBudgetAreDecodedWhole() {
-    DecodeResult.Decoded d = assertInstanceOf(DecodeResult.Decoded.class,
-        DECODER.decode(HostileImages.largeFlatPng(4000, 4000, 1, 2, 3)));
+    DecodeResult.Decoded d =
+        assertInstanceOf(
+            DecodeResult.Decoded.class,
+            DECODER.decode(HostileImages.largeFlatPng(4000, 4000, 1, 2, 3)));
     assertEquals(1, d.subsampling());
     assertEquals(4000, d.image().getWidth());
     assertEquals(1, DecodeLimits.defaults().subsampling(4000, 4000));
@@ -47,7 +51,8 @@ class HostileImagesTest {
     ImageDecoder hurried = new ImageDecoder(DecodeLimits.defaults().withMaxDecodeMillis(1));
     DecodeResult.Failed f = failed(hurried.decode(png));
     assertEquals(DecodeFailure.TOO_SLOW, f.reason(), f.message());
-    assertTrue(f.message().startsWith("too_slow: decoding ran over the budget of 1 ms"), f.message());
+    assertTrue(
+        f.message().startsWith("too_slow: decoding ran over the budget of 1 ms"), f.message());
   }
 
   @Test
@@ -59,7 +64,8 @@ class HostileImagesTest {
     double seconds = (System.nanoTime() - t0) / 1e9;
     assertEquals(DecodeFailure.TOO_SLOW, f.reason(), f.message());
     assertTrue(f.message().contains("scans exceeds the limit of 100"), f.message());
-    // generous bound (rule: only bounds that a working budget meets on any machine, 100x above the expected):
+    // generous bound (rule: only bounds that a working budget meets on any machine, 100x above the
+    // expected):
     // the refusal reads markers only, milliseconds
     assertTrue(seconds < 10, "refused in " + seconds + " s");
     // the same picture with its normal scans decodes
@@ -68,8 +74,9 @@ class HostileImagesTest {
 
   @Test
   void scanCountingSkipsSegmentsAndEntropyData() {
-    byte[] baseline = com.synthscope.udfs.testing.ImageCorpus.encode(
-        com.synthscope.udfs.testing.ImageCorpus.noiseRgb(64, 48, 3), "jpeg");
+    byte[] baseline =
+        com.synthscope.udfs.testing.ImageCorpus.encode(
+            com.synthscope.udfs.testing.ImageCorpus.noiseRgb(64, 48, 3), "jpeg");
     assertEquals(1, JpegScans.count(baseline));
     assertEquals(0, JpegScans.count(new byte[] {1, 2, 3, 4}));
   }
@@ -92,6 +99,8 @@ class HostileImagesTest {
       byte[] b = java.util.Arrays.copyOf(HostileImages.wbmpLike(), n);
       assertEquals(DecodeFailure.UNKNOWN_FORMAT, failed(DECODER.decode(b)).reason(), n + " bytes");
     }
-    assertEquals(java.util.List.of("png", "jpeg", "tiff", "bmp", "webp", "gif"), ImageDecoder.ACCEPTED_FORMATS);
+    assertEquals(
+        java.util.List.of("png", "jpeg", "tiff", "bmp", "webp", "gif"),
+        ImageDecoder.ACCEPTED_FORMATS);
   }
 }

@@ -51,7 +51,8 @@ class TwoSampleRealismTest {
     assertEquals(0, same.spectrumDistance(), 1e-12);
     TwoSampleRealism.Result apart = TwoSampleRealism.compare(smooth, noise, SIZE, 1);
     assertEquals(1.0, apart.classifierAccuracy(), 1e-12);
-    assertTrue(apart.spectrumDistance() > 0.5, "white noise has far more high-frequency power: " + apart);
+    assertTrue(
+        apart.spectrumDistance() > 0.5, "white noise has far more high-frequency power: " + apart);
     assertEquals(apart, TwoSampleRealism.compare(smooth, noise, SIZE, 1), "deterministic");
   }
 }

@@ -14,10 +14,14 @@ class BatchesTest {
   @Test
   void cutsFixedSizeBatchesAndKeepsOrder() {
     List<Integer> sizes = new ArrayList<>();
-    Iterator<Integer> out = Batches.map(IntStream.range(0, 10).iterator(), 4, batch -> {
-      sizes.add(batch.size());
-      return batch.stream().map(i -> i * 10).toList();
-    });
+    Iterator<Integer> out =
+        Batches.map(
+            IntStream.range(0, 10).iterator(),
+            4,
+            batch -> {
+              sizes.add(batch.size());
+              return batch.stream().map(i -> i * 10).toList();
+            });
     List<Integer> all = new ArrayList<>();
     out.forEachRemaining(all::add);
     assertEquals(List.of(0, 10, 20, 30, 40, 50, 60, 70, 80, 90), all);
@@ -35,7 +39,8 @@ class BatchesTest {
 
   @Test
   void aBatchFunctionThatDropsResultsIsAnError() {
-    Iterator<Integer> out = Batches.map(List.of(1, 2, 3).iterator(), 3, batch -> batch.subList(0, 2));
+    Iterator<Integer> out =
+        Batches.map(List.of(1, 2, 3).iterator(), 3, batch -> batch.subList(0, 2));
     assertThrows(IllegalStateException.class, out::hasNext);
   }
 }

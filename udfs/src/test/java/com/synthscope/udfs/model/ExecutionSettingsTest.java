@@ -31,6 +31,7 @@ class ExecutionSettingsTest {
   @Test
   void threadsAreAtLeastOneAndAddressesMustBeOrdinals() {
     assertEquals(1, ExecutionSettings.choose(null, 0, 0).threads());
-    assertThrows(IllegalArgumentException.class, () -> ExecutionSettings.choose(List.of("GPU-abc"), 1, 1));
+    assertThrows(
+        IllegalArgumentException.class, () -> ExecutionSettings.choose(List.of("GPU-abc"), 1, 1));
   }
 }

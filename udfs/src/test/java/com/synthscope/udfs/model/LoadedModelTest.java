@@ -23,13 +23,17 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Loads real artifacts through the real engines and compares with the values the export script recorded. */
+/**
+ * Loads real artifacts through the real engines and compares with the values the export script
+ * recorded.
+ */
 class LoadedModelTest {
 
   @TempDir Path tmp;
 
   private LoadedModel load(ModelRef ref) {
-    return LoadedModel.load(new ModelFetcher(tmp.resolve("cache")).fetch(ref, new Configuration()),
+    return LoadedModel.load(
+        new ModelFetcher(tmp.resolve("cache")).fetch(ref, new Configuration()),
         ExecutionSettings.cpu(1));
   }
 
@@ -54,8 +58,10 @@ class LoadedModelTest {
   @Test
   void aWrongInputShapeIsRefusedBeforeTheEngineSeesIt() {
     try (LoadedModel m = load(ModelFixtures.onnx())) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> m.predict(List.of(Tensor.of(new float[3 * 4 * 4], 1, 3, 4, 4))));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> m.predict(List.of(Tensor.of(new float[3 * 4 * 4], 1, 3, 4, 4))));
       assertTrue(e.getMessage().contains("must be [3, 8, 8] per sample"), e.getMessage());
     }
   }
@@ -72,7 +78,9 @@ class LoadedModelTest {
         for (Future<float[]> r : results) {
           assertArrayEquals(ModelFixtures.expectedOutput(), r.get(), 1e-5f);
         }
-        assertTrue(m.predictorCount() >= 1 && m.predictorCount() <= 3, "predictors: " + m.predictorCount());
+        assertTrue(
+            m.predictorCount() >= 1 && m.predictorCount() <= 3,
+            "predictors: " + m.predictorCount());
       } finally {
         pool.shutdown();
       }
@@ -80,8 +88,9 @@ class LoadedModelTest {
   }
 
   /**
-   * Spark retires task threads and starts new ones over a long job; engines keep native memory per thread that ran
-   * a model. One caller thread after another must reuse one predictor and one inference thread.
+   * Spark retires task threads and starts new ones over a long job; engines keep native memory per
+   * thread that ran a model. One caller thread after another must reuse one predictor and one
+   * inference thread.
    */
   @Test
   void callerThreadsOneAfterAnotherShareOnePredictorAndOneInferenceThread() throws Exception {
@@ -90,7 +99,8 @@ class LoadedModelTest {
       int threads = InferenceThreads.get().threadCount();
       for (int i = 0; i < 5; i++) {
         float[][] out = new float[1][];
-        Thread caller = new Thread(() -> out[0] = m.predict(List.of(ModelFixtures.input())).get(0).data());
+        Thread caller =
+            new Thread(() -> out[0] = m.predict(List.of(ModelFixtures.input())).get(0).data());
         caller.start();
         caller.join();
         assertArrayEquals(ModelFixtures.expectedOutput(), out[0], 1e-5f);
@@ -102,9 +112,15 @@ class LoadedModelTest {
 
   @Test
   void anEngineFailureReachesTheCaller() throws Exception {
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> InferenceThreads.get().call(() -> {
-      throw new IllegalStateException("engine says no");
-    }));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                InferenceThreads.get()
+                    .call(
+                        () -> {
+                          throw new IllegalStateException("engine says no");
+                        }));
     assertEquals("engine says no", e.getMessage());
   }
 
@@ -113,22 +129,32 @@ class LoadedModelTest {
     Path dir = Files.createDirectories(tmp.resolve("tiny-linear"));
     float[] x = {0.5f, -1f, 2f, 0.25f, 1f, 1f, -0.5f, 0f};
     float[] expected;
-    try (Model model = Model.newInstance("tiny-linear", "PyTorch"); NDManager nd = NDManager.newBaseManager()) {
+    try (Model model = Model.newInstance("tiny-linear", "PyTorch");
+        NDManager nd = NDManager.newBaseManager()) {
       model.setBlock(new TinyLinearFactory().newBlock(model, dir, Map.of()));
       model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 4));
       NDArray in = nd.create(x, new Shape(2, 4));
-      expected = model.getBlock().forward(new ParameterStore(nd, false), new NDList(in), false)
-          .singletonOrThrow().toFloatArray();
+      expected =
+          model
+              .getBlock()
+              .forward(new ParameterStore(nd, false), new NDList(in), false)
+              .singletonOrThrow()
+              .toFloatArray();
       model.save(dir, "tiny-linear");
     }
     String weights = "tiny-linear-0000.params";
-    String manifest = """
+    String manifest =
+        """
         {"schema": 1, "id": "tiny-linear", "version": "1", "kind": "test-fixture", "engine": "PyTorch",
          "format": "djl-params", "entry": "%s", "block": "%s",
          "inputs": [{"name": "x", "shape": [4]}], "outputs": [{"name": "y", "shape": [3]}],
          "files": {"%s": "%s"}}
-        """.formatted(weights, TinyLinearFactory.class.getName(), weights,
-        ModelFetcher.sha256(dir.resolve(weights)));
+        """
+            .formatted(
+                weights,
+                TinyLinearFactory.class.getName(),
+                weights,
+                ModelFetcher.sha256(dir.resolve(weights)));
     Files.writeString(dir.resolve(ModelManifest.FILE_NAME), manifest);
 
     try (LoadedModel m = load(ModelRef.of(dir.toUri(), null, ModelFormat.DJL_PARAMS))) {
@@ -145,8 +171,11 @@ class LoadedModelTest {
     try {
       List<Future<LoadedModel>> got = new java.util.ArrayList<>();
       for (int i = 0; i < 8; i++) {
-        got.add(pool.submit(() -> registry.model(ModelFixtures.onnx(), new Configuration(),
-            ExecutionSettings.cpu(1))));
+        got.add(
+            pool.submit(
+                () ->
+                    registry.model(
+                        ModelFixtures.onnx(), new Configuration(), ExecutionSettings.cpu(1))));
       }
       LoadedModel first = got.get(0).get();
       for (Future<LoadedModel> f : got) {

@@ -19,15 +19,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 14 item 9: the model cache is verified on every fetch (not trusted on its marker), private to the user,
- * and an artifact unpacks only what its manifest lists, up to a byte cap.
+ * Issue 14 item 9: the model cache is verified on every fetch (not trusted on its marker), private
+ * to the user, and an artifact unpacks only what its manifest lists, up to a byte cap.
  */
 class ModelCacheTrustTest {
 
   @TempDir Path tmp;
 
   private ModelRef pinned(Path src) {
-    return ModelRef.of(src.toUri(), ModelFetcher.sha256(src.resolve(ModelManifest.FILE_NAME)), ModelFormat.ONNX);
+    return ModelRef.of(
+        src.toUri(), ModelFetcher.sha256(src.resolve(ModelManifest.FILE_NAME)), ModelFormat.ONNX);
   }
 
   /** Overwrites a file with other bytes of the same length and puts its modification time back. */
@@ -53,7 +54,10 @@ class ModelCacheTrustTest {
     assertNotEquals(good, ModelFetcher.sha256(weights));
 
     FetchedModel again = fetcher.fetch(ref, new Configuration());
-    assertEquals(good, ModelFetcher.sha256(again.folder().resolve("tiny.onnx")), "what is loaded is the pinned file");
+    assertEquals(
+        good,
+        ModelFetcher.sha256(again.folder().resolve("tiny.onnx")),
+        "what is loaded is the pinned file");
     assertEquals(first.modelId(), again.modelId());
   }
 
@@ -70,10 +74,13 @@ class ModelCacheTrustTest {
       }
     }
     Files.delete(src);
-    ModelException e = assertThrows(ModelException.class, () -> fetcher.fetch(ref, new Configuration()));
-    assertTrue(e.getMessage().contains("the cached copy was damaged (")
-        && e.getMessage().contains("checksum mismatch for tiny.onnx")
-        && e.getMessage().contains("fetching it again failed"), e.getMessage());
+    ModelException e =
+        assertThrows(ModelException.class, () -> fetcher.fetch(ref, new Configuration()));
+    assertTrue(
+        e.getMessage().contains("the cached copy was damaged (")
+            && e.getMessage().contains("checksum mismatch for tiny.onnx")
+            && e.getMessage().contains("fetching it again failed"),
+        e.getMessage());
     assertFalse(Files.exists(first.folder()), "the damaged copy is not left to be used");
   }
 
@@ -81,7 +88,8 @@ class ModelCacheTrustTest {
   void aZipUnpacksOnlyTheFilesItsManifestListsAndNoMoreThanTheCap() throws IOException {
     Path src = ModelFixtures.folder("tiny-onnx");
     Path zip = tmp.resolve("tiny-onnx.zip");
-    try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip)); Stream<Path> files = Files.list(src)) {
+    try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip));
+        Stream<Path> files = Files.list(src)) {
       out.putNextEntry(new ZipEntry("tiny-onnx/extra/payload.sh"));
       out.write("#!/bin/sh\necho not part of the model\n".getBytes());
       out.closeEntry();
@@ -97,13 +105,18 @@ class ModelCacheTrustTest {
     ModelRef ref = ModelRef.of(zip.toUri(), null, ModelFormat.ONNX);
     FetchedModel f = new ModelFetcher(tmp.resolve("cache")).fetch(ref, new Configuration());
     assertTrue(Files.isRegularFile(f.folder().resolve("tiny.onnx")));
-    assertFalse(Files.exists(f.folder().resolve("extra")), "an entry the manifest does not list is not unpacked");
+    assertFalse(
+        Files.exists(f.folder().resolve("extra")),
+        "an entry the manifest does not list is not unpacked");
     assertFalse(Files.exists(f.folder().resolve("padding.bin")));
 
     long artifactBytes = Files.size(src.resolve("tiny.onnx"));
     ModelFetcher capped = new ModelFetcher(tmp.resolve("cache-capped"), artifactBytes / 2);
-    ModelException e = assertThrows(ModelException.class, () -> capped.fetch(ref, new Configuration()));
-    assertTrue(e.getMessage().contains("unpacks more than " + artifactBytes / 2 + " bytes"), e.getMessage());
+    ModelException e =
+        assertThrows(ModelException.class, () -> capped.fetch(ref, new Configuration()));
+    assertTrue(
+        e.getMessage().contains("unpacks more than " + artifactBytes / 2 + " bytes"),
+        e.getMessage());
   }
 
   @Test
@@ -113,7 +126,8 @@ class ModelCacheTrustTest {
       System.clearProperty("synthscope.model.cache");
       if (System.getenv("SYNTHSCOPE_MODEL_CACHE") == null) {
         Path root = ModelFetcher.defaultCacheRoot();
-        assertEquals("synthscope-models-" + System.getProperty("user.name"), root.getFileName().toString());
+        assertEquals(
+            "synthscope-models-" + System.getProperty("user.name"), root.getFileName().toString());
       }
     } finally {
       if (configured != null) {
@@ -127,8 +141,10 @@ class ModelCacheTrustTest {
     Path open = tmp.resolve("open-cache");
     Files.createDirectories(open);
     Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
-    ModelException e = assertThrows(ModelException.class,
-        () -> new ModelFetcher(open).fetch(ModelFixtures.onnx(), new Configuration()));
+    ModelException e =
+        assertThrows(
+            ModelException.class,
+            () -> new ModelFetcher(open).fetch(ModelFixtures.onnx(), new Configuration()));
     assertTrue(e.getMessage().contains("so others could replace models in it"), e.getMessage());
   }
 }

@@ -26,7 +26,8 @@ class ModelFetcherTest {
   @Test
   void fetchesAFolderIntoTheCacheUnderTheManifestChecksum() {
     FetchedModel f = fetcher().fetch(ModelFixtures.onnx(), new Configuration());
-    String sha = ModelFetcher.sha256(ModelFixtures.folder("tiny-onnx").resolve("synthscope-model.json"));
+    String sha =
+        ModelFetcher.sha256(ModelFixtures.folder("tiny-onnx").resolve("synthscope-model.json"));
     assertEquals(sha, f.manifestSha256());
     assertEquals(tmp.resolve("cache").resolve(sha), f.folder());
     assertTrue(Files.isRegularFile(f.folder().resolve("tiny.onnx")));
@@ -48,22 +49,26 @@ class ModelFetcherTest {
   void fetchesAZipOfTheArtifactFolder() throws IOException {
     Path zip = tmp.resolve("tiny-onnx.zip");
     Path src = ModelFixtures.folder("tiny-onnx");
-    try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip)); Stream<Path> files = Files.list(src)) {
+    try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip));
+        Stream<Path> files = Files.list(src)) {
       for (Path p : files.toList()) {
         out.putNextEntry(new ZipEntry("tiny-onnx/" + p.getFileName()));
         Files.copy(p, out);
         out.closeEntry();
       }
     }
-    FetchedModel f = fetcher().fetch(ModelRef.of(zip.toUri(), null, ModelFormat.ONNX), new Configuration());
+    FetchedModel f =
+        fetcher().fetch(ModelRef.of(zip.toUri(), null, ModelFormat.ONNX), new Configuration());
     assertEquals("tiny-onnx", f.manifest().id());
     assertTrue(Files.isRegularFile(f.folder().resolve("tiny.onnx")));
   }
 
   @Test
   void wrongExpectedChecksumFailsWithBothValues() {
-    ModelRef ref = ModelRef.of(ModelFixtures.folder("tiny-onnx").toUri(), "0".repeat(64), ModelFormat.ONNX);
-    ModelException e = assertThrows(ModelException.class, () -> fetcher().fetch(ref, new Configuration()));
+    ModelRef ref =
+        ModelRef.of(ModelFixtures.folder("tiny-onnx").toUri(), "0".repeat(64), ModelFormat.ONNX);
+    ModelException e =
+        assertThrows(ModelException.class, () -> fetcher().fetch(ref, new Configuration()));
     assertTrue(e.getMessage().contains("checksum mismatch: manifest sha256 is "), e.getMessage());
     assertTrue(e.getMessage().contains("expected " + "0".repeat(64)), e.getMessage());
     assertEquals(0, cachedEntries(), "nothing half-fetched may stay in the cache");
@@ -72,32 +77,46 @@ class ModelFetcherTest {
   @Test
   void aDamagedWeightFileIsNamed() throws IOException {
     Path src = ModelFixtures.copy("tiny-onnx", tmp);
-    try (OutputStream out = Files.newOutputStream(src.resolve("tiny.onnx"), java.nio.file.StandardOpenOption.APPEND)) {
+    try (OutputStream out =
+        Files.newOutputStream(src.resolve("tiny.onnx"), java.nio.file.StandardOpenOption.APPEND)) {
       out.write(1);
     }
-    ModelException e = assertThrows(ModelException.class,
-        () -> fetcher().fetch(ModelRef.of(src.toUri(), null, ModelFormat.ONNX), new Configuration()));
+    ModelException e =
+        assertThrows(
+            ModelException.class,
+            () ->
+                fetcher()
+                    .fetch(ModelRef.of(src.toUri(), null, ModelFormat.ONNX), new Configuration()));
     assertTrue(e.getMessage().contains("checksum mismatch for tiny.onnx"), e.getMessage());
   }
 
   @Test
   void aMissingArtifactSaysNotFound() {
     ModelRef ref = ModelRef.of(tmp.resolve("no-such-model").toUri(), null, ModelFormat.ONNX);
-    ModelException e = assertThrows(ModelException.class, () -> fetcher().fetch(ref, new Configuration()));
-    assertTrue(e.getMessage().contains("no-such-model") && e.getMessage().contains("not found"), e.getMessage());
+    ModelException e =
+        assertThrows(ModelException.class, () -> fetcher().fetch(ref, new Configuration()));
+    assertTrue(
+        e.getMessage().contains("no-such-model") && e.getMessage().contains("not found"),
+        e.getMessage());
   }
 
   @Test
   void aFormatOtherThanExpectedIsRefused() {
-    ModelRef ref = ModelRef.of(ModelFixtures.folder("tiny-onnx").toUri(), null, ModelFormat.TORCHSCRIPT);
-    ModelException e = assertThrows(ModelException.class, () -> fetcher().fetch(ref, new Configuration()));
-    assertTrue(e.getMessage().contains("is onnx on OnnxRuntime, but the job expects torchscript"), e.getMessage());
+    ModelRef ref =
+        ModelRef.of(ModelFixtures.folder("tiny-onnx").toUri(), null, ModelFormat.TORCHSCRIPT);
+    ModelException e =
+        assertThrows(ModelException.class, () -> fetcher().fetch(ref, new Configuration()));
+    assertTrue(
+        e.getMessage().contains("is onnx on OnnxRuntime, but the job expects torchscript"),
+        e.getMessage());
   }
 
   @Test
   void anUnknownFilesystemIsReportedAsUnreachable() {
-    ModelRef ref = ModelRef.of(java.net.URI.create("nosuchfs://host/models/m"), null, ModelFormat.ONNX);
-    ModelException e = assertThrows(ModelException.class, () -> fetcher().fetch(ref, new Configuration()));
+    ModelRef ref =
+        ModelRef.of(java.net.URI.create("nosuchfs://host/models/m"), null, ModelFormat.ONNX);
+    ModelException e =
+        assertThrows(ModelException.class, () -> fetcher().fetch(ref, new Configuration()));
     assertTrue(e.getMessage().contains("cannot fetch the artifact"), e.getMessage());
   }
 

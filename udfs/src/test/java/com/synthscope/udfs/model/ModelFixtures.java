@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** The TorchScript and ONNX artifacts made by udfs/src/test/fixtures/make_fixtures.py, and their recorded outputs. */
+/**
+ * The TorchScript and ONNX artifacts made by udfs/src/test/fixtures/make_fixtures.py, and their
+ * recorded outputs.
+ */
 public final class ModelFixtures {
 
   private ModelFixtures() {}
@@ -47,8 +50,10 @@ public final class ModelFixtures {
   /** The logits the script recorded for {@link #input()}, shape 2x2. */
   public static float[] expectedOutput() {
     try {
-      JsonObject o = JsonParser.parseString(Files.readString(folder("tiny-torchscript").resolveSibling("expected.json")))
-          .getAsJsonObject();
+      JsonObject o =
+          JsonParser.parseString(
+                  Files.readString(folder("tiny-torchscript").resolveSibling("expected.json")))
+              .getAsJsonObject();
       var arr = o.getAsJsonArray("output");
       float[] y = new float[arr.size()];
       for (int i = 0; i < y.length; i++) {

@@ -22,37 +22,61 @@ class ModelManifestTest {
 
   @Test
   void malformedJsonNamesTheModelAndTheFile() {
-    ModelException e = assertThrows(ModelException.class, () -> ModelManifest.parse("{\"id\": ", "m1"));
-    assertTrue(e.getMessage().startsWith("model m1: malformed synthscope-model.json"), e.getMessage());
+    ModelException e =
+        assertThrows(ModelException.class, () -> ModelManifest.parse("{\"id\": ", "m1"));
+    assertTrue(
+        e.getMessage().startsWith("model m1: malformed synthscope-model.json"), e.getMessage());
   }
 
   @Test
   void listsEveryMissingField() {
-    ModelException e = assertThrows(ModelException.class,
-        () -> ModelManifest.parse("{\"schema\":1,\"engine\":\"PyTorch\",\"format\":\"torchscript\"}", "m2"));
-    for (String part : List.of("'id' is missing", "'kind' is missing", "'entry' is missing", "'inputs'",
-        "'outputs'")) {
+    ModelException e =
+        assertThrows(
+            ModelException.class,
+            () ->
+                ModelManifest.parse(
+                    "{\"schema\":1,\"engine\":\"PyTorch\",\"format\":\"torchscript\"}", "m2"));
+    for (String part :
+        List.of(
+            "'id' is missing",
+            "'kind' is missing",
+            "'entry' is missing",
+            "'inputs'",
+            "'outputs'")) {
       assertTrue(e.getMessage().contains(part), e.getMessage());
     }
   }
 
   @Test
   void rejectsFormatOnTheWrongEngineAndParamsWithoutBlock() {
-    String base = "{\"schema\":1,\"id\":\"x\",\"kind\":\"k\",\"entry\":\"w\",\"files\":{\"w\":\"" + "a".repeat(64)
-        + "\"},\"inputs\":[{\"name\":\"x\",\"shape\":[1]}],\"outputs\":[{\"name\":\"y\",\"shape\":[1]}],";
-    ModelException wrongEngine = assertThrows(ModelException.class,
-        () -> ModelManifest.parse(base + "\"engine\":\"PyTorch\",\"format\":\"onnx\"}", "m3"));
-    assertTrue(wrongEngine.getMessage().contains("format onnx runs on OnnxRuntime"), wrongEngine.getMessage());
-    ModelException noBlock = assertThrows(ModelException.class,
-        () -> ModelManifest.parse(base + "\"engine\":\"PyTorch\",\"format\":\"djl-params\"}", "m4"));
+    String base =
+        "{\"schema\":1,\"id\":\"x\",\"kind\":\"k\",\"entry\":\"w\",\"files\":{\"w\":\""
+            + "a".repeat(64)
+            + "\"},\"inputs\":[{\"name\":\"x\",\"shape\":[1]}],\"outputs\":[{\"name\":\"y\",\"shape\":[1]}],";
+    ModelException wrongEngine =
+        assertThrows(
+            ModelException.class,
+            () -> ModelManifest.parse(base + "\"engine\":\"PyTorch\",\"format\":\"onnx\"}", "m3"));
+    assertTrue(
+        wrongEngine.getMessage().contains("format onnx runs on OnnxRuntime"),
+        wrongEngine.getMessage());
+    ModelException noBlock =
+        assertThrows(
+            ModelException.class,
+            () ->
+                ModelManifest.parse(
+                    base + "\"engine\":\"PyTorch\",\"format\":\"djl-params\"}", "m4"));
     assertTrue(noBlock.getMessage().contains("needs 'block'"), noBlock.getMessage());
   }
 
   @Test
   void rejectsFileNamesOutsideTheArtifact() {
-    String json = "{\"schema\":1,\"id\":\"x\",\"kind\":\"k\",\"entry\":\"../w\",\"engine\":\"OnnxRuntime\","
-        + "\"format\":\"onnx\",\"files\":{\"../w\":\"" + "b".repeat(64) + "\"},"
-        + "\"inputs\":[{\"name\":\"x\",\"shape\":[1]}],\"outputs\":[{\"name\":\"y\",\"shape\":[1]}]}";
+    String json =
+        "{\"schema\":1,\"id\":\"x\",\"kind\":\"k\",\"entry\":\"../w\",\"engine\":\"OnnxRuntime\","
+            + "\"format\":\"onnx\",\"files\":{\"../w\":\""
+            + "b".repeat(64)
+            + "\"},"
+            + "\"inputs\":[{\"name\":\"x\",\"shape\":[1]}],\"outputs\":[{\"name\":\"y\",\"shape\":[1]}]}";
     ModelException e = assertThrows(ModelException.class, () -> ModelManifest.parse(json, "m5"));
     assertTrue(e.getMessage().contains("must be relative"), e.getMessage());
   }

@@ -57,11 +57,23 @@ class CifarResNetTest {
     try (Model m = Model.newInstance("c", "PyTorch")) {
       m.setBlock(classifier);
       classifier.initialize(m.getNDManager(), DataType.FLOAT32, new Shape(2, 3, 16, 16));
-      logits = classifier.forward(new ParameterStore(m.getNDManager(), false),
-          new NDList(m.getNDManager().create(x, new Shape(2, 3, 16, 16))), false).singletonOrThrow().toFloatArray();
+      logits =
+          classifier
+              .forward(
+                  new ParameterStore(m.getNDManager(), false),
+                  new NDList(m.getNDManager().create(x, new Shape(2, 3, 16, 16))),
+                  false)
+              .singletonOrThrow()
+              .toFloatArray();
       w = classifier.classifierWeight().toFloatArray();
-      b = classifier.getParameters().stream().filter(p -> p.getKey().endsWith("fc_bias")).findFirst()
-          .orElseThrow().getValue().getArray().toFloatArray();
+      b =
+          classifier.getParameters().stream()
+              .filter(p -> p.getKey().endsWith("fc_bias"))
+              .findFirst()
+              .orElseThrow()
+              .getValue()
+              .getArray()
+              .toFloatArray();
       m.save(tmp, "c");
     }
     CifarResNet encoder = new CifarResNet(8, 4, 3, CifarResNet.Role.ENCODER);
@@ -69,8 +81,14 @@ class CifarResNetTest {
     try (Model m = Model.newInstance("e", "PyTorch")) {
       m.setBlock(encoder);
       m.load(tmp, "c");
-      float[] f = encoder.forward(new ParameterStore(m.getNDManager(), false),
-          new NDList(m.getNDManager().create(x, new Shape(2, 3, 16, 16))), false).singletonOrThrow().toFloatArray();
+      float[] f =
+          encoder
+              .forward(
+                  new ParameterStore(m.getNDManager(), false),
+                  new NDList(m.getNDManager().create(x, new Shape(2, 3, 16, 16))),
+                  false)
+              .singletonOrThrow()
+              .toFloatArray();
       assertEquals(2 * 16, f.length);
       float[] again = new float[6];
       for (int n = 0; n < 2; n++) {
@@ -84,14 +102,23 @@ class CifarResNetTest {
       }
       assertArrayEquals(logits, again, 1e-4f);
     }
-    CifarResNet built = (CifarResNet) new CifarResNetFactory().newBlock(null, null,
-        Map.of("depth", 20.0, "width", 16.0, "classes", 10.0, "role", "encoder"));
+    CifarResNet built =
+        (CifarResNet)
+            new CifarResNetFactory()
+                .newBlock(
+                    null,
+                    null,
+                    Map.of("depth", 20.0, "width", 16.0, "classes", 10.0, "role", "encoder"));
     assertEquals(CifarResNet.Role.ENCODER, built.role());
   }
 
   @Test
   void refusesDepthsThatAreNotSixNPlusTwo() {
-    assertThrows(IllegalArgumentException.class, () -> new CifarResNet(18, 16, 10, CifarResNet.Role.CLASSIFIER));
-    assertThrows(IllegalArgumentException.class, () -> new CifarResNet(20, 16, 1, CifarResNet.Role.CLASSIFIER));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new CifarResNet(18, 16, 10, CifarResNet.Role.CLASSIFIER));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new CifarResNet(20, 16, 1, CifarResNet.Role.CLASSIFIER));
   }
 }

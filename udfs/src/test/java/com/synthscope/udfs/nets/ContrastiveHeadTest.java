@@ -16,7 +16,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The head's constants: standardisation and null-space projection act as specified and travel with the weights. */
+/**
+ * The head's constants: standardisation and null-space projection act as specified and travel with
+ * the weights.
+ */
 class ContrastiveHeadTest {
 
   @TempDir Path tmp;
@@ -37,8 +40,11 @@ class ContrastiveHeadTest {
     for (int i = 0; i < features.length; i++) {
       System.arraycopy(features[i], 0, x, i * d, d);
     }
-    NDList out = head.forward(new ParameterStore(m, false), new NDList(m.create(x, new Shape(features.length, d))),
-        false);
+    NDList out =
+        head.forward(
+            new ParameterStore(m, false),
+            new NDList(m.create(x, new Shape(features.length, d))),
+            false);
     assertEquals(new Shape(features.length, 1), out.get(0).getShape());
     assertEquals(new Shape(features.length, 8), out.get(1).getShape());
     return out.get(0).toFloatArray();
@@ -46,11 +52,14 @@ class ContrastiveHeadTest {
 
   @Test
   void featuresDifferingOnlyAlongSemanticDirectionsScoreTheSame() throws Exception {
-    // semantic subspace: the first two axes of a 4-d feature space, scaled by 2 per feature after standardisation
-    NullSpace ns = NullSpace.fromEmbeddings(new double[][] {{1, 0, 0, 0}, {0, 1, 0, 0}, {1, 1, 0, 0}}, 2);
+    // semantic subspace: the first two axes of a 4-d feature space, scaled by 2 per feature after
+    // standardisation
+    NullSpace ns =
+        NullSpace.fromEmbeddings(new double[][] {{1, 0, 0, 0}, {0, 1, 0, 0}, {1, 1, 0, 0}}, 2);
     float[] mean = {1, 1, 1, 1};
     float[] scale = {2, 2, 2, 2};
-    try (NDManager m = NDManager.newBaseManager("PyTorch"); Model model = Model.newInstance("head", "PyTorch")) {
+    try (NDManager m = NDManager.newBaseManager("PyTorch");
+        Model model = Model.newInstance("head", "PyTorch")) {
       ContrastiveHead head = new ContrastiveHead(4, 8);
       model.setBlock(head);
       head.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 4));
@@ -65,11 +74,14 @@ class ContrastiveHeadTest {
       model.setProperty("Epoch", "0");
       model.save(tmp, "head");
       try (Model loaded = Model.newInstance("head", "PyTorch")) {
-        ContrastiveHead fresh = (ContrastiveHead) new ContrastiveHeadFactory().newBlock(loaded, tmp,
-            Map.of("dimension", 4.0, "hidden", 8.0));
+        ContrastiveHead fresh =
+            (ContrastiveHead)
+                new ContrastiveHeadFactory()
+                    .newBlock(loaded, tmp, Map.of("dimension", 4.0, "hidden", 8.0));
         loaded.setBlock(fresh);
         loaded.load(tmp, "head");
-        assertArrayEquals(z, logits(fresh, m, a, b, c), 1e-6f, "constants and weights come back from the file");
+        assertArrayEquals(
+            z, logits(fresh, m, a, b, c), 1e-6f, "constants and weights come back from the file");
       }
     }
   }

@@ -35,7 +35,8 @@ class UNetTest {
       NDArray y = gn.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow();
       NDArray groups = y.reshape(2, 2, -1);
       float[] means = groups.mean(new int[] {2}).toFloatArray();
-      float[] vars = groups.sub(groups.mean(new int[] {2}, true)).square().mean(new int[] {2}).toFloatArray();
+      float[] vars =
+          groups.sub(groups.mean(new int[] {2}, true)).square().mean(new int[] {2}).toFloatArray();
       for (int i = 0; i < 4; i++) {
         assertEquals(0f, means[i], 1e-4f);
         assertEquals(1f, vars[i], 1e-3f);
@@ -47,9 +48,18 @@ class UNetTest {
   void timestepEmbeddingMatchesTheFormula() {
     try (NDManager m = NDManager.newBaseManager("PyTorch")) {
       float[] e = Layers.timestepEmbedding(m.create(new float[] {0f, 10f}), 4).toFloatArray();
-      // dim 4: half 2, f = [1, 10000^-0.5 = 0.01]; row t=0: [0, 0, 1, 1]; row t=10: [sin 10, sin 0.1, cos 10, cos 0.1]
-      float[] expected = {0f, 0f, 1f, 1f, (float) Math.sin(10), (float) Math.sin(0.1), (float) Math.cos(10),
-          (float) Math.cos(0.1)};
+      // dim 4: half 2, f = [1, 10000^-0.5 = 0.01]; row t=0: [0, 0, 1, 1]; row t=10: [sin 10, sin
+      // 0.1, cos 10, cos 0.1]
+      float[] expected = {
+        0f,
+        0f,
+        1f,
+        1f,
+        (float) Math.sin(10),
+        (float) Math.sin(0.1),
+        (float) Math.cos(10),
+        (float) Math.cos(0.1)
+      };
       assertArrayEquals(expected, e, 1e-5f);
     }
   }
@@ -61,12 +71,18 @@ class UNetTest {
       net.initialize(m, DataType.FLOAT32, net.inputShapes(2, 16));
       NDArray x = m.randomNormal(new Shape(2, 6, 16, 16));
       NDArray t = m.create(new float[] {5, 500});
-      NDArray c = m.create(new float[] {0.2f, 0.5f, 0.1f, 0.1f, 0.1f, 1, 0, 0, 0, 0}, new Shape(2, 5));
+      NDArray c =
+          m.create(new float[] {0.2f, 0.5f, 0.1f, 0.1f, 0.1f, 1, 0, 0, 0, 0}, new Shape(2, 5));
       ParameterStore ps = new ParameterStore(m, false);
-      NDArray withCond = net.forward(ps, new NDList(x, t, c, m.ones(new Shape(2))), false).singletonOrThrow();
-      NDArray nullCond = net.forward(ps, new NDList(x, t, c, m.zeros(new Shape(2))), false).singletonOrThrow();
+      NDArray withCond =
+          net.forward(ps, new NDList(x, t, c, m.ones(new Shape(2))), false).singletonOrThrow();
+      NDArray nullCond =
+          net.forward(ps, new NDList(x, t, c, m.zeros(new Shape(2))), false).singletonOrThrow();
       assertEquals(new Shape(2, 6, 16, 16), withCond.getShape());
-      assertNotEquals(0f, withCond.sub(nullCond).abs().sum().getFloat(), "the condition changes the prediction");
+      assertNotEquals(
+          0f,
+          withCond.sub(nullCond).abs().sum().getFloat(),
+          "the condition changes the prediction");
     }
   }
 
@@ -76,15 +92,20 @@ class UNetTest {
     try (Model model = Model.newInstance("unet-test", "PyTorch")) {
       UNet net = new UNet(SMALL);
       model.setBlock(net);
-      DefaultTrainingConfig cfg = new DefaultTrainingConfig(Loss.l2Loss())
-          .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(2e-3f)).build());
+      DefaultTrainingConfig cfg =
+          new DefaultTrainingConfig(Loss.l2Loss())
+              .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(2e-3f)).build());
       try (Trainer trainer = model.newTrainer(cfg)) {
         trainer.initialize(net.inputShapes(4, 16));
         NDManager m = trainer.getManager();
         NDArray x = m.randomNormal(new Shape(4, 6, 16, 16));
         NDArray eps = m.randomNormal(new Shape(4, 6, 16, 16));
-        NDList in = new NDList(x, m.create(new float[] {10, 200, 400, 900}), m.ones(new Shape(4, 5)).div(5),
-            m.ones(new Shape(4)));
+        NDList in =
+            new NDList(
+                x,
+                m.create(new float[] {10, 200, 400, 900}),
+                m.ones(new Shape(4, 5)).div(5),
+                m.ones(new Shape(4)));
         float first = 0;
         float last = 0;
         for (int step = 0; step < 25; step++) {

@@ -23,14 +23,28 @@ class AuditSchemaTest {
   @Test
   void theContractScoreColumnsAreAlwaysThere() {
     assertEquals(List.of("dnf", "nsnet"), AuditSchema.scoredDetectors(List.of("nsnet")));
-    assertEquals(List.of("dnf", "nsnet", "extra"), AuditSchema.scoredDetectors(List.of("extra", "dnf")));
+    assertEquals(
+        List.of("dnf", "nsnet", "extra"), AuditSchema.scoredDetectors(List.of("extra", "dnf")));
     var t = AuditSchema.tableSchema(List.of("dnf"));
-    for (String c : List.of("path", "sha256", "status", "error", "dnf_score", "nsnet_score", "score", "flagged",
-        "models", "label", "run_id", "run_date")) {
+    for (String c :
+        List.of(
+            "path",
+            "sha256",
+            "status",
+            "error",
+            "dnf_score",
+            "nsnet_score",
+            "score",
+            "flagged",
+            "models",
+            "label",
+            "run_id",
+            "run_date")) {
       assertTrue(List.of(t.fieldNames()).contains(c), c);
     }
     assertEquals("date", t.apply("run_date").dataType().typeName());
-    assertFalse(List.of(AuditSchema.fileSchema(List.of("dnf")).fieldNames()).contains("run_id"),
+    assertFalse(
+        List.of(AuditSchema.fileSchema(List.of("dnf")).fieldNames()).contains("run_id"),
         "partition columns live in the folder names");
   }
 }

@@ -41,21 +41,38 @@ class AugmentationTest {
 
   @BeforeAll
   static void trainATinyModel() throws Exception {
-    Path artifact = PfDiffSegTraining.run(SharedSpark.metalDam(), Split.TRAIN,
-        new DiffusionRecipe(16, 0.125, 4, 4, 1e-3f, 0.9f, 5, "linear", 1000, 0.1f, 4),
-        new UNetConfig(6, 8, List.of(1, 2), 1, 5), tmp.resolve("train"), false,
-        new PrintStream(new ByteArrayOutputStream()));
+    Path artifact =
+        PfDiffSegTraining.run(
+            SharedSpark.metalDam(),
+            Split.TRAIN,
+            new DiffusionRecipe(16, 0.125, 4, 4, 1e-3f, 0.9f, 5, "linear", 1000, 0.1f, 4),
+            new UNetConfig(6, 8, List.of(1, 2), 1, 5),
+            tmp.resolve("train"),
+            false,
+            new PrintStream(new ByteArrayOutputStream()));
     ref = ModelRef.of(artifact.toUri(), null, ModelFormat.DJL_PARAMS);
     fetched = ModelPreflight.check(ref, new Configuration(), null);
   }
 
-  private static List<Row> generate(long count, int partitions, int batch, long seed) throws Exception {
-    var sampler = FractionSamplers.empirical(FractionSamplers.readVectors(
-        fetched.folder().resolve(PfDiffSegTraining.FRACTIONS_FILE), 5));
-    var settings = new Augmentation.Settings(ref, fetched.modelId(),
-        new PfDiffSegGenerator.Settings(SamplerSpec.parse("ddim:3"), 2f), batch, 0.05f);
-    return Augmentation.generate(Augmentation.plan(SharedSpark.session(), count, partitions, seed, sampler), settings,
-        HadoopConf.of(SharedSpark.session())).orderBy("sample_id").collectAsList();
+  private static List<Row> generate(long count, int partitions, int batch, long seed)
+      throws Exception {
+    var sampler =
+        FractionSamplers.empirical(
+            FractionSamplers.readVectors(
+                fetched.folder().resolve(PfDiffSegTraining.FRACTIONS_FILE), 5));
+    var settings =
+        new Augmentation.Settings(
+            ref,
+            fetched.modelId(),
+            new PfDiffSegGenerator.Settings(SamplerSpec.parse("ddim:3"), 2f),
+            batch,
+            0.05f);
+    return Augmentation.generate(
+            Augmentation.plan(SharedSpark.session(), count, partitions, seed, sampler),
+            settings,
+            HadoopConf.of(SharedSpark.session()))
+        .orderBy("sample_id")
+        .collectAsList();
   }
 
   @Test
@@ -77,7 +94,8 @@ class AugmentationTest {
           labels[y * 16 + x] = (byte) mask.getRaster().getSample(x, y, 0);
         }
       }
-      assertArrayEquals(PhaseFractions.of(labels, 5), achieved, 1e-6f, "achieved = fractions of the stored mask");
+      assertArrayEquals(
+          PhaseFractions.of(labels, 5), achieved, 1e-6f, "achieved = fractions of the stored mask");
       assertEquals(PhaseFractions.l1(requested, achieved), (float) r.getAs("fraction_l1"), 1e-5f);
       assertEquals((float) r.getAs("fraction_l1") <= 0.05f, r.getAs("qc_pass"));
       assertEquals("ddim:3", r.getAs("sampler"));
@@ -92,26 +110,36 @@ class AugmentationTest {
     List<Row> b = generate(6, 4, 4, 3);
     List<Row> other = generate(6, 2, 4, 4);
     for (int i = 0; i < 6; i++) {
-      assertArrayEquals((byte[]) a.get(i).getAs("image_png"), (byte[]) b.get(i).getAs("image_png"), "image " + i);
-      assertArrayEquals((byte[]) a.get(i).getAs("mask_png"), (byte[]) b.get(i).getAs("mask_png"), "mask " + i);
+      assertArrayEquals(
+          (byte[]) a.get(i).getAs("image_png"), (byte[]) b.get(i).getAs("image_png"), "image " + i);
+      assertArrayEquals(
+          (byte[]) a.get(i).getAs("mask_png"), (byte[]) b.get(i).getAs("mask_png"), "mask " + i);
     }
-    assertTrue(!java.util.Arrays.equals((byte[]) a.get(0).getAs("image_png"),
-        (byte[]) other.get(0).getAs("image_png")), "another run seed gives another sample");
+    assertTrue(
+        !java.util.Arrays.equals(
+            (byte[]) a.get(0).getAs("image_png"), (byte[]) other.get(0).getAs("image_png")),
+        "another run seed gives another sample");
   }
 
   @Test
   void exportWritesPngPairsAndAManifest() throws Exception {
-    var set = SharedSpark.session().createDataFrame(generate(3, 2, 4, 9), AugmentationSchema.SCHEMA);
+    var set =
+        SharedSpark.session().createDataFrame(generate(3, 2, 4, 9), AugmentationSchema.SCHEMA);
     Path dir = tmp.resolve("png");
-    long n = PairExport.export(set, dir.toString(), HadoopConf.of(SharedSpark.session()),
-        List.of("matrix", "austenite", "martensite_austenite", "precipitate", "defect"));
+    long n =
+        PairExport.export(
+            set,
+            dir.toString(),
+            HadoopConf.of(SharedSpark.session()),
+            List.of("matrix", "austenite", "martensite_austenite", "precipitate", "defect"));
     assertEquals(3, n);
     for (String f : List.of("images/000000.png", "masks/000002.png")) {
       assertEquals(16, ImageIO.read(dir.resolve(f).toFile()).getWidth(), f);
     }
     List<String> manifest = Files.readAllLines(dir.resolve("manifest.csv"));
     assertEquals(4, manifest.size());
-    assertTrue(manifest.get(1).startsWith("0,images/000000.png,masks/000000.png,"), manifest.get(1));
+    assertTrue(
+        manifest.get(1).startsWith("0,images/000000.png,masks/000000.png,"), manifest.get(1));
     try (var files = Files.list(dir.resolve("images"))) {
       assertEquals(3, files.count(), "no checksum side files");
     }

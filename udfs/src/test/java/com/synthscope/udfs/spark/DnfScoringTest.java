@@ -52,8 +52,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The DNF detector end to end on real parts: a (briefly) trained backbone and classifier artifact, MetalDAM crops as
- * PNG rows, Spark scoring in partitions, compared with scoring the same pictures on the driver.
+ * The DNF detector end to end on real parts: a (briefly) trained backbone and classifier artifact,
+ * MetalDAM crops as PNG rows, Spark scoring in partitions, compared with scoring the same pictures
+ * on the driver.
  */
 class DnfScoringTest {
 
@@ -63,6 +64,7 @@ class DnfScoringTest {
   @TempDir static Path tmp;
   private static ModelRef backbone;
   private static ModelRef classifier;
+
   /** Rows of MicrographBenchmark.SCHEMA, read by position: sample_id 0, label 3, image_png 4. */
   private static List<Row> rows;
 
@@ -71,40 +73,64 @@ class DnfScoringTest {
     backbone = backbone(tmp.resolve("bb"), 3);
     Configuration conf = new Configuration();
     FetchedModel b = ModelPreflight.check(backbone, conf, null);
-    DnfFeature feature = new DnfFeature(DnfFeature.DNF, SIZE, 1, DnfMode.T0, DnfPostprocess.CLIP01_UINT8, b.modelId());
-    List<LabelledMicrograph> images = MetalDam.loadDownscaled(SharedSpark.metalDam(), Split.VALIDATION, 0.125);
-    List<Row> crops = MicrographBenchmark.realCrops(images, Split.VALIDATION, 24, SIZE, false,
-        new SplittableRandom(4), 0);
-    List<Row> upsampled = MicrographBenchmark.realCrops(images, Split.VALIDATION, 24, SIZE, true,
-        new SplittableRandom(5), 100);
+    DnfFeature feature =
+        new DnfFeature(
+            DnfFeature.DNF, SIZE, 1, DnfMode.T0, DnfPostprocess.CLIP01_UINT8, b.modelId());
+    List<LabelledMicrograph> images =
+        MetalDam.loadDownscaled(SharedSpark.metalDam(), Split.VALIDATION, 0.125);
+    List<Row> crops =
+        MicrographBenchmark.realCrops(
+            images, Split.VALIDATION, 24, SIZE, false, new SplittableRandom(4), 0);
+    List<Row> upsampled =
+        MicrographBenchmark.realCrops(
+            images, Split.VALIDATION, 24, SIZE, true, new SplittableRandom(5), 100);
     rows = new ArrayList<>(crops);
     rows.addAll(upsampled);
     ImageDecoder decoder = new ImageDecoder(DecodeLimits.defaults());
-    List<BufferedImage> pictures = rows.stream()
-        .map(r -> ((DecodeResult.Decoded) decoder.decode((byte[]) r.get(4))).image()).toList();
-    DnfFeaturizer f = new DnfFeaturizer(feature, ModelRegistry.get().model(backbone, conf, ExecutionSettings.cpu(1)));
+    List<BufferedImage> pictures =
+        rows.stream()
+            .map(r -> ((DecodeResult.Decoded) decoder.decode((byte[]) r.get(4))).image())
+            .toList();
+    DnfFeaturizer f =
+        new DnfFeaturizer(
+            feature, ModelRegistry.get().model(backbone, conf, ExecutionSettings.cpu(1)));
     List<float[]> x = f.features(pictures);
     List<ClassifierTrainer.Example> examples = new ArrayList<>();
     for (int i = 0; i < x.size(); i++) {
       examples.add(new ClassifierTrainer.Example(x.get(i), rows.get(i).getInt(3)));
     }
-    Path artifact = DnfClassifierTraining.run(examples, examples.subList(0, 8), feature,
-        new DnfClassifierTraining.Network(18, 4, 2), new ClassifierTrainer.Recipe(8, 1e-3f, 2, 1e-6f, 2, true, 1),
-        tmp.resolve("clf"), false, Map.of("data", "test crops"), QUIET);
+    Path artifact =
+        DnfClassifierTraining.run(
+            examples,
+            examples.subList(0, 8),
+            feature,
+            new DnfClassifierTraining.Network(18, 4, 2),
+            new ClassifierTrainer.Recipe(8, 1e-3f, 2, 1e-6f, 2, true, 1),
+            tmp.resolve("clf"),
+            false,
+            Map.of("data", "test crops"),
+            QUIET);
     classifier = ModelRef.of(artifact.toUri(), null, ModelFormat.DJL_PARAMS);
   }
 
   private static ModelRef backbone(Path out, long seed) throws Exception {
-    Path artifact = DnfBackboneTraining.run(SharedSpark.metalDam(), Split.TRAIN,
-        new DiffusionRecipe(SIZE, 0.125, 2, 4, 1e-3f, 0.9f, seed, "linear", 1000, 0f, 2),
-        new UNetConfig(1, 8, List.of(1, 2), 1, 0), out, false, QUIET);
+    Path artifact =
+        DnfBackboneTraining.run(
+            SharedSpark.metalDam(),
+            Split.TRAIN,
+            new DiffusionRecipe(SIZE, 0.125, 2, 4, 1e-3f, 0.9f, seed, "linear", 1000, 0f, 2),
+            new UNetConfig(1, 8, List.of(1, 2), 1, 0),
+            out,
+            false,
+            QUIET);
     return ModelRef.of(artifact.toUri(), null, ModelFormat.DJL_PARAMS);
   }
 
   @Test
   void sparkScoresEqualDriverScoresAndABadImageIsAnErrorRow() {
     SparkSession spark = SharedSpark.session();
-    StructType schema = new StructType().add("id", DataTypes.LongType).add("content", DataTypes.BinaryType);
+    StructType schema =
+        new StructType().add("id", DataTypes.LongType).add("content", DataTypes.BinaryType);
     List<Row> input = new ArrayList<>();
     for (Row r : rows) {
       input.add(RowFactory.create(r.getLong(0), r.get(4)));
@@ -114,8 +140,14 @@ class DnfScoringTest {
     String ids = detector.preflight(new Configuration());
     assertTrue(ids.contains("+"), "classifier id + backbone id: " + ids);
 
-    Dataset<Row> scored = ImageScoring.score(spark.createDataFrame(input, schema).repartition(3), "content",
-        List.<ImageDetector>of(detector), 8, DecodeLimits.defaults(), HadoopConf.of(spark));
+    Dataset<Row> scored =
+        ImageScoring.score(
+            spark.createDataFrame(input, schema).repartition(3),
+            "content",
+            List.<ImageDetector>of(detector),
+            8,
+            DecodeLimits.defaults(),
+            HadoopConf.of(spark));
     Map<Long, Row> byId = new HashMap<>();
     scored.collectAsList().forEach(r -> byId.put(r.getLong(0), r));
     assertEquals(input.size(), byId.size(), "every row comes back once");
@@ -124,8 +156,10 @@ class DnfScoringTest {
     assertNotNull(bad.getString(2), "a corrupt image says why");
 
     ImageDecoder decoder = new ImageDecoder(DecodeLimits.defaults());
-    List<BufferedImage> pictures = rows.stream()
-        .map(r -> ((DecodeResult.Decoded) decoder.decode((byte[]) r.get(4))).image()).toList();
+    List<BufferedImage> pictures =
+        rows.stream()
+            .map(r -> ((DecodeResult.Decoded) decoder.decode((byte[]) r.get(4))).image())
+            .toList();
     double[] direct = detector.open(new Configuration(), ExecutionSettings.cpu(1)).score(pictures);
     for (int i = 0; i < rows.size(); i++) {
       Row r = byId.get(rows.get(i).getLong(0));
@@ -139,11 +173,15 @@ class DnfScoringTest {
   @Test
   void aClassifierWithAnotherBackboneFailsOnTheDriver() throws Exception {
     ModelRef other = backbone(tmp.resolve("other"), 9);
-    ModelException e = assertThrows(ModelException.class,
-        () -> new DnfDetector(classifier, other, 8).preflight(new Configuration()));
+    ModelException e =
+        assertThrows(
+            ModelException.class,
+            () -> new DnfDetector(classifier, other, 8).preflight(new Configuration()));
     assertTrue(e.getMessage().contains("was trained on features of backbone"), e.getMessage());
-    ModelException swapped = assertThrows(ModelException.class,
-        () -> new DnfDetector(backbone, backbone, 8).preflight(new Configuration()));
+    ModelException swapped =
+        assertThrows(
+            ModelException.class,
+            () -> new DnfDetector(backbone, backbone, 8).preflight(new Configuration()));
     assertTrue(swapped.getMessage().contains("not dnf-classifier"), swapped.getMessage());
   }
 }

@@ -21,7 +21,10 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
-/** The embedded detectors score in Spark on CPU with no model flags: full-size MetalDAM micrographs in, p out. */
+/**
+ * The embedded detectors score in Spark on CPU with no model flags: full-size MetalDAM micrographs
+ * in, p out.
+ */
 class EmbeddedDetectorsTest {
 
   @Test
@@ -34,11 +37,21 @@ class EmbeddedDetectorsTest {
     SparkSession spark = SharedSpark.session();
     List<Row> rows = new ArrayList<>();
     for (int n : new int[] {3, 9, 14}) {
-      rows.add(RowFactory.create("micrograph" + n, Files.readAllBytes(MetalDam.imagePath(SharedSpark.metalDam(), n))));
+      rows.add(
+          RowFactory.create(
+              "micrograph" + n, Files.readAllBytes(MetalDam.imagePath(SharedSpark.metalDam(), n))));
     }
-    StructType schema = new StructType().add("id", DataTypes.StringType).add("content", DataTypes.BinaryType);
-    List<Row> scored = ImageScoring.score(spark.createDataFrame(rows, schema), "content", detectors, 2,
-        DecodeLimits.defaults(), HadoopConf.of(spark)).collectAsList();
+    StructType schema =
+        new StructType().add("id", DataTypes.StringType).add("content", DataTypes.BinaryType);
+    List<Row> scored =
+        ImageScoring.score(
+                spark.createDataFrame(rows, schema),
+                "content",
+                detectors,
+                2,
+                DecodeLimits.defaults(),
+                HadoopConf.of(spark))
+            .collectAsList();
     assertEquals(3, scored.size());
     for (Row r : scored) {
       assertNull(r.getAs(ImageScoring.ERROR));

@@ -19,24 +19,31 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * The embedded photo detectors score real CIFAKE test images in Spark with no model flags, and rank generated above
- * real images: 60 test images of each label, the first by path.
+ * The embedded photo detectors score real CIFAKE test images in Spark with no model flags, and rank
+ * generated above real images: 60 test images of each label, the first by path.
  */
 class EmbeddedPhotoDetectorsTest {
 
   @Test
   void embeddedPhotoDetectorsTellCifakeTestImagesApart() throws Exception {
-    List<ImageDetector> detectors = List.of(DnfDetector.embeddedPhotoPixels(), NsNetDetector.embeddedPhotos());
+    List<ImageDetector> detectors =
+        List.of(DnfDetector.embeddedPhotoPixels(), NsNetDetector.embeddedPhotos());
     for (ImageDetector d : detectors) {
       assertTrue(d.preflight(new Configuration()).contains("@"), d.name());
     }
     SparkSession spark = SharedSpark.session();
-    Dataset<Row> t = spark.read().parquet(SharedSpark.cifake().toString()).filter(col("split").equalTo("test"));
-    Dataset<Row> rows = t.filter(col("label").equalTo(0)).orderBy("path").limit(60)
-        .union(t.filter(col("label").equalTo(1)).orderBy("path").limit(60))
-        .select(col("path").as("id"), col("content"), col("label"));
-    List<Row> scored = ImageScoring.score(rows, "content", detectors, 16, DecodeLimits.defaults(),
-        HadoopConf.of(spark)).collectAsList();
+    Dataset<Row> t =
+        spark.read().parquet(SharedSpark.cifake().toString()).filter(col("split").equalTo("test"));
+    Dataset<Row> rows =
+        t.filter(col("label").equalTo(0))
+            .orderBy("path")
+            .limit(60)
+            .union(t.filter(col("label").equalTo(1)).orderBy("path").limit(60))
+            .select(col("path").as("id"), col("content"), col("label"));
+    List<Row> scored =
+        ImageScoring.score(
+                rows, "content", detectors, 16, DecodeLimits.defaults(), HadoopConf.of(spark))
+            .collectAsList();
     assertEquals(120, scored.size());
     for (ImageDetector d : detectors) {
       double[] p = new double[scored.size()];

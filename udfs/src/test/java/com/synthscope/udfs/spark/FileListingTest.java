@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The listing's rules on real folders: hidden names, links and their cycles, literal inputs, deep trees, special
- * files. Spark-free: the listing runs on the driver. (Unreadable files and folders: {@link UnprivilegedReadTest}.)
+ * The listing's rules on real folders: hidden names, links and their cycles, literal inputs, deep
+ * trees, special files. Spark-free: the listing runs on the driver. (Unreadable files and folders:
+ * {@link UnprivilegedReadTest}.)
  */
 class FileListingTest {
 
@@ -28,12 +29,15 @@ class FileListingTest {
 
   private static Map<String, FileListing.Entry> list(Path input, String glob, boolean recursive) {
     // the walk must end: a cycle that is followed would hang here, so bound it
-    List<FileListing.Entry> entries = assertTimeoutPreemptively(Duration.ofMinutes(2),
-        () -> FileListing.list(new Configuration(), input.toString(), glob, recursive));
+    List<FileListing.Entry> entries =
+        assertTimeoutPreemptively(
+            Duration.ofMinutes(2),
+            () -> FileListing.list(new Configuration(), input.toString(), glob, recursive));
     Map<String, FileListing.Entry> byPath = new TreeMap<>();
     String root = new org.apache.hadoop.fs.Path("file", null, input.toString()).toString();
     for (FileListing.Entry e : entries) {
-      String rel = e.path().startsWith(root + "/") ? e.path().substring(root.length() + 1) : e.path();
+      String rel =
+          e.path().startsWith(root + "/") ? e.path().substring(root.length() + 1) : e.path();
       assertNull(byPath.put(rel, e), "listed twice: " + rel);
     }
     return byPath;
@@ -53,15 +57,21 @@ class FileListingTest {
 
     Map<String, FileListing.Entry> all = list(tmp, null, true);
 
-    assertEquals(List.of(".dot/b.png", ".hidden.png", "_DSC0001.JPG", "_underscore/a.png", "late.jpg._COPYING_"),
+    assertEquals(
+        List.of(
+            ".dot/b.png", ".hidden.png", "_DSC0001.JPG", "_underscore/a.png", "late.jpg._COPYING_"),
         List.copyOf(all.keySet()));
     assertEquals(FileListing.INCOMPLETE, reason(all.get("late.jpg._COPYING_")));
     assertNull(all.get("_DSC0001.JPG").error());
     assertEquals(1, all.get("_DSC0001.JPG").length());
-    assertEquals(List.of(".hidden.png", "_DSC0001.JPG", "late.jpg._COPYING_"), List.copyOf(list(tmp, null, false)
-        .keySet()), "without recursion: the input folder's own files");
-    assertEquals(List.of(".dot/b.png", ".hidden.png", "_underscore/a.png"), List.copyOf(list(tmp, "*.png", true)
-        .keySet()), "a glob filters file names");
+    assertEquals(
+        List.of(".hidden.png", "_DSC0001.JPG", "late.jpg._COPYING_"),
+        List.copyOf(list(tmp, null, false).keySet()),
+        "without recursion: the input folder's own files");
+    assertEquals(
+        List.of(".dot/b.png", ".hidden.png", "_underscore/a.png"),
+        List.copyOf(list(tmp, "*.png", true).keySet()),
+        "a glob filters file names");
   }
 
   @Test
@@ -81,20 +91,35 @@ class FileListingTest {
 
     Map<String, FileListing.Entry> all = list(tmp, null, true);
 
-    assertEquals(List.of("a.png", "alias.png", "current", "gone.png", "latest", "more/c.png", "sub-again", "sub/b.png",
-        "sub/loop"), List.copyOf(all.keySet()));
+    assertEquals(
+        List.of(
+            "a.png",
+            "alias.png",
+            "current",
+            "gone.png",
+            "latest",
+            "more/c.png",
+            "sub-again",
+            "sub/b.png",
+            "sub/loop"),
+        List.copyOf(all.keySet()));
     assertNull(all.get("alias.png").error(), "a link to a file is read through");
     assertEquals(2, all.get("alias.png").length());
     assertNull(all.get("more/c.png").error(), "a link to a folder outside the tree is followed");
     for (String cycle : List.of("latest", "current", "sub/loop")) {
       assertEquals(FileListing.SYMLINK_CYCLE, reason(all.get(cycle)), all.get(cycle).error());
     }
-    assertEquals(FileListing.SYMLINK_DUPLICATE, reason(all.get("sub-again")), "sub is listed under its own name");
+    assertEquals(
+        FileListing.SYMLINK_DUPLICATE,
+        reason(all.get("sub-again")),
+        "sub is listed under its own name");
     assertEquals(FileListing.DANGLING_LINK, reason(all.get("gone.png")));
     assertTrue(all.get("gone.png").error().contains("nowhere.png"), all.get("gone.png").error());
 
     Map<String, FileListing.Entry> top = list(tmp, null, false);
-    assertEquals(List.of("a.png", "alias.png", "gone.png"), List.copyOf(top.keySet()),
+    assertEquals(
+        List.of("a.png", "alias.png", "gone.png"),
+        List.copyOf(top.keySet()),
         "without recursion links to folders are folders: not entered");
   }
 
@@ -104,18 +129,25 @@ class FileListingTest {
     Files.writeString(batch.resolve("a:b.png"), "x");
     Files.writeString(batch.resolve("50%20off 1.png"), "x");
     Files.createDirectories(tmp.resolve("batch1"));
-    Files.writeString(tmp.resolve("batch1").resolve("other.png"), "x"); // what batch[1] would match as a glob
+    Files.writeString(
+        tmp.resolve("batch1").resolve("other.png"), "x"); // what batch[1] would match as a glob
 
     Map<String, FileListing.Entry> all = list(batch, null, true);
 
     assertEquals(List.of("50%20off 1.png", "a:b.png"), List.copyOf(all.keySet()));
     for (FileListing.Entry e : all.values()) {
-      assertEquals(Path.of(java.net.URI.create(e.uri())).getFileName().toString(),
-          e.path().substring(e.path().lastIndexOf('/') + 1), "the URI opens the file the path names");
+      assertEquals(
+          Path.of(java.net.URI.create(e.uri())).getFileName().toString(),
+          e.path().substring(e.path().lastIndexOf('/') + 1),
+          "the URI opens the file the path names");
       assertTrue(Files.isRegularFile(Path.of(java.net.URI.create(e.uri()))), e.uri());
     }
-    FileListing.InputException missing = assertThrows(FileListing.InputException.class,
-        () -> FileListing.list(new Configuration(), tmp.resolve("batch[2]").toString(), null, true));
+    FileListing.InputException missing =
+        assertThrows(
+            FileListing.InputException.class,
+            () ->
+                FileListing.list(
+                    new Configuration(), tmp.resolve("batch[2]").toString(), null, true));
     assertTrue(missing.getMessage().contains("Path does not exist"), missing.getMessage());
   }
 
@@ -146,7 +178,10 @@ class FileListingTest {
     assertEquals(FileListing.NOT_A_FILE, reason(all.get("pipe.png")), all.toString());
     assertEquals(FileListing.NOT_A_FILE, reason(all.get("pipe.png")));
     FileContent.Read read = FileContent.read(new Configuration(), all.get("pipe.png"), 1000);
-    assertEquals(FileListing.NOT_A_FILE, InventorySchema.reasonOf(read.error()), "never opened: it would block");
+    assertEquals(
+        FileListing.NOT_A_FILE,
+        InventorySchema.reasonOf(read.error()),
+        "never opened: it would block");
   }
 
   @Test
@@ -157,14 +192,19 @@ class FileListingTest {
     Files.delete(tmp.resolve("gone.png"));
     Files.write(tmp.resolve("grows.png"), new byte[100]);
 
-    assertEquals(FileContent.VANISHED, InventorySchema.reasonOf(
-        FileContent.read(new Configuration(), all.get("gone.png"), 50).error()));
+    assertEquals(
+        FileContent.VANISHED,
+        InventorySchema.reasonOf(
+            FileContent.read(new Configuration(), all.get("gone.png"), 50).error()));
     FileContent.Read grown = FileContent.read(new Configuration(), all.get("grows.png"), 50);
     assertEquals("too_large", InventorySchema.reasonOf(grown.error()), grown.error());
-    assertEquals(100, FileContent.read(new Configuration(), all.get("grows.png"), 1000).content().length);
+    assertEquals(
+        100, FileContent.read(new Configuration(), all.get("grows.png"), 1000).content().length);
   }
 
   static String describe(Map<String, FileListing.Entry> m) {
-    return m.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().error()).collect(Collectors.joining(", "));
+    return m.entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue().error())
+        .collect(Collectors.joining(", "));
   }
 }

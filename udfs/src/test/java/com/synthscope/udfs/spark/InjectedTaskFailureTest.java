@@ -16,8 +16,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The test-only task fault: off unless set, and when set a first attempt fails after the given rows. (Local mode
- * does not retry tasks, so the job fails here; StandaloneClusterIT shows the retry on a cluster.)
+ * The test-only task fault: off unless set, and when set a first attempt fails after the given
+ * rows. (Local mode does not retry tasks, so the job fails here; StandaloneClusterIT shows the
+ * retry on a cluster.)
  */
 class InjectedTaskFailureTest {
 
@@ -32,7 +33,8 @@ class InjectedTaskFailureTest {
   void offUnlessSetAndOutsideTasks() {
     assertNull(InjectedTaskFailure.from(spark));
     Iterator<Integer> rows = List.of(1, 2, 3).iterator();
-    assertSame(rows, InjectedTaskFailure.apply(new InjectedTaskFailure(0), rows), "the driver is no task");
+    assertSame(
+        rows, InjectedTaskFailure.apply(new InjectedTaskFailure(0), rows), "the driver is no task");
   }
 
   @Test
@@ -41,22 +43,39 @@ class InjectedTaskFailureTest {
     InjectedTaskFailure fault = InjectedTaskFailure.from(spark);
     assertEquals(new InjectedTaskFailure(3), fault);
 
-    Exception e = assertThrows(Exception.class, () -> spark.range(0, 10, 1, 2).as(Encoders.LONG())
-        .mapPartitions((MapPartitionsFunction<Long, Long>) rows -> InjectedTaskFailure.apply(fault, rows),
-            Encoders.LONG()).collectAsList());
-    assertTrue(e.getMessage().contains(InjectedTaskFailure.MESSAGE + " in partition"), e.getMessage());
+    Exception e =
+        assertThrows(
+            Exception.class,
+            () ->
+                spark
+                    .range(0, 10, 1, 2)
+                    .as(Encoders.LONG())
+                    .mapPartitions(
+                        (MapPartitionsFunction<Long, Long>)
+                            rows -> InjectedTaskFailure.apply(fault, rows),
+                        Encoders.LONG())
+                    .collectAsList());
+    assertTrue(
+        e.getMessage().contains(InjectedTaskFailure.MESSAGE + " in partition"), e.getMessage());
     assertTrue(e.getMessage().contains("after 3 rows, attempt 0"), e.getMessage());
 
     // a partition with no more rows than that passes untouched
-    assertEquals(6, spark.range(0, 6, 1, 2).as(Encoders.LONG())
-        .mapPartitions((MapPartitionsFunction<Long, Long>) rows -> InjectedTaskFailure.apply(fault, rows),
-            Encoders.LONG()).count());
+    assertEquals(
+        6,
+        spark
+            .range(0, 6, 1, 2)
+            .as(Encoders.LONG())
+            .mapPartitions(
+                (MapPartitionsFunction<Long, Long>) rows -> InjectedTaskFailure.apply(fault, rows),
+                Encoders.LONG())
+            .count());
   }
 
   @Test
   void aBadSettingIsAClearError() {
     spark.conf().set(InjectedTaskFailure.SETTING, "three");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> InjectedTaskFailure.from(spark));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> InjectedTaskFailure.from(spark));
     assertTrue(e.getMessage().contains(InjectedTaskFailure.SETTING), e.getMessage());
   }
 }

@@ -19,14 +19,20 @@ class MetalDamIngestionTest {
   @Test
   void all42MicrographsAreOkWithTheirDocumentedSizes() {
     var images = SharedSpark.metalDam().resolve("images");
-    assertTrue(Files.isDirectory(images), "MetalDAM must be at " + images + " (../shared beside the repository)");
-    List<Row> rows = ImageIngestion.inventory(SharedSpark.session(),
-        new IngestOptions(images.toString(), "*.jpg", false, DecodeLimits.defaults())).collectAsList();
+    assertTrue(
+        Files.isDirectory(images),
+        "MetalDAM must be at " + images + " (../shared beside the repository)");
+    List<Row> rows =
+        ImageIngestion.inventory(
+                SharedSpark.session(),
+                new IngestOptions(images.toString(), "*.jpg", false, DecodeLimits.defaults()))
+            .collectAsList();
     assertEquals(42, rows.size());
     for (Row r : rows) {
       String path = r.getAs(InventorySchema.PATH);
       int n = Integer.parseInt(path.replaceAll(".*micrograph(\\d+)\\.jpg$", "$1"));
-      assertEquals("ok", r.getAs(InventorySchema.STATUS), path + ": " + r.getAs(InventorySchema.ERROR));
+      assertEquals(
+          "ok", r.getAs(InventorySchema.STATUS), path + ": " + r.getAs(InventorySchema.ERROR));
       assertEquals("jpeg", r.getAs(InventorySchema.FORMAT), path);
       assertEquals(LARGE.contains(n) ? 1280 : 1024, (int) r.getAs(InventorySchema.WIDTH), path);
       assertEquals(LARGE.contains(n) ? 960 : 768, (int) r.getAs(InventorySchema.HEIGHT), path);

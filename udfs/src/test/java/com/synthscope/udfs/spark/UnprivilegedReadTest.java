@@ -15,25 +15,29 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Unreadable files and folders as a user that permissions apply to (see {@link Unprivileged}: as root the child
- * runs with permission-bypassing capabilities dropped): the listing and the per-file read give error rows with
- * the true reason, "permission denied", never "does not exist", and the other files are read.
+ * Unreadable files and folders as a user that permissions apply to (see {@link Unprivileged}: as
+ * root the child runs with permission-bypassing capabilities dropped): the listing and the per-file
+ * read give error rows with the true reason, "permission denied", never "does not exist", and the
+ * other files are read.
  */
 class UnprivilegedReadTest {
 
   @TempDir Path tmp;
 
   /**
-   * The child: lists {@code args[0]} (recursively when {@code args[1]} is {@code true}), reads every entry, prints
-   * {@code name<TAB>error-or-OK}.
+   * The child: lists {@code args[0]} (recursively when {@code args[1]} is {@code true}), reads
+   * every entry, prints {@code name<TAB>error-or-OK}.
    */
   public static void main(String[] args) {
     Configuration conf = new Configuration();
     String root = new org.apache.hadoop.fs.Path("file", null, args[0]).toString();
-    for (FileListing.Entry e : FileListing.list(conf, args[0], null, Boolean.parseBoolean(args[1]))) {
+    for (FileListing.Entry e :
+        FileListing.list(conf, args[0], null, Boolean.parseBoolean(args[1]))) {
       FileContent.Read read = FileContent.read(conf, e, 1 << 20);
-      System.out.println(e.path().substring(root.length() + 1) + "\t" + (read.error() == null ? "OK "
-          + read.content().length : read.error()));
+      System.out.println(
+          e.path().substring(root.length() + 1)
+              + "\t"
+              + (read.error() == null ? "OK " + read.content().length : read.error()));
     }
   }
 
@@ -62,16 +66,21 @@ class UnprivilegedReadTest {
     assertEquals(3, rows.size(), rows.toString());
     assertEquals("OK 4", rows.get("ok.png"));
     assertEquals("unreadable: permission denied", rows.get("secret.png"));
-    assertTrue(rows.get("locked").startsWith("unreadable: cannot list folder: permission denied"), rows.toString());
+    assertTrue(
+        rows.get("locked").startsWith("unreadable: cannot list folder: permission denied"),
+        rows.toString());
 
     Map<String, String> top = rows(false);
-    assertEquals(Map.of("ok.png", "OK 4", "secret.png", "unreadable: permission denied"), top,
+    assertEquals(
+        Map.of("ok.png", "OK 4", "secret.png", "unreadable: permission denied"),
+        top,
         "without recursion the closed folder is not entered, so it is no error");
   }
 
   private Map<String, String> rows(boolean recursive) throws Exception {
     Map<String, String> rows = new TreeMap<>();
-    String out = Unprivileged.run(UnprivilegedReadTest.class, tmp.toString(), String.valueOf(recursive));
+    String out =
+        Unprivileged.run(UnprivilegedReadTest.class, tmp.toString(), String.valueOf(recursive));
     for (String line : out.strip().split("\n")) {
       String[] kv = line.split("\t", 2);
       rows.put(kv[0], kv[1]);

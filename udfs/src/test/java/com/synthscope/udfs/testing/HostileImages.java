@@ -15,16 +15,17 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
- * Files a hostile but fair user sends (issue 14), crafted in code: valid images too large for memory when decoded
- * whole, CPU bombs, and tiny files claiming huge sizes. Shared with the job module's tests.
+ * Files a hostile but fair user sends (issue 14), crafted in code: valid images too large for
+ * memory when decoded whole, CPU bombs, and tiny files claiming huge sizes. Shared with the job
+ * module's tests.
  */
 public final class HostileImages {
 
   private HostileImages() {}
 
   /**
-   * A valid 8-bit RGB PNG of {@code w x h} pixels of one colour, deflated row by row without ever holding the
-   * image: a 10 000 x 10 000 one is about 300 KB on disk and 300 MB as pixels.
+   * A valid 8-bit RGB PNG of {@code w x h} pixels of one colour, deflated row by row without ever
+   * holding the image: a 10 000 x 10 000 one is about 300 KB on disk and 300 MB as pixels.
    */
   public static byte[] largeFlatPng(int w, int h, int r, int g, int b) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -61,9 +62,10 @@ public final class HostileImages {
   }
 
   /**
-   * A progressive grey JPEG of {@code side x side} with {@code extraScans} scans appended before its end: each
-   * a full-precision AC scan (Ss 1, Se 63, Ah 0, Al 0) whose data is one end-of-band run over every block. The
-   * decoder accepts each without a warning and walks all blocks of the image once per scan: a CPU bomb.
+   * A progressive grey JPEG of {@code side x side} with {@code extraScans} scans appended before
+   * its end: each a full-precision AC scan (Ss 1, Se 63, Ah 0, Al 0) whose data is one end-of-band
+   * run over every block. The decoder accepts each without a warning and walks all blocks of the
+   * image once per scan: a CPU bomb.
    */
   public static byte[] manyScanJpeg(int side, int extraScans) {
     BufferedImage img = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY);
@@ -96,8 +98,31 @@ public final class HostileImages {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(progressive, 0, end);
     // AC table 0: one symbol, 0xE0 (EOB run of 2^14 + 14 extra bits), code '0'
-    out.writeBytes(new byte[] {(byte) 0xff, (byte) 0xc4, 0, 20, 0x10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        0, 0, (byte) 0xe0});
+    out.writeBytes(
+        new byte[] {
+          (byte) 0xff,
+          (byte) 0xc4,
+          0,
+          20,
+          0x10,
+          1,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          0,
+          (byte) 0xe0
+        });
     byte[] runs = eobRuns(blocks);
     for (int s = 0; s < extraScans; s++) {
       // SOS: one component (id 1, DC table 0, AC table 0), Ss 1, Se 63, Ah 0, Al 0
@@ -108,7 +133,10 @@ public final class HostileImages {
     return out.toByteArray();
   }
 
-  /** Entropy data: EOB runs of 32 767 blocks (code '0' + 14 one bits) covering {@code blocks}, byte-stuffed. */
+  /**
+   * Entropy data: EOB runs of 32 767 blocks (code '0' + 14 one bits) covering {@code blocks},
+   * byte-stuffed.
+   */
   private static byte[] eobRuns(int blocks) {
     int symbols = (blocks + 32766) / 32767;
     StringBuilder bits = new StringBuilder();
@@ -130,20 +158,25 @@ public final class HostileImages {
   }
 
   /**
-   * A GIF whose screen and only image claim {@code w x h} but whose LZW data holds a single pixel: a few dozen
-   * bytes that lenient readers turn into a huge image of background.
+   * A GIF whose screen and only image claim {@code w x h} but whose LZW data holds a single pixel:
+   * a few dozen bytes that lenient readers turn into a huge image of background.
    */
   public static byte[] tinyGifClaiming(int w, int h) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes("GIF89a".getBytes(StandardCharsets.US_ASCII));
-    out.writeBytes(new byte[] {(byte) w, (byte) (w >> 8), (byte) h, (byte) (h >> 8), (byte) 0x80, 0, 0});
-    out.writeBytes(new byte[] {0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 0xff}); // 2-entry colour table
-    out.writeBytes(new byte[] {0x2c, 0, 0, 0, 0, (byte) w, (byte) (w >> 8), (byte) h, (byte) (h >> 8), 0});
-    // LZW, minimum code size 2: clear (4), pixel 0, end (5), in 3-bit codes: 100 000 101 -> 0x44 0x01
+    out.writeBytes(
+        new byte[] {(byte) w, (byte) (w >> 8), (byte) h, (byte) (h >> 8), (byte) 0x80, 0, 0});
+    out.writeBytes(
+        new byte[] {0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 0xff}); // 2-entry colour table
+    out.writeBytes(
+        new byte[] {0x2c, 0, 0, 0, 0, (byte) w, (byte) (w >> 8), (byte) h, (byte) (h >> 8), 0});
+    // LZW, minimum code size 2: clear (4), pixel 0, end (5), in 3-bit codes: 100 000 101 -> 0x44
+    // 0x01
     out.writeBytes(new byte[] {2, 2, 0x44, 0x01, 0});
     out.write(0x3b);
     byte[] b = out.toByteArray();
-    return Arrays.copyOf(b, Math.max(b.length, 62)); // padded with zeros after the trailer to the reported size
+    return Arrays.copyOf(
+        b, Math.max(b.length, 62)); // padded with zeros after the trailer to the reported size
   }
 
   /** A WBMP-like file: {@code 00 00}, then width and height 16, then a few bytes. */

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * One local SparkSession per test JVM: bound to 127.0.0.1, no UI, few shuffle partitions. Tests share it (starting
- * Spark costs seconds) and never stop it; the JVM's shutdown stops it.
+ * One local SparkSession per test JVM: bound to 127.0.0.1, no UI, few shuffle partitions. Tests
+ * share it (starting Spark costs seconds) and never stop it; the JVM's shutdown stops it.
  */
 public final class SharedSpark {
 
@@ -15,23 +15,31 @@ public final class SharedSpark {
 
   public static synchronized SparkSession session() {
     if (session == null) {
-      SparkSession.Builder builder = SparkSession.builder()
-          .appName("synthscope-tests")
-          .master("local[2]")
-          .config("spark.driver.bindAddress", "127.0.0.1")
-          .config("spark.driver.host", "127.0.0.1")
-          .config("spark.ui.enabled", "false")
-          .config("spark.sql.shuffle.partitions", "2")
-          .config("spark.default.parallelism", "2")
-          .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-          .config("spark.sql.warehouse.dir", Path.of("target", "spark-warehouse").toAbsolutePath().toString());
+      SparkSession.Builder builder =
+          SparkSession.builder()
+              .appName("synthscope-tests")
+              .master("local[2]")
+              .config("spark.driver.bindAddress", "127.0.0.1")
+              .config("spark.driver.host", "127.0.0.1")
+              .config("spark.ui.enabled", "false")
+              .config("spark.sql.shuffle.partitions", "2")
+              .config("spark.default.parallelism", "2")
+              .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+              .config(
+                  "spark.sql.warehouse.dir",
+                  Path.of("target", "spark-warehouse").toAbsolutePath().toString());
       // SynthScope's SQL functions, as a user enables them (static: only at session creation)
       String extensions = "com.synthscope.udfs.spark.sql.SynthScopeExtensions";
       if (onClasspath(DELTA_EXTENSION)) {
-        // the job module's audit-scores table is a Delta table: its static session settings, where Delta is present
+        // the job module's audit-scores table is a Delta table: its static session settings, where
+        // Delta is present
         extensions += "," + DELTA_EXTENSION;
-        builder.config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-            // Delta rebuilds a table's state in 50 partitions by default: 50 tasks per read of a tiny test table
+        builder
+            .config(
+                "spark.sql.catalog.spark_catalog",
+                "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+            // Delta rebuilds a table's state in 50 partitions by default: 50 tasks per read of a
+            // tiny test table
             .config("spark.databricks.delta.snapshotPartitions", "2");
       }
       session = builder.config("spark.sql.extensions", extensions).getOrCreate();

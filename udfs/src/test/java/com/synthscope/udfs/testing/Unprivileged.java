@@ -10,12 +10,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Runs a Java main class in a child JVM that file permissions apply to, for tests of unreadable files on a machine
- * whose tests run as root (root reads a mode-000 file; such a test would prove nothing). As root, the child runs
- * under {@code setpriv} with the capabilities that bypass permission checks (DAC override and read search, fowner)
- * dropped from its bounding set: still uid 0, so it reads the build's classpath under /root, but a file or folder
- * with mode 000 is closed to it as to anyone. Not root: the child runs as is. Where neither works (no setpriv, or
- * the container may not drop capabilities) the test is skipped with a message saying so.
+ * Runs a Java main class in a child JVM that file permissions apply to, for tests of unreadable
+ * files on a machine whose tests run as root (root reads a mode-000 file; such a test would prove
+ * nothing). As root, the child runs under {@code setpriv} with the capabilities that bypass
+ * permission checks (DAC override and read search, fowner) dropped from its bounding set: still uid
+ * 0, so it reads the build's classpath under /root, but a file or folder with mode 000 is closed to
+ * it as to anyone. Not root: the child runs as is. Where neither works (no setpriv, or the
+ * container may not drop capabilities) the test is skipped with a message saying so.
  */
 public final class Unprivileged {
 
@@ -33,13 +34,14 @@ public final class Unprivileged {
   }
 
   private static List<String> prefix() {
-    return isRoot() ? List.of("setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner", "--")
+    return isRoot()
+        ? List.of("setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner", "--")
         : List.of();
   }
 
   /**
-   * Skips the calling test unless a child process really is refused {@code probe} (a file with mode 000): the
-   * check that the permission case can be tested here at all.
+   * Skips the calling test unless a child process really is refused {@code probe} (a file with mode
+   * 000): the check that the permission case can be tested here at all.
    */
   public static void assumeEnforced(Path probe) throws Exception {
     List<String> cmd = new ArrayList<>(prefix());
@@ -48,11 +50,15 @@ public final class Unprivileged {
     try {
       p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     } catch (IOException e) {
-      Assumptions.abort("cannot run an unprivileged child here (" + e.getMessage() + "): permission case skipped");
+      Assumptions.abort(
+          "cannot run an unprivileged child here ("
+              + e.getMessage()
+              + "): permission case skipped");
       return;
     }
     p.getInputStream().readAllBytes();
-    Assumptions.assumeTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() != 0,
+    Assumptions.assumeTrue(
+        p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() != 0,
         "a child process still reads a mode-000 file (root without setpriv, or capabilities not droppable):"
             + " permission case skipped");
   }
@@ -70,7 +76,8 @@ public final class Unprivileged {
       Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-        throw new AssertionError("child " + main.getSimpleName() + " failed: " + Files.readString(err));
+        throw new AssertionError(
+            "child " + main.getSimpleName() + " failed: " + Files.readString(err));
       }
       return out;
     } finally {

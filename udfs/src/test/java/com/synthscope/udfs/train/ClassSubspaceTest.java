@@ -7,7 +7,10 @@ import com.synthscope.udfs.detect.nsnet.NullSpace;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** NS-Net's {@code --null-space classes}: the class structure of the photo encoder becomes the removed subspace. */
+/**
+ * NS-Net's {@code --null-space classes}: the class structure of the photo encoder becomes the
+ * removed subspace.
+ */
 class ClassSubspaceTest {
 
   private static final int K = 4;
@@ -50,7 +53,8 @@ class ClassSubspaceTest {
     }
     for (int k = 1; k < K; k++) {
       for (int j = 0; j < D; j++) {
-        assertEquals(projected[0][j], projected[k][j], 1e-4, "class " + k + " differs from class 0 after P");
+        assertEquals(
+            projected[0][j], projected[k][j], 1e-4, "class " + k + " differs from class 0 after P");
       }
     }
   }
@@ -62,7 +66,8 @@ class ClassSubspaceTest {
     double[][] w = randomRows(r);
     NullSpace ns = NsNetHeadTraining.classSubspace(w, ms, true);
     assertEquals(K - 1, ns.semanticRank());
-    // two standardised features, projected: the differences of class logits (softmax's view) no longer change
+    // two standardised features, projected: the differences of class logits (softmax's view) no
+    // longer change
     float[] z1 = new float[D];
     float[] z2 = new float[D];
     for (int j = 0; j < D; j++) {

@@ -8,8 +8,9 @@ import org.junit.jupiter.api.Test;
 class DiffusionRecipeTest {
 
   private static DiffusionRecipe withSchedule(int warmup, int decay, float gamma) {
-    return new DiffusionRecipe(32, 0.25, 1000, 16, 1e-3f, 0.999f, 1, "linear", 1000, 0.1f, 100, 1f, gamma, warmup,
-        decay, 0f);
+    return new DiffusionRecipe(
+        32, 0.25, 1000, 16, 1e-3f, 0.999f, 1, "linear", 1000, 0.1f, 100, 1f, gamma, warmup, decay,
+        0f);
   }
 
   @Test
@@ -34,9 +35,15 @@ class DiffusionRecipeTest {
 
   @Test
   void invalidValuesAreRefused() {
-    assertThrows(IllegalArgumentException.class, () -> new DiffusionRecipe(32, 0.25, 10, 16, 1e-3f, 0.9f, 1,
-        "linear", 1000, 0.1f, 10, 0f, 0f, 0, 0, 0f));
-    assertThrows(IllegalArgumentException.class, () -> new DiffusionRecipe(32, 0.25, 10, 16, 1e-3f, 0.9f, 1,
-        "linear", 1000, 0.1f, 10, 1f, 0f, 0, 0, 50f));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new DiffusionRecipe(
+                32, 0.25, 10, 16, 1e-3f, 0.9f, 1, "linear", 1000, 0.1f, 10, 0f, 0f, 0, 0, 0f));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new DiffusionRecipe(
+                32, 0.25, 10, 16, 1e-3f, 0.9f, 1, "linear", 1000, 0.1f, 10, 1f, 0f, 0, 0, 50f));
   }
 }

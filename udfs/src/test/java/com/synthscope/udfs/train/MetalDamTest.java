@@ -28,7 +28,9 @@ class MetalDamTest {
   @BeforeAll
   static void load() throws IOException {
     Path root = SharedSpark.metalDam();
-    assertTrue(Files.isDirectory(root), "MetalDAM must be at " + root + " (../shared beside the repository)");
+    assertTrue(
+        Files.isDirectory(root),
+        "MetalDAM must be at " + root + " (../shared beside the repository)");
     train = MetalDam.load(root, Split.TRAIN);
     validation = MetalDam.load(root, Split.VALIDATION);
     test = MetalDam.load(root, Split.TEST);
@@ -127,8 +129,12 @@ class MetalDamTest {
     // box: exact 2x2 mean away from rounding of an odd height
     int x = 100;
     int y = 50;
-    float mean = (m.grey()[2 * y * m.width() + 2 * x] + m.grey()[2 * y * m.width() + 2 * x + 1]
-        + m.grey()[(2 * y + 1) * m.width() + 2 * x] + m.grey()[(2 * y + 1) * m.width() + 2 * x + 1]) / 4;
+    float mean =
+        (m.grey()[2 * y * m.width() + 2 * x]
+                + m.grey()[2 * y * m.width() + 2 * x + 1]
+                + m.grey()[(2 * y + 1) * m.width() + 2 * x]
+                + m.grey()[(2 * y + 1) * m.width() + 2 * x + 1])
+            / 4;
     if (m.height() % 2 == 0) {
       assertEquals(mean, half.grey()[y * half.width() + x], 1e-5);
     }
@@ -175,7 +181,8 @@ class MetalDamTest {
 
     Path root = SharedSpark.metalDam();
     Files.copy(MetalDam.imagePath(root, 0), dir.resolve("images/micrograph5.jpg"));
-    Files.copy(MetalDam.labelPath(root, 4), dir.resolve("labels/micrograph5.png")); // 1280 wide vs 1024
+    Files.copy(
+        MetalDam.labelPath(root, 4), dir.resolve("labels/micrograph5.png")); // 1280 wide vs 1024
     IOException mismatch = assertThrows(IOException.class, () -> MetalDam.load(dir, 5));
     assertTrue(mismatch.getMessage().contains("micrograph5.jpg"), mismatch.getMessage());
 

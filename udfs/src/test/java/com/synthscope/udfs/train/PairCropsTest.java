@@ -55,8 +55,10 @@ class PairCropsTest {
     float[] g0 = new float[100];
     float[] g1 = new float[300];
     Arrays.fill(g1, 1f);
-    List<LabelledMicrograph> two = List.of(new LabelledMicrograph(0, 10, 10, g0, new byte[100]),
-        new LabelledMicrograph(1, 10, 30, g1, new byte[300]));
+    List<LabelledMicrograph> two =
+        List.of(
+            new LabelledMicrograph(0, 10, 10, g0, new byte[100]),
+            new LabelledMicrograph(1, 10, 30, g1, new byte[300]));
     PairCrops crops = new PairCrops(two, 4, 7);
     int fromSecond = 0;
     int n = 4000;
@@ -99,11 +101,16 @@ class PairCropsTest {
     }
     // explicit geometry on a 2x2: [a b; c d]
     LabelledMicrograph q = new LabelledMicrograph(0, 2, 2, new float[] {1, 2, 3, 4}, new byte[4]);
-    assertArrayEquals(new float[] {2, 1, 4, 3}, PairCrops.transform(q, 0, 0, 2, true, false, 0).grey());
-    assertArrayEquals(new float[] {3, 4, 1, 2}, PairCrops.transform(q, 0, 0, 2, false, true, 0).grey());
-    assertArrayEquals(new float[] {3, 1, 4, 2}, PairCrops.transform(q, 0, 0, 2, false, false, 1).grey());
-    assertArrayEquals(new float[] {4, 3, 2, 1}, PairCrops.transform(q, 0, 0, 2, false, false, 2).grey());
-    assertArrayEquals(new float[] {2, 4, 1, 3}, PairCrops.transform(q, 0, 0, 2, false, false, 3).grey());
+    assertArrayEquals(
+        new float[] {2, 1, 4, 3}, PairCrops.transform(q, 0, 0, 2, true, false, 0).grey());
+    assertArrayEquals(
+        new float[] {3, 4, 1, 2}, PairCrops.transform(q, 0, 0, 2, false, true, 0).grey());
+    assertArrayEquals(
+        new float[] {3, 1, 4, 2}, PairCrops.transform(q, 0, 0, 2, false, false, 1).grey());
+    assertArrayEquals(
+        new float[] {4, 3, 2, 1}, PairCrops.transform(q, 0, 0, 2, false, false, 2).grey());
+    assertArrayEquals(
+        new float[] {2, 4, 1, 3}, PairCrops.transform(q, 0, 0, 2, false, false, 3).grey());
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.synthscope.udfs.image.GreyRange;
 import com.synthscope.udfs.model.ModelFetcher;
 import com.synthscope.udfs.model.ModelFormat;
 import com.synthscope.udfs.model.ModelPreflight;
@@ -17,10 +18,12 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
-import com.synthscope.udfs.image.GreyRange;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Short real training runs on MetalDAM crops: the loss falls, checkpoints resume, the artifact loads. */
+/**
+ * Short real training runs on MetalDAM crops: the loss falls, checkpoints resume, the artifact
+ * loads.
+ */
 class PfDiffSegTrainingTest {
 
   private static final UNetConfig TINY = new UNetConfig(6, 8, List.of(1, 2), 1, 5);
@@ -35,8 +38,15 @@ class PfDiffSegTrainingTest {
   void theLossFallsAndTheArtifactPassesPreflight() throws Exception {
     Path out = tmp.resolve("run");
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    Path artifact = PfDiffSegTraining.run(SharedSpark.metalDam(), Split.TRAIN, recipe(60), TINY, out, false,
-        new PrintStream(log, true));
+    Path artifact =
+        PfDiffSegTraining.run(
+            SharedSpark.metalDam(),
+            Split.TRAIN,
+            recipe(60),
+            TINY,
+            out,
+            false,
+            new PrintStream(log, true));
 
     List<String> rows = Files.readAllLines(out.resolve("loss.csv"));
     assertEquals(61, rows.size(), "header + one row per step");
@@ -45,8 +55,11 @@ class PfDiffSegTrainingTest {
     assertTrue(late < 0.8 * early, "loss " + early + " -> " + late);
     assertTrue(log.toString().contains("step 60/60"), log.toString());
 
-    var fetched = ModelPreflight.check(ModelRef.of(artifact.toUri(), null, ModelFormat.DJL_PARAMS),
-        new Configuration(), List.of(new long[] {6, 16, 16}, new long[0], new long[] {5}, new long[0]));
+    var fetched =
+        ModelPreflight.check(
+            ModelRef.of(artifact.toUri(), null, ModelFormat.DJL_PARAMS),
+            new Configuration(),
+            List.of(new long[] {6, 16, 16}, new long[0], new long[] {5}, new long[0]));
     assertEquals("pfdiffseg", fetched.manifest().kind());
     assertEquals(60.0, ((Number) fetched.manifest().recipe().get("steps")).doubleValue());
     assertTrue(Files.isRegularFile(artifact.resolve(PfDiffSegTraining.FRACTIONS_FILE)));
@@ -57,34 +70,52 @@ class PfDiffSegTrainingTest {
     Path out = tmp.resolve("resume");
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true);
     PfDiffSegTraining.run(SharedSpark.metalDam(), Split.TRAIN, recipe(20), TINY, out, false, quiet);
-    String firstWeights = ModelFetcher.sha256(out.resolve("checkpoint").resolve("unet-0000.params"));
+    String firstWeights =
+        ModelFetcher.sha256(out.resolve("checkpoint").resolve("unet-0000.params"));
 
-    assertThrows(IllegalStateException.class,
-        () -> PfDiffSegTraining.run(SharedSpark.metalDam(), Split.TRAIN, recipe(20), TINY, out, false, quiet));
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            PfDiffSegTraining.run(
+                SharedSpark.metalDam(), Split.TRAIN, recipe(20), TINY, out, false, quiet));
     PfDiffSegTraining.run(SharedSpark.metalDam(), Split.TRAIN, recipe(40), TINY, out, true, quiet);
 
     List<String> rows = Files.readAllLines(out.resolve("loss.csv"));
     assertEquals(41, rows.size(), "steps 21..40 appended after 1..20");
     assertTrue(rows.get(40).startsWith("40,"), rows.get(40));
-    assertTrue(!firstWeights.equals(ModelFetcher.sha256(out.resolve("checkpoint").resolve("unet-0000.params"))));
-    DiffusionRecipe other = new DiffusionRecipe(16, 0.25, 60, 8, 3e-3f, 0.9f, 11, "linear", 1000, 0.1f, 20);
-    assertThrows(IllegalStateException.class,
-        () -> PfDiffSegTraining.run(SharedSpark.metalDam(), Split.TRAIN, other, TINY, out, true, quiet),
+    assertTrue(
+        !firstWeights.equals(
+            ModelFetcher.sha256(out.resolve("checkpoint").resolve("unet-0000.params"))));
+    DiffusionRecipe other =
+        new DiffusionRecipe(16, 0.25, 60, 8, 3e-3f, 0.9f, 11, "linear", 1000, 0.1f, 20);
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            PfDiffSegTraining.run(
+                SharedSpark.metalDam(), Split.TRAIN, other, TINY, out, true, quiet),
         "a different scale cannot resume this checkpoint");
   }
 
   @Test
   void theWeightedRecipeTrainsAndIsRecordedWithItsGreyRange() throws Exception {
-    DiffusionRecipe weighted = new DiffusionRecipe(16, 0.125, 20, 8, 3e-3f, 0.99f, 11, "cosine", 1000, 0.1f, 10, 3f,
-        5f, 5, 30, 1f);
+    DiffusionRecipe weighted =
+        new DiffusionRecipe(
+            16, 0.125, 20, 8, 3e-3f, 0.99f, 11, "cosine", 1000, 0.1f, 10, 3f, 5f, 5, 30, 1f);
     Path out = tmp.resolve("weighted");
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true);
-    Path artifact = PfDiffSegTraining.run(SharedSpark.metalDam(), Split.TRAIN, weighted, TINY, out, false, quiet);
+    Path artifact =
+        PfDiffSegTraining.run(
+            SharedSpark.metalDam(), Split.TRAIN, weighted, TINY, out, false, quiet);
     List<String> rows = Files.readAllLines(out.resolve("loss.csv"));
     assertEquals(21, rows.size());
-    assertTrue(rows.stream().skip(1).allMatch(r -> Double.isFinite(Double.parseDouble(r.split(",")[1]))));
-    var manifest = ModelPreflight.check(ModelRef.of(artifact.toUri(), null, ModelFormat.DJL_PARAMS),
-        new Configuration(), List.of(new long[] {6, 16, 16}, new long[0], new long[] {5}, new long[0])).manifest();
+    assertTrue(
+        rows.stream().skip(1).allMatch(r -> Double.isFinite(Double.parseDouble(r.split(",")[1]))));
+    var manifest =
+        ModelPreflight.check(
+                ModelRef.of(artifact.toUri(), null, ModelFormat.DJL_PARAMS),
+                new Configuration(),
+                List.of(new long[] {6, 16, 16}, new long[0], new long[] {5}, new long[0]))
+            .manifest();
     assertEquals(3.0, ((Number) manifest.recipe().get("first_channel_weight")).doubleValue());
     assertEquals(5.0, ((Number) manifest.recipe().get("min_snr_gamma")).doubleValue());
     assertEquals(5.0, ((Number) manifest.recipe().get("warmup_steps")).doubleValue());
@@ -92,18 +123,31 @@ class PfDiffSegTrainingTest {
     assertEquals(20.0, ((Number) manifest.metrics().get("steps_done")).doubleValue());
     assertTrue(manifest.metrics().containsKey("train_hours"));
     GreyRange range = GreyRange.fromPreprocessing(manifest.preprocessing());
-    GreyRange expected = PfDiffSegTraining.greyRange(MetalDam.loadDownscaled(SharedSpark.metalDam(), Split.TRAIN,
-        0.125), weighted);
+    GreyRange expected =
+        PfDiffSegTraining.greyRange(
+            MetalDam.loadDownscaled(SharedSpark.metalDam(), Split.TRAIN, 0.125), weighted);
     assertEquals(expected, range);
-    assertTrue(range.low() > 0 && range.high() < 1, "the 1st and 99th percentiles lie inside [0, 1]: " + range);
+    assertTrue(
+        range.low() > 0 && range.high() < 1,
+        "the 1st and 99th percentiles lie inside [0, 1]: " + range);
     // resuming with the same options continues; the plain recipe's keys stay out of its manifest
-    PfDiffSegTraining.run(SharedSpark.metalDam(), Split.TRAIN, new DiffusionRecipe(16, 0.125, 30, 8, 3e-3f, 0.99f,
-        11, "cosine", 1000, 0.1f, 10, 3f, 5f, 5, 30, 1f), TINY, out, true, quiet);
+    PfDiffSegTraining.run(
+        SharedSpark.metalDam(),
+        Split.TRAIN,
+        new DiffusionRecipe(
+            16, 0.125, 30, 8, 3e-3f, 0.99f, 11, "cosine", 1000, 0.1f, 10, 3f, 5f, 5, 30, 1f),
+        TINY,
+        out,
+        true,
+        quiet);
     assertEquals(31, Files.readAllLines(out.resolve("loss.csv")).size());
     assertTrue(!recipe(10).toMap().containsKey("first_channel_weight"));
   }
 
   private static double meanLoss(List<String> rows) {
-    return rows.stream().mapToDouble(r -> Double.parseDouble(r.split(",")[1])).average().orElseThrow();
+    return rows.stream()
+        .mapToDouble(r -> Double.parseDouble(r.split(",")[1]))
+        .average()
+        .orElseThrow();
   }
 }

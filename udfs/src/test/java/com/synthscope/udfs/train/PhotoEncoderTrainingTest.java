@@ -23,7 +23,10 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The photo encoder end to end: trained on classes, exported, loaded as NS-Net's whole-image encoder. */
+/**
+ * The photo encoder end to end: trained on classes, exported, loaded as NS-Net's whole-image
+ * encoder.
+ */
 class PhotoEncoderTrainingTest {
 
   @TempDir Path tmp;
@@ -44,11 +47,13 @@ class PhotoEncoderTrainingTest {
     return out;
   }
 
-  private static List<ClassifierTrainer.Example> examples(List<FloatImage> imgs, List<Integer> labels,
-      float[][] meanStd) {
+  private static List<ClassifierTrainer.Example> examples(
+      List<FloatImage> imgs, List<Integer> labels, float[][] meanStd) {
     List<ClassifierTrainer.Example> out = new ArrayList<>();
     for (int i = 0; i < imgs.size(); i++) {
-      out.add(new ClassifierTrainer.Example(PhotoEncoderTraining.normalise(imgs.get(i), meanStd), labels.get(i)));
+      out.add(
+          new ClassifierTrainer.Example(
+              PhotoEncoderTraining.normalise(imgs.get(i), meanStd), labels.get(i)));
     }
     return out;
   }
@@ -61,17 +66,32 @@ class PhotoEncoderTrainingTest {
     List<FloatImage> val = images(12, 2, valLabels);
     float[][] meanStd = PhotoEncoderTraining.channelStatistics(train);
     assertTrue(meanStd[0][0] > 0.2 && meanStd[0][0] < 0.5, "channel 0 mean " + meanStd[0][0]);
-    Path artifact = PhotoEncoderTraining.run(examples(train, trainLabels, meanStd), examples(val, valLabels, meanStd),
-        meanStd, new PhotoEncoderTraining.Network(8, 4, 3, 16),
-        new ClassifierTrainer.Recipe(8, 3e-3f, 2, 1e-6f, 3, true, 1, 2), List.of("r", "g", "b"), tmp.resolve("run"),
-        false, Map.of("data", "synthetic"), new PrintStream(new ByteArrayOutputStream()));
-    try (LoadedModel m = LoadedModel.load(new ModelFetcher(tmp.resolve("cache")).fetch(
-        ModelRef.of(artifact.toUri(), null, ModelFormat.DJL_PARAMS), new Configuration()), ExecutionSettings.cpu(1))) {
+    Path artifact =
+        PhotoEncoderTraining.run(
+            examples(train, trainLabels, meanStd),
+            examples(val, valLabels, meanStd),
+            meanStd,
+            new PhotoEncoderTraining.Network(8, 4, 3, 16),
+            new ClassifierTrainer.Recipe(8, 3e-3f, 2, 1e-6f, 3, true, 1, 2),
+            List.of("r", "g", "b"),
+            tmp.resolve("run"),
+            false,
+            Map.of("data", "synthetic"),
+            new PrintStream(new ByteArrayOutputStream()));
+    try (LoadedModel m =
+        LoadedModel.load(
+            new ModelFetcher(tmp.resolve("cache"))
+                .fetch(
+                    ModelRef.of(artifact.toUri(), null, ModelFormat.DJL_PARAMS),
+                    new Configuration()),
+            ExecutionSettings.cpu(1))) {
       assertEquals(NsNetDetector.ENCODER_KIND, m.manifest().kind());
       List<?> means = (List<?>) m.manifest().preprocessing().get(PhotoEncoderTraining.CLASS_MEANS);
       assertEquals(3, means.size());
       assertEquals(16, ((List<?>) means.get(0)).size());
-      assertEquals(3, ((List<?>) m.manifest().preprocessing().get(PhotoEncoderTraining.CLASS_WEIGHTS)).size());
+      assertEquals(
+          3,
+          ((List<?>) m.manifest().preprocessing().get(PhotoEncoderTraining.CLASS_WEIGHTS)).size());
       NsNetEncoder enc = new NsNetEncoder(m);
       assertTrue(enc.wholeImage());
       assertEquals(16, enc.dimension());
@@ -81,7 +101,8 @@ class PhotoEncoderTrainingTest {
       float[] f = enc.encode(List.of(big)).get(0);
       FloatImage small = FloatImage.zeros(3, 16, 16);
       java.util.Arrays.fill(small.data(), 0.5f);
-      assertArrayEquals(enc.run(List.of(PhotoEncoderTraining.normalise(small, meanStd))).get(0), f, 1e-4f);
+      assertArrayEquals(
+          enc.run(List.of(PhotoEncoderTraining.normalise(small, meanStd))).get(0), f, 1e-4f);
       // the features keep the classes apart: each image is nearest its own class mean
       int right = 0;
       for (int i = 0; i < val.size(); i++) {

@@ -19,7 +19,6 @@ import com.synthscope.udfs.model.ModelPreflight;
 import com.synthscope.udfs.model.ModelRef;
 import com.synthscope.udfs.model.ModelRegistry;
 import com.synthscope.udfs.model.Tensor;
-import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,15 +26,17 @@ import java.util.Objects;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * The DNF detector (METHODS.md section 1): the diffusion backbone's noise feature of each picture, then the
- * classifier's logit, as p(generated) = sigmoid(logit). The classifier artifact names the feature it was trained
- * on (kind, size, mode, post-processing, backbone id); the backbone given must be that one.
+ * The DNF detector (METHODS.md section 1): the diffusion backbone's noise feature of each picture,
+ * then the classifier's logit, as p(generated) = sigmoid(logit). The classifier artifact names the
+ * feature it was trained on (kind, size, mode, post-processing, backbone id); the backbone given
+ * must be that one.
  *
- * <p>Whole images are scored by the classifier's {@link DetectorContract}: with a {@code tiles} contract each image
- * is resampled to the contract's scale and covered by tiles ({@link TiledImage}), the noise feature is computed per
- * tile, tiles go through the models in batches of {@value #TILES_PER_BATCH}, and the image logit is the
- * aggregate of its tiles' logits ({@link ScoringOptions#aggregation()}). A classifier without a contract is scored
- * as before contracts existed: the whole image resized to the feature's size.
+ * <p>Whole images are scored by the classifier's {@link DetectorContract}: with a {@code tiles}
+ * contract each image is resampled to the contract's scale and covered by tiles ({@link
+ * TiledImage}), the noise feature is computed per tile, tiles go through the models in batches of
+ * {@value #TILES_PER_BATCH}, and the image logit is the aggregate of its tiles' logits ({@link
+ * ScoringOptions#aggregation()}). A classifier without a contract is scored as before contracts
+ * existed: the whole image resized to the feature's size.
  */
 public final class DnfDetector implements ImageDetector {
 
@@ -51,17 +52,19 @@ public final class DnfDetector implements ImageDetector {
 
   /**
    * @param classifier a {@value DnfFeature#CLASSIFIER_KIND} artifact
-   * @param backbone the {@value DnfFeature#BACKBONE_KIND} artifact its features came from (ignored by a classifier
-   *     trained on pixels; may then be null)
+   * @param backbone the {@value DnfFeature#BACKBONE_KIND} artifact its features came from (ignored
+   *     by a classifier trained on pixels; may then be null)
    */
   public DnfDetector(ModelRef classifier, ModelRef backbone, int batchSize) {
     this(classifier, backbone, batchSize, ScoringOptions.DEFAULTS);
   }
 
-  public DnfDetector(ModelRef classifier, ModelRef backbone, int batchSize, ScoringOptions options) {
+  public DnfDetector(
+      ModelRef classifier, ModelRef backbone, int batchSize, ScoringOptions options) {
     this.options = Objects.requireNonNull(options, "options");
     // the kinds are checked once, when the models are fetched
-    this.classifier = Objects.requireNonNull(classifier, "classifier").withKind(DnfFeature.CLASSIFIER_KIND);
+    this.classifier =
+        Objects.requireNonNull(classifier, "classifier").withKind(DnfFeature.CLASSIFIER_KIND);
     this.backbone = backbone == null ? null : backbone.withKind(DnfFeature.BACKBONE_KIND);
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
@@ -69,14 +72,17 @@ public final class DnfDetector implements ImageDetector {
     this.batchSize = batchSize;
   }
 
-  /** The embedded micrograph detector: {@code embedded:dnf-classifier} over {@code embedded:dnf-backbone}. */
+  /**
+   * The embedded micrograph detector: {@code embedded:dnf-classifier} over {@code
+   * embedded:dnf-backbone}.
+   */
   public static DnfDetector embedded() {
     return new DnfDetector(EmbeddedModels.dnfClassifier(), EmbeddedModels.dnfBackbone(), 8);
   }
 
   /**
-   * The embedded photo pixel baseline (32 px RGB, docs/photos.md) in the DNF detector's place: a ResNet-18 on pixels,
-   * {@code embedded:photos-pixels-classifier}, no backbone.
+   * The embedded photo pixel baseline (32 px RGB, docs/photos.md) in the DNF detector's place: a
+   * ResNet-18 on pixels, {@code embedded:photos-pixels-classifier}, no backbone.
    */
   public static DnfDetector embeddedPhotoPixels() {
     return new DnfDetector(EmbeddedModels.photosPixelsClassifier(), null, 64);
@@ -98,9 +104,10 @@ public final class DnfDetector implements ImageDetector {
   }
 
   /**
-   * Native memory per image in a model batch: measured with the embedded backbone and classifier (32 px), VmHWM
-   * over batches of 1, 8 and 32 on one thread: +147 MB at 8, +698 MB at 32, about 23 MB per image (README,
-   * Reliability). A backbone at a larger resolution costs more; give such runs their own --batch.
+   * Native memory per image in a model batch: measured with the embedded backbone and classifier
+   * (32 px), VmHWM over batches of 1, 8 and 32 on one thread: +147 MB at 8, +698 MB at 32, about 23
+   * MB per image (README, Reliability). A backbone at a larger resolution costs more; give such
+   * runs their own --batch.
    */
   public static final long BATCH_IMAGE_BYTES = 24_000_000L;
 
@@ -132,7 +139,9 @@ public final class DnfDetector implements ImageDetector {
     if (!feature.isDnf()) {
       return new DetectorInfo(c.modelId(), contract, calibration, false);
     }
-    FetchedModel b = ModelPreflight.check(requireBackbone(), hadoopConf, List.of(feature.sampleShape(), new long[0]));
+    FetchedModel b =
+        ModelPreflight.check(
+            requireBackbone(), hadoopConf, List.of(feature.sampleShape(), new long[0]));
     checkPair(feature, b);
     return new DetectorInfo(c.modelId() + "+" + b.modelId(), contract, calibration, false);
   }
@@ -154,12 +163,18 @@ public final class DnfDetector implements ImageDetector {
     return new TiledScorer(featurizer, c, contract, options);
   }
 
-  /** Classifier logits to probabilities over a featurizer: whole images resized to the feature's size. */
+  /**
+   * Classifier logits to probabilities over a featurizer: whole images resized to the feature's
+   * size.
+   */
   static Scorer scorer(DnfFeaturizer featurizer, LoadedModel classifier) {
     return images -> {
       List<float[]> features = featurizer.features(images);
-      float[] logits = classifier.predict(List.of(Tensor.stack(features, featurizer.feature().sampleShape())))
-          .get(0).data();
+      float[] logits =
+          classifier
+              .predict(List.of(Tensor.stack(features, featurizer.feature().sampleShape())))
+              .get(0)
+              .data();
       double[] p = new double[images.size()];
       for (int i = 0; i < p.length; i++) {
         p[i] = 1 / (1 + Math.exp(-logits[i]));
@@ -175,7 +190,11 @@ public final class DnfDetector implements ImageDetector {
     private final DetectorContract contract;
     private final ScoringOptions options;
 
-    TiledScorer(DnfFeaturizer featurizer, LoadedModel classifier, DetectorContract contract, ScoringOptions options) {
+    TiledScorer(
+        DnfFeaturizer featurizer,
+        LoadedModel classifier,
+        DetectorContract contract,
+        ScoringOptions options) {
       this.featurizer = featurizer;
       this.classifier = classifier;
       this.contract = options.apply(contract);
@@ -210,8 +229,18 @@ public final class DnfDetector implements ImageDetector {
           int[] b = t.boxes().get(i);
           boxes.add(new int[] {b[0], b[1], b[2], b[3], (int) Math.round(1000 * sigmoid(own[i]))});
         }
-        out.add(new ImageScore(sigmoid(logit), logit, n, sigmoid(max), t.leftOut(), t.wholeImage(), null, null,
-            boxes, own));
+        out.add(
+            new ImageScore(
+                sigmoid(logit),
+                logit,
+                n,
+                sigmoid(max),
+                t.leftOut(),
+                t.wholeImage(),
+                null,
+                null,
+                boxes,
+                own));
       }
       return out;
     }
@@ -220,10 +249,14 @@ public final class DnfDetector implements ImageDetector {
     double[] logits(List<FloatImage> tiles) {
       double[] out = new double[tiles.size()];
       for (int from = 0; from < tiles.size(); from += TILES_PER_BATCH) {
-        List<FloatImage> chunk = tiles.subList(from, Math.min(tiles.size(), from + TILES_PER_BATCH));
+        List<FloatImage> chunk =
+            tiles.subList(from, Math.min(tiles.size(), from + TILES_PER_BATCH));
         List<float[]> features = featurizer.featuresOfTiles(chunk);
-        float[] l = classifier.predict(List.of(Tensor.stack(features, featurizer.feature().sampleShape()))).get(0)
-            .data();
+        float[] l =
+            classifier
+                .predict(List.of(Tensor.stack(features, featurizer.feature().sampleShape())))
+                .get(0)
+                .data();
         for (int i = 0; i < chunk.size(); i++) {
           out[from + i] = l[i];
         }
@@ -239,15 +272,29 @@ public final class DnfDetector implements ImageDetector {
   private DetectorContract contract(FetchedModel c, DnfFeature feature) {
     DetectorContract contract;
     try {
-      contract = options.apply(DetectorContract.of(c.manifest(),
-          DetectorContract.whole(feature.size(), feature.channels() == 1 ? ColorMode.GREY : ColorMode.RGB)));
+      contract =
+          options.apply(
+              DetectorContract.of(
+                  c.manifest(),
+                  DetectorContract.whole(
+                      feature.size(), feature.channels() == 1 ? ColorMode.GREY : ColorMode.RGB)));
     } catch (RuntimeException e) {
-      throw new ModelException(classifier.displayName(), "its input contract is malformed: " + e.getMessage(),
-          "fix preprocessing.contract in the manifest (kind tiles|whole, size, scale, colour grey|rgb)", e);
+      throw new ModelException(
+          classifier.displayName(),
+          "its input contract is malformed: " + e.getMessage(),
+          "fix preprocessing.contract in the manifest (kind tiles|whole, size, scale, colour grey|rgb)",
+          e);
     }
     if (contract.colour().channels() != feature.channels()) {
-      throw new ModelException(classifier.displayName(), "its contract says " + contract.describe() + " but its"
-          + " feature has " + feature.channels() + " channels", "fix preprocessing.contract in the manifest");
+      throw new ModelException(
+          classifier.displayName(),
+          "its contract says "
+              + contract.describe()
+              + " but its"
+              + " feature has "
+              + feature.channels()
+              + " channels",
+          "fix preprocessing.contract in the manifest");
     }
     return contract;
   }
@@ -261,14 +308,19 @@ public final class DnfDetector implements ImageDetector {
     try {
       return Calibration.fromMap((Map<?, ?>) o);
     } catch (RuntimeException e) {
-      throw new ModelException(model, "its calibration is malformed: " + e.getMessage(),
-          "recalibrate it with 'synthscope calibrate'", e);
+      throw new ModelException(
+          model,
+          "its calibration is malformed: " + e.getMessage(),
+          "recalibrate it with 'synthscope calibrate'",
+          e);
     }
   }
 
   private ModelRef requireBackbone() {
     if (backbone == null) {
-      throw new ModelException(classifier.displayName(), "was trained on DNF features but no backbone was given",
+      throw new ModelException(
+          classifier.displayName(),
+          "was trained on DNF features but no backbone was given",
           "pass the dnf-backbone artifact the classifier was trained with");
     }
     return backbone;
@@ -278,16 +330,24 @@ public final class DnfDetector implements ImageDetector {
     try {
       return DnfFeature.fromMap(c.manifest().preprocessing());
     } catch (RuntimeException e) {
-      throw new ModelException(classifier.displayName(), "its preprocessing does not describe a DNF feature: "
-          + e.getMessage(), "re-export the classifier with 'synthscope train dnf'", e);
+      throw new ModelException(
+          classifier.displayName(),
+          "its preprocessing does not describe a DNF feature: " + e.getMessage(),
+          "re-export the classifier with 'synthscope train dnf'",
+          e);
     }
   }
 
   private void checkPair(DnfFeature feature, FetchedModel b) {
     if (!feature.backbone().equals(b.modelId())) {
-      throw new ModelException(classifier.displayName(), "was trained on features of backbone " + feature.backbone()
-          + ", but the backbone given is " + b.modelId(), "pass the backbone the classifier was trained with, or"
-          + " retrain the classifier on this backbone's features");
+      throw new ModelException(
+          classifier.displayName(),
+          "was trained on features of backbone "
+              + feature.backbone()
+              + ", but the backbone given is "
+              + b.modelId(),
+          "pass the backbone the classifier was trained with, or"
+              + " retrain the classifier on this backbone's features");
     }
   }
 }

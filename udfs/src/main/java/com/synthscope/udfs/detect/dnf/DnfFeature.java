@@ -6,24 +6,27 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What a DNF classifier was trained on, as its artifact records it (manifest {@code preprocessing}), so that
- * scoring computes exactly the same input.
+ * What a DNF classifier was trained on, as its artifact records it (manifest {@code
+ * preprocessing}), so that scoring computes exactly the same input.
  *
- * @param kind {@link #DNF} (the diffusion noise feature of the named backbone) or {@link #PIXELS} (the image
- *     itself: the plain-CNN baseline the benchmark compares DNF with)
+ * @param kind {@link #DNF} (the diffusion noise feature of the named backbone) or {@link #PIXELS}
+ *     (the image itself: the plain-CNN baseline the benchmark compares DNF with)
  * @param size side of the square input, the backbone's resolution
  * @param channels 1 (grey) or 3 (RGB)
  * @param mode DNF mode (unused for pixels)
  * @param postprocess DNF post-processing (unused for pixels)
  * @param backbone {@code id@sha256} of the backbone the features came from; null for pixels
  */
-public record DnfFeature(String kind, int size, int channels, DnfMode mode, DnfPostprocess postprocess,
-    String backbone) implements Serializable {
+public record DnfFeature(
+    String kind, int size, int channels, DnfMode mode, DnfPostprocess postprocess, String backbone)
+    implements Serializable {
 
   public static final String DNF = "dnf";
   public static final String PIXELS = "pixels";
+
   /** Artifact kinds. */
   public static final String BACKBONE_KIND = "dnf-backbone";
+
   public static final String CLASSIFIER_KIND = "dnf-classifier";
 
   public DnfFeature {
@@ -32,10 +35,12 @@ public record DnfFeature(String kind, int size, int channels, DnfMode mode, DnfP
       throw new IllegalArgumentException("DNF feature kind must be dnf or pixels, got " + kind);
     }
     if (size < 8 || (channels != 1 && channels != 3)) {
-      throw new IllegalArgumentException("need size >= 8 and 1 or 3 channels, got " + size + " and " + channels);
+      throw new IllegalArgumentException(
+          "need size >= 8 and 1 or 3 channels, got " + size + " and " + channels);
     }
     if (kind.equals(DNF) && (mode == null || postprocess == null || backbone == null)) {
-      throw new IllegalArgumentException("a dnf feature needs its mode, post-processing and backbone");
+      throw new IllegalArgumentException(
+          "a dnf feature needs its mode, post-processing and backbone");
     }
   }
 
@@ -72,7 +77,12 @@ public record DnfFeature(String kind, int size, int channels, DnfMode mode, DnfP
     if (kind.equals(PIXELS)) {
       return new DnfFeature(kind, size, channels, null, null, null);
     }
-    return new DnfFeature(kind, size, channels, DnfMode.parse(String.valueOf(m.get("mode"))),
-        DnfPostprocess.parse(String.valueOf(m.get("postprocess"))), String.valueOf(m.get("backbone")));
+    return new DnfFeature(
+        kind,
+        size,
+        channels,
+        DnfMode.parse(String.valueOf(m.get("mode"))),
+        DnfPostprocess.parse(String.valueOf(m.get("postprocess"))),
+        String.valueOf(m.get("backbone")));
   }
 }

@@ -8,7 +8,8 @@ import com.synthscope.udfs.model.ModelRegistry;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * DNF features (or, for the baseline, the prepared pixels) of images, for training a classifier on them.
+ * DNF features (or, for the baseline, the prepared pixels) of images, for training a classifier on
+ * them.
  *
  * @param backbone the diffusion backbone; null for {@link DnfFeature#PIXELS}
  */
@@ -21,8 +22,10 @@ public record DnfFeatureSource(DnfFeature feature, ModelRef backbone) implements
 
   @Override
   public Extractor open(Configuration hadoopConf, ExecutionSettings settings) {
-    DnfFeaturizer f = new DnfFeaturizer(feature, feature.isDnf()
-        ? ModelRegistry.get().model(backbone, hadoopConf, settings) : null);
+    DnfFeaturizer f =
+        new DnfFeaturizer(
+            feature,
+            feature.isDnf() ? ModelRegistry.get().model(backbone, hadoopConf, settings) : null);
     return f::features;
   }
 }

@@ -4,16 +4,17 @@ import com.synthscope.udfs.diffusion.NoisePredictor;
 import com.synthscope.udfs.image.ColorMode;
 import com.synthscope.udfs.image.FloatImage;
 import com.synthscope.udfs.image.ImageTensors;
-import com.synthscope.udfs.image.ResizeFilter;
 import com.synthscope.udfs.image.Resampler;
+import com.synthscope.udfs.image.ResizeFilter;
 import com.synthscope.udfs.model.LoadedModel;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decoded pictures to the classifier's input: grey or RGB, resized (bicubic, as the paper) to the backbone's
- * resolution, scaled to [-1, 1], then, for {@link DnfFeature#DNF}, the backbone's noise feature.
+ * Decoded pictures to the classifier's input: grey or RGB, resized (bicubic, as the paper) to the
+ * backbone's resolution, scaled to [-1, 1], then, for {@link DnfFeature#DNF}, the backbone's noise
+ * feature.
  */
 public final class DnfFeaturizer {
 
@@ -21,11 +22,14 @@ public final class DnfFeaturizer {
   private final NoisePredictor backbone;
   private final DnfExtractor extractor;
 
-  /** @param backbone the loaded backbone; null for {@link DnfFeature#PIXELS} */
+  /**
+   * @param backbone the loaded backbone; null for {@link DnfFeature#PIXELS}
+   */
   public DnfFeaturizer(DnfFeature feature, LoadedModel backbone) {
     this.feature = feature;
     if (feature.isDnf()) {
-      this.backbone = DnfExtractor.predictor(backbone, feature.channels(), feature.size(), feature.size());
+      this.backbone =
+          DnfExtractor.predictor(backbone, feature.channels(), feature.size(), feature.size());
       this.extractor = new DnfExtractor(feature.mode(), feature.postprocess());
     } else {
       this.backbone = null;
@@ -53,18 +57,21 @@ public final class DnfFeaturizer {
   }
 
   /**
-   * The features of tiles already in the feature's channels with values in [0, 1] (a {@code TiledImage}'s tiles):
-   * resized (bicubic) to the feature's size when they are not that size, scaled to [-1, 1].
+   * The features of tiles already in the feature's channels with values in [0, 1] (a {@code
+   * TiledImage}'s tiles): resized (bicubic) to the feature's size when they are not that size,
+   * scaled to [-1, 1].
    */
   public List<float[]> featuresOfTiles(List<FloatImage> tiles) {
     List<float[]> inputs = new ArrayList<>(tiles.size());
     for (FloatImage t : tiles) {
       if (t.channels() != feature.channels()) {
-        throw new IllegalArgumentException("tile has " + t.channels() + " channels, the feature takes "
-            + feature.channels());
+        throw new IllegalArgumentException(
+            "tile has " + t.channels() + " channels, the feature takes " + feature.channels());
       }
-      FloatImage sized = t.height() == feature.size() && t.width() == feature.size() ? t
-          : Resampler.resize(t, feature.size(), feature.size(), ResizeFilter.BICUBIC);
+      FloatImage sized =
+          t.height() == feature.size() && t.width() == feature.size()
+              ? t
+              : Resampler.resize(t, feature.size(), feature.size(), ResizeFilter.BICUBIC);
       inputs.add(ImageTensors.toSignedUnit(sized).data());
     }
     return featuresOfInputs(inputs);

@@ -5,14 +5,16 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * How the diffusion noise feature is taken from the noise predictor (METHODS.md, DNF steps 2 and 4).
+ * How the diffusion noise feature is taken from the noise predictor (METHODS.md, DNF steps 2 and
+ * 4).
  *
  * <ul>
- *   <li>{@code t0} (default, the released code's): one pass {@code eps_theta(x, t = 0)} on the clean image;</li>
- *   <li>{@code inversion:K:first|last|mean} (the paper's first version): deterministic DDIM inversion over K
- *       uniformly skipped timesteps ({@code t_i = i * floor(T / K)}, see
- *       {@link com.synthscope.udfs.diffusion.DdimSampler}), returning the eps at {@code t_0} (equal to
- *       {@code t0}'s), the eps at {@code t_{K-1}}, or the elementwise mean of the K eps maps.</li>
+ *   <li>{@code t0} (default, the released code's): one pass {@code eps_theta(x, t = 0)} on the
+ *       clean image;
+ *   <li>{@code inversion:K:first|last|mean} (the paper's first version): deterministic DDIM
+ *       inversion over K uniformly skipped timesteps ({@code t_i = i * floor(T / K)}, see {@link
+ *       com.synthscope.udfs.diffusion.DdimSampler}), returning the eps at {@code t_0} (equal to
+ *       {@code t0}'s), the eps at {@code t_{K-1}}, or the elementwise mean of the K eps maps.
  * </ul>
  *
  * @param kind one pass or inversion
@@ -26,9 +28,16 @@ public record DnfMode(Kind kind, int steps, Pick pick) implements Serializable {
   /** The released code's one-pass feature. */
   public static final DnfMode T0 = new DnfMode(Kind.T0, 1, Pick.FIRST);
 
-  public enum Kind { T0, INVERSION }
+  public enum Kind {
+    T0,
+    INVERSION
+  }
 
-  public enum Pick { FIRST, LAST, MEAN }
+  public enum Pick {
+    FIRST,
+    LAST,
+    MEAN
+  }
 
   public DnfMode {
     Objects.requireNonNull(kind, "kind");
@@ -47,7 +56,8 @@ public record DnfMode(Kind kind, int steps, Pick pick) implements Serializable {
   }
 
   /**
-   * {@code "t0"} or {@code "inversion:K:first|last|mean"}, case-insensitive, surrounding blanks ignored.
+   * {@code "t0"} or {@code "inversion:K:first|last|mean"}, case-insensitive, surrounding blanks
+   * ignored.
    *
    * @throws IllegalArgumentException for anything else
    */
@@ -66,7 +76,8 @@ public record DnfMode(Kind kind, int steps, Pick pick) implements Serializable {
       try {
         k = Integer.parseInt(parts[1].trim());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("DNF mode \"" + text + "\": K is not an integer" + expected, e);
+        throw new IllegalArgumentException(
+            "DNF mode \"" + text + "\": K is not an integer" + expected, e);
       }
       if (k < 1) {
         throw new IllegalArgumentException("DNF mode \"" + text + "\": K = " + k + expected);
@@ -83,6 +94,8 @@ public record DnfMode(Kind kind, int steps, Pick pick) implements Serializable {
   /** The canonical text, which {@link #parse} reads back. */
   @Override
   public String toString() {
-    return kind == Kind.T0 ? "t0" : "inversion:" + steps + ":" + pick.name().toLowerCase(Locale.ROOT);
+    return kind == Kind.T0
+        ? "t0"
+        : "inversion:" + steps + ":" + pick.name().toLowerCase(Locale.ROOT);
   }
 }

@@ -6,10 +6,10 @@ import java.util.Locale;
 public enum DnfPostprocess {
 
   /**
-   * As the released code stores the feature (an 8-bit PNG written the way {@code torchvision.utils.save_image}
-   * writes it): {@code v = clip(eps, 0, 1)}, {@code k = floor(255 v + 0.5)} (float32 arithmetic, so 0.5 maps to
-   * 128), feature {@code k / 255}. Negative noise values are lost, as in the paper's pipeline. Infinities clip to
-   * 0 or 1; a NaN is refused.
+   * As the released code stores the feature (an 8-bit PNG written the way {@code
+   * torchvision.utils.save_image} writes it): {@code v = clip(eps, 0, 1)}, {@code k = floor(255 v +
+   * 0.5)} (float32 arithmetic, so 0.5 maps to 128), feature {@code k / 255}. Negative noise values
+   * are lost, as in the paper's pipeline. Infinities clip to 0 or 1; a NaN is refused.
    */
   CLIP01_UINT8,
 
@@ -28,8 +28,8 @@ public enum DnfPostprocess {
           break;
       }
     }
-    throw new IllegalArgumentException("unknown DNF post-processing \"" + text
-        + "\"; expected \"clip01-uint8\" or \"raw\"");
+    throw new IllegalArgumentException(
+        "unknown DNF post-processing \"" + text + "\"; expected \"clip01-uint8\" or \"raw\"");
   }
 
   /** Applies the post-processing in place and returns the same array. */

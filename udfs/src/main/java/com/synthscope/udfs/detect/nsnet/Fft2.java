@@ -1,8 +1,9 @@
 package com.synthscope.udfs.detect.nsnet;
 
 /**
- * Two-dimensional FFT magnitudes of small square power-of-two blocks (radix-2, iterative, in place). Patch
- * selection needs only 32 x 32 magnitudes, for which a dependency-free transform is as fast as a library's.
+ * Two-dimensional FFT magnitudes of small square power-of-two blocks (radix-2, iterative, in
+ * place). Patch selection needs only 32 x 32 magnitudes, for which a dependency-free transform is
+ * as fast as a library's.
  */
 public final class Fft2 {
 

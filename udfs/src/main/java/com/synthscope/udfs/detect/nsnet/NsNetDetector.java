@@ -1,6 +1,5 @@
 package com.synthscope.udfs.detect.nsnet;
 
-import com.synthscope.udfs.detect.Calibration;
 import com.synthscope.udfs.detect.DetectorContract;
 import com.synthscope.udfs.detect.DetectorInfo;
 import com.synthscope.udfs.detect.DomainCheck;
@@ -11,9 +10,6 @@ import com.synthscope.udfs.detect.TiledImage;
 import com.synthscope.udfs.detect.dnf.DnfDetector;
 import com.synthscope.udfs.image.ColorMode;
 import com.synthscope.udfs.image.ImageTensors;
-import java.awt.image.BufferedImage;
-import java.util.ArrayList;
-import java.util.Map;
 import com.synthscope.udfs.model.EmbeddedModels;
 import com.synthscope.udfs.model.ExecutionSettings;
 import com.synthscope.udfs.model.FetchedModel;
@@ -24,19 +20,23 @@ import com.synthscope.udfs.model.ModelPreflight;
 import com.synthscope.udfs.model.ModelRef;
 import com.synthscope.udfs.model.ModelRegistry;
 import com.synthscope.udfs.model.Tensor;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * The NS-Net detector (METHODS.md section 2): patch-selection canvas, frozen encoder, then the head (standardise,
- * null-space projection, MLP, classifier) as p(generated) = sigmoid(logit). The head artifact records the encoder
- * it was trained on; the encoder given must be that one.
+ * The NS-Net detector (METHODS.md section 2): patch-selection canvas, frozen encoder, then the head
+ * (standardise, null-space projection, MLP, classifier) as p(generated) = sigmoid(logit). The head
+ * artifact records the encoder it was trained on; the encoder given must be that one.
  *
- * <p>With a {@code tiles} contract in the head's manifest, patch selection runs on the image's specimen region
- * resampled to the contract's scale ({@link TiledImage#specimen()}; information band, borders and blank patches left
- * out), one canvas per image. With a domain summary ({@link DomainCheck}) each score says whether the encoder's
- * features lie far from the calibration images'.
+ * <p>With a {@code tiles} contract in the head's manifest, patch selection runs on the image's
+ * specimen region resampled to the contract's scale ({@link TiledImage#specimen()}; information
+ * band, borders and blank patches left out), one canvas per image. With a domain summary ({@link
+ * DomainCheck}) each score says whether the encoder's features lie far from the calibration
+ * images'.
  */
 public final class NsNetDetector implements ImageDetector {
 
@@ -65,17 +65,21 @@ public final class NsNetDetector implements ImageDetector {
     this.batchSize = batchSize;
   }
 
-  /** The embedded micrograph detector: {@code embedded:nsnet-head} over {@code embedded:nsnet-encoder}. */
+  /**
+   * The embedded micrograph detector: {@code embedded:nsnet-head} over {@code
+   * embedded:nsnet-encoder}.
+   */
   public static NsNetDetector embedded() {
     return new NsNetDetector(EmbeddedModels.nsnetEncoder(), EmbeddedModels.nsnetHead(), 8);
   }
 
   /**
-   * The embedded photo detector (32 px CIFAR-style, docs/photos.md): {@code embedded:photos-nsnet-head} over
-   * {@code embedded:photos-nsnet-encoder}.
+   * The embedded photo detector (32 px CIFAR-style, docs/photos.md): {@code
+   * embedded:photos-nsnet-head} over {@code embedded:photos-nsnet-encoder}.
    */
   public static NsNetDetector embeddedPhotos() {
-    return new NsNetDetector(EmbeddedModels.photosNsnetEncoder(), EmbeddedModels.photosNsnetHead(), 64);
+    return new NsNetDetector(
+        EmbeddedModels.photosNsnetEncoder(), EmbeddedModels.photosNsnetHead(), 64);
   }
 
   @Override
@@ -94,9 +98,10 @@ public final class NsNetDetector implements ImageDetector {
   }
 
   /**
-   * Native memory per image in a model batch: the encoder's intermediates at the fixed 224 px canvas, measured with
-   * the embedded encoder (VmHWM: +705 MB at batch 4, +1 490 MB at 8, 8.0 GB at 32 in docs/bench.md: about 0.2 GB
-   * per image; 0.23 GB taken). A larger encoder (CLIP ViT-L/14) costs more; give such runs their own --batch.
+   * Native memory per image in a model batch: the encoder's intermediates at the fixed 224 px
+   * canvas, measured with the embedded encoder (VmHWM: +705 MB at batch 4, +1 490 MB at 8, 8.0 GB
+   * at 32 in docs/bench.md: about 0.2 GB per image; 0.23 GB taken). A larger encoder (CLIP
+   * ViT-L/14) costs more; give such runs their own --batch.
    */
   public static final long BATCH_IMAGE_BYTES = 230_000_000L;
 
@@ -122,8 +127,11 @@ public final class NsNetDetector implements ImageDetector {
     checkPair(e, h);
     DetectorContract contract = contract(h);
     DomainCheck domain = domain(h);
-    return new DetectorInfo(h.modelId() + "+" + e.modelId(), contract,
-        DnfDetector.calibration(h.manifest().preprocessing(), head.displayName()), domain != null);
+    return new DetectorInfo(
+        h.modelId() + "+" + e.modelId(),
+        contract,
+        DnfDetector.calibration(h.manifest().preprocessing(), head.displayName()),
+        domain != null);
   }
 
   @Override
@@ -158,7 +166,11 @@ public final class NsNetDetector implements ImageDetector {
     private final int maxTiles;
     private final PatchSelection patches = new PatchSelection();
 
-    SpecimenScorer(NsNetEncoder encoder, LoadedModel head, DetectorContract contract, DomainCheck domain,
+    SpecimenScorer(
+        NsNetEncoder encoder,
+        LoadedModel head,
+        DetectorContract contract,
+        DomainCheck domain,
         int maxTiles) {
       this.encoder = encoder;
       this.head = head;
@@ -177,7 +189,10 @@ public final class NsNetDetector implements ImageDetector {
       return scoreWithFeatures(images, null);
     }
 
-    /** Scores, and adds each image's encoder features to {@code features} when not null (calibration). */
+    /**
+     * Scores, and adds each image's encoder features to {@code features} when not null
+     * (calibration).
+     */
     public List<ImageScore> scoreWithFeatures(List<BufferedImage> images, List<float[]> features) {
       List<float[]> canvases = new ArrayList<>(images.size());
       List<TiledImage> tiled = new ArrayList<>(images.size());
@@ -186,7 +201,8 @@ public final class NsNetDetector implements ImageDetector {
         TiledImage t = TiledImage.of(images.get(i), contract, maxTiles);
         tiled.add(t);
         if (encoder.wholeImage()) {
-          // a whole-image encoder (the photo family) takes the picture resized whole: there is no patch canvas
+          // a whole-image encoder (the photo family) takes the picture resized whole: there is no
+          // patch canvas
           patchCounts[i] = 1;
           canvases.add(encoder.canvas(ImageTensors.toFloat(images.get(i), ColorMode.RGB)));
           continue;
@@ -205,8 +221,18 @@ public final class NsNetDetector implements ImageDetector {
         Double distance = domain == null ? null : domain.distance(f.get(i));
         Boolean outside = domain == null ? null : domain.outside(distance);
         TiledImage t = tiled.get(i);
-        out.add(new ImageScore(1 / (1 + Math.exp(-logits[i])), logits[i], patchCounts[i], null, t.leftOut(),
-            t.wholeImage(), distance, outside, List.of(), null));
+        out.add(
+            new ImageScore(
+                1 / (1 + Math.exp(-logits[i])),
+                logits[i],
+                patchCounts[i],
+                null,
+                t.leftOut(),
+                t.wholeImage(),
+                distance,
+                outside,
+                List.of(),
+                null));
       }
       return out;
     }
@@ -215,10 +241,14 @@ public final class NsNetDetector implements ImageDetector {
   private DetectorContract contract(FetchedModel h) {
     try {
       return h.manifest().preprocessing().containsKey(DetectorContract.KEY)
-          ? options.apply(DetectorContract.of(h.manifest(), null)) : null;
+          ? options.apply(DetectorContract.of(h.manifest(), null))
+          : null;
     } catch (RuntimeException ex) {
-      throw new ModelException(head.displayName(), "its input contract is malformed: " + ex.getMessage(),
-          "fix preprocessing.contract in the manifest (kind tiles|whole, size, scale, colour grey|rgb)", ex);
+      throw new ModelException(
+          head.displayName(),
+          "its input contract is malformed: " + ex.getMessage(),
+          "fix preprocessing.contract in the manifest (kind tiles|whole, size, scale, colour grey|rgb)",
+          ex);
     }
   }
 
@@ -230,22 +260,32 @@ public final class NsNetDetector implements ImageDetector {
     try {
       return DomainCheck.fromMap((Map<?, ?>) o);
     } catch (RuntimeException ex) {
-      throw new ModelException(head.displayName(), "its domain summary is malformed: " + ex.getMessage(),
-          "recalibrate it with 'synthscope calibrate'", ex);
+      throw new ModelException(
+          head.displayName(),
+          "its domain summary is malformed: " + ex.getMessage(),
+          "recalibrate it with 'synthscope calibrate'",
+          ex);
     }
   }
 
   private void checkPair(FetchedModel e, FetchedModel h) {
     Object trainedOn = h.manifest().preprocessing().get("encoder");
     if (!e.modelId().equals(trainedOn)) {
-      throw new ModelException(head.displayName(), "was trained on features of encoder " + trainedOn
-          + ", but the encoder given is " + e.modelId(), "pass the encoder the head was trained with, or retrain"
-          + " the head on this encoder's features");
+      throw new ModelException(
+          head.displayName(),
+          "was trained on features of encoder "
+              + trainedOn
+              + ", but the encoder given is "
+              + e.modelId(),
+          "pass the encoder the head was trained with, or retrain"
+              + " the head on this encoder's features");
     }
     List<Long> in = h.manifest().inputs().get(0).shape();
     List<Long> out = e.manifest().outputs().get(0).shape();
     if (!in.equals(out)) {
-      throw new ModelException(head.displayName(), "takes features " + in + ", the encoder gives " + out,
+      throw new ModelException(
+          head.displayName(),
+          "takes features " + in + ", the encoder gives " + out,
           "pass a matching encoder and head");
     }
   }

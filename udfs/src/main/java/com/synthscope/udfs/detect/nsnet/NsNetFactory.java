@@ -3,14 +3,17 @@ package com.synthscope.udfs.detect.nsnet;
 import com.synthscope.udfs.detect.DetectorDomain;
 import com.synthscope.udfs.detect.DetectorFactory;
 import com.synthscope.udfs.detect.FeatureSource;
-import org.apache.hadoop.conf.Configuration;
 import com.synthscope.udfs.detect.ImageDetector;
 import com.synthscope.udfs.detect.ModelRole;
 import com.synthscope.udfs.model.ModelRef;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 
-/** NS-Net in the detector registry: a {@code head} over the frozen {@code encoder} it was trained on. */
+/**
+ * NS-Net in the detector registry: a {@code head} over the frozen {@code encoder} it was trained
+ * on.
+ */
 public final class NsNetFactory implements DetectorFactory {
 
   public static final NsNetFactory INSTANCE = new NsNetFactory(DetectorDomain.MICROGRAPHS);
@@ -33,7 +36,8 @@ public final class NsNetFactory implements DetectorFactory {
 
   @Override
   public List<ModelRole> models() {
-    return List.of(new ModelRole("encoder", NsNetDetector.ENCODER_KIND, domain.embedded(name(), "encoder")),
+    return List.of(
+        new ModelRole("encoder", NsNetDetector.ENCODER_KIND, domain.embedded(name(), "encoder")),
         new ModelRole("head", NsNetDetector.HEAD_KIND, domain.embedded(name(), "head")));
   }
 
@@ -45,6 +49,7 @@ public final class NsNetFactory implements DetectorFactory {
   /** The encoder's embedding of the patch-selection canvas, in inference order. */
   @Override
   public FeatureSource features(Map<String, ModelRef> models, Configuration hadoopConf) {
-    return new NsNetFeatureSource(models.get("encoder").withKind(NsNetDetector.ENCODER_KIND), false);
+    return new NsNetFeatureSource(
+        models.get("encoder").withKind(NsNetDetector.ENCODER_KIND), false);
   }
 }

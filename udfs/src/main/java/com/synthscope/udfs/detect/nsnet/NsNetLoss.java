@@ -4,10 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 
 /**
- * NS-Net's training loss (METHODS.md 2.4): {@code (1 - lambda) SupCon + lambda BCE}. SupCon is the supervised
- * NT-Xent of Khosla et al. over the batch's real/fake labels with temperature tau:
- * {@code -1/|A| sum_i 1/|P(i)| sum_{p in P(i)} log(exp(z_i.z_p/tau) / sum_{a != i} exp(z_i.z_a/tau))} on
- * L2-normalised projections, over the anchors A that have at least one positive.
+ * NS-Net's training loss (METHODS.md 2.4): {@code (1 - lambda) SupCon + lambda BCE}. SupCon is the
+ * supervised NT-Xent of Khosla et al. over the batch's real/fake labels with temperature tau:
+ * {@code -1/|A| sum_i 1/|P(i)| sum_{p in P(i)} log(exp(z_i.z_p/tau) / sum_{a != i}
+ * exp(z_i.z_a/tau))} on L2-normalised projections, over the anchors A that have at least one
+ * positive.
  */
 public final class NsNetLoss {
 
@@ -26,7 +27,8 @@ public final class NsNetLoss {
     // log-softmax over a != i, stabilised by the row maximum
     NDArray masked = sim.sub(eye.toType(DataType.FLOAT32, false).mul(1e9f));
     NDArray max = masked.max(new int[] {1}, true);
-    NDArray logDenominator = masked.sub(max).exp().mul(notSelf).sum(new int[] {1}, true).log().add(max);
+    NDArray logDenominator =
+        masked.sub(max).exp().mul(notSelf).sum(new int[] {1}, true).log().add(max);
     NDArray logProb = sim.sub(logDenominator);
     NDArray l = labels.toType(DataType.FLOAT32, false).reshape(-1, 1);
     NDArray same = l.eq(l.transpose()).toType(DataType.FLOAT32, false).mul(notSelf);
@@ -43,7 +45,8 @@ public final class NsNetLoss {
     return logits.maximum(0f).sub(logits.mul(y)).add(logits.abs().neg().exp().add(1f).log()).mean();
   }
 
-  public static NDArray combined(NDArray projections, NDArray logits, NDArray labels, float tau, float lambda) {
+  public static NDArray combined(
+      NDArray projections, NDArray logits, NDArray labels, float tau, float lambda) {
     return supCon(projections, labels, tau).mul(1 - lambda).add(bce(logits, labels).mul(lambda));
   }
 }

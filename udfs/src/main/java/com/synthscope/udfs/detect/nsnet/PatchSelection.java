@@ -7,14 +7,16 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * NS-Net's patch selection (METHODS.md 2.1): cut the image into 32 x 32 patches (edges zero-padded), score each by
- * the entropy of its normalised grey FFT magnitude, keep the 25 % with the highest and the 25 % with the lowest
- * entropy, and tile them into a 7 x 7 canvas of 224 px. Fine-grained artefacts survive; global layout does not.
+ * NS-Net's patch selection (METHODS.md 2.1): cut the image into 32 x 32 patches (edges
+ * zero-padded), score each by the entropy of its normalised grey FFT magnitude, keep the 25 % with
+ * the highest and the 25 % with the lowest entropy, and tile them into a 7 x 7 canvas of 224 px.
+ * Fine-grained artefacts survive; global layout does not.
  *
- * <p>Choices where the paper is silent: at inference the canvas is filled in a fixed order, alternating the
- * highest-entropy patches (descending) and the lowest (ascending), so the most extreme patches are kept when more
- * than 49 are selected; in training the 49 are drawn at random from the selected ones and shuffled; with fewer than
- * 49 selected patches the sequence repeats cyclically. Grey is the BT.601 luma of an RGB image, or its one channel.
+ * <p>Choices where the paper is silent: at inference the canvas is filled in a fixed order,
+ * alternating the highest-entropy patches (descending) and the lowest (ascending), so the most
+ * extreme patches are kept when more than 49 are selected; in training the 49 are drawn at random
+ * from the selected ones and shuffled; with fewer than 49 selected patches the sequence repeats
+ * cyclically. Grey is the BT.601 luma of an RGB image, or its one channel.
  */
 public final class PatchSelection {
 
@@ -61,14 +63,20 @@ public final class PatchSelection {
     return out;
   }
 
-  /** The patches kept: highest 25 % (descending entropy) and lowest 25 % (ascending), at least one of each. */
+  /**
+   * The patches kept: highest 25 % (descending entropy) and lowest 25 % (ascending), at least one
+   * of each.
+   */
   public static List<List<Scored>> select(List<Scored> scored) {
     List<Scored> sorted = new ArrayList<>(scored);
-    sorted.sort(Comparator.comparingDouble(Scored::entropy).thenComparingInt(Scored::top)
-        .thenComparingInt(Scored::left));
+    sorted.sort(
+        Comparator.comparingDouble(Scored::entropy)
+            .thenComparingInt(Scored::top)
+            .thenComparingInt(Scored::left));
     int k = Math.max(1, (int) Math.floor(sorted.size() * SHARE));
     List<Scored> low = new ArrayList<>(sorted.subList(0, Math.min(k, sorted.size())));
-    List<Scored> high = new ArrayList<>(sorted.subList(Math.max(sorted.size() - k, 0), sorted.size()));
+    List<Scored> high =
+        new ArrayList<>(sorted.subList(Math.max(sorted.size() - k, 0), sorted.size()));
     java.util.Collections.reverse(high);
     if (sorted.size() == 1) {
       low = List.of();
@@ -82,10 +90,10 @@ public final class PatchSelection {
   }
 
   /**
-   * The inference canvas of a specimen region at the detector's scale (METHODS.md section 4): patches on a grid
-   * whose last row and column are aligned to the image's edges (no zero padding where the image holds a whole
-   * patch), and blank patches (grey standard deviation below 2/255: empty or saturated areas, which are no
-   * specimen) left out unless nothing else is left.
+   * The inference canvas of a specimen region at the detector's scale (METHODS.md section 4):
+   * patches on a grid whose last row and column are aligned to the image's edges (no zero padding
+   * where the image holds a whole patch), and blank patches (grey standard deviation below 2/255:
+   * empty or saturated areas, which are no specimen) left out unless nothing else is left.
    *
    * @return the canvas and the number of patches selection chose from
    */
@@ -97,7 +105,8 @@ public final class PatchSelection {
         float[] g = greyBlock(image, top, left);
         Scored sc = new Scored(top, left, entropy(g));
         all.add(sc);
-        if (std(g, Math.min(PATCH, image.height() - top), Math.min(PATCH, image.width() - left)) >= 2f / 255) {
+        if (std(g, Math.min(PATCH, image.height() - top), Math.min(PATCH, image.width() - left))
+            >= 2f / 255) {
           kept.add(sc);
         }
       }
@@ -194,9 +203,12 @@ public final class PatchSelection {
         if (sy >= image.height() || sx >= image.width()) {
           continue; // zero padding
         }
-        g[y * PATCH + x] = image.channels() >= 3
-            ? 0.299f * image.get(0, sy, sx) + 0.587f * image.get(1, sy, sx) + 0.114f * image.get(2, sy, sx)
-            : image.get(0, sy, sx);
+        g[y * PATCH + x] =
+            image.channels() >= 3
+                ? 0.299f * image.get(0, sy, sx)
+                    + 0.587f * image.get(1, sy, sx)
+                    + 0.114f * image.get(2, sy, sx)
+                : image.get(0, sy, sx);
       }
     }
     return g;

@@ -31,12 +31,13 @@ import org.apache.spark.sql.types.StructType;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * A Spark ML stage that scores a column of encoded images: appends the detector's probability of "generated"
- * ({@code outputCol}; {@code detector=fused} is the audit's fused, calibrated {@code score}) and, when
- * {@code infoCol} is set, the decode facts ({@code synthscope_image_info}'s struct: a bad image has a null score and
- * its reason there). Images run in batches of {@code batchSize} per partition through the same path as the SQL
- * functions ({@link BatchedPartition}); models by {@code modelUris} ({@code detector.role=URI}), the embedded ones
- * by default. The schema is checked before anything runs; the stage saves and loads with its pipeline.
+ * A Spark ML stage that scores a column of encoded images: appends the detector's probability of
+ * "generated" ({@code outputCol}; {@code detector=fused} is the audit's fused, calibrated {@code
+ * score}) and, when {@code infoCol} is set, the decode facts ({@code synthscope_image_info}'s
+ * struct: a bad image has a null score and its reason there). Images run in batches of {@code
+ * batchSize} per partition through the same path as the SQL functions ({@link BatchedPartition});
+ * models by {@code modelUris} ({@code detector.role=URI}), the embedded ones by default. The schema
+ * is checked before anything runs; the stage saves and loads with its pipeline.
  */
 public final class ImageDetectorTransformer extends Transformer implements DefaultParamsWritable {
 
@@ -63,13 +64,24 @@ public final class ImageDetectorTransformer extends Transformer implements Defau
     this.uid = uid;
     inputCol = new Param<>(this, "inputCol", "binary column of encoded images");
     outputCol = new Param<>(this, "outputCol", "score column to add (double)");
-    infoCol = new Param<>(this, "infoCol", "struct column of decode facts to add (format, width, height, channels,"
-        + " bit_depth, status, error); empty: none");
-    detector = new Param<>(this, "detector", "'fused' (the audit's fused, calibrated score) or a detector name: "
-        + String.join(", ", DetectorRegistry.builtin().names()));
+    infoCol =
+        new Param<>(
+            this,
+            "infoCol",
+            "struct column of decode facts to add (format, width, height, channels,"
+                + " bit_depth, status, error); empty: none");
+    detector =
+        new Param<>(
+            this,
+            "detector",
+            "'fused' (the audit's fused, calibrated score) or a detector name: "
+                + String.join(", ", DetectorRegistry.builtin().names()));
     batchSize = new IntParam(this, "batchSize", "images per model call", ParamValidators.gtEq(1));
-    modelUris = new StringArrayParam(this, "modelUris",
-        "models as detector.role=URI (also ROLE-format, ROLE-sha256); roles not given: the embedded models");
+    modelUris =
+        new StringArrayParam(
+            this,
+            "modelUris",
+            "models as detector.role=URI (also ROLE-format, ROLE-sha256); roles not given: the embedded models");
     setDefault(inputCol, "content");
     setDefault(outputCol, "score");
     setDefault(infoCol, "");
@@ -134,7 +146,9 @@ public final class ImageDetectorTransformer extends Transformer implements Defau
 
   /** Models as {@code detector.role -> URI}. */
   public ImageDetectorTransformer setModelUris(Map<String, String> uris) {
-    set(modelUris, uris.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new));
+    set(
+        modelUris,
+        uris.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new));
     return this;
   }
 
@@ -162,34 +176,47 @@ public final class ImageDetectorTransformer extends Transformer implements Defau
   }
 
   private ImageFunctionSettings settings() {
-    return ImageFunctionSettings.defaults().withModels(models()).withBatchSize((Integer) getOrDefault(batchSize));
+    return ImageFunctionSettings.defaults()
+        .withModels(models())
+        .withBatchSize((Integer) getOrDefault(batchSize));
   }
 
   @Override
   public StructType transformSchema(StructType schema) {
     String in = $(inputCol);
     if (!Arrays.asList(schema.fieldNames()).contains(in)) {
-      throw new IllegalArgumentException("inputCol " + in + " is not among the columns " + Arrays.toString(
-          schema.fieldNames()));
+      throw new IllegalArgumentException(
+          "inputCol " + in + " is not among the columns " + Arrays.toString(schema.fieldNames()));
     }
     if (!schema.apply(in).dataType().equals(DataTypes.BinaryType)) {
-      throw new IllegalArgumentException("inputCol " + in + " must be binary (encoded image bytes), it is "
-          + schema.apply(in).dataType().simpleString());
+      throw new IllegalArgumentException(
+          "inputCol "
+              + in
+              + " must be binary (encoded image bytes), it is "
+              + schema.apply(in).dataType().simpleString());
     }
     String d = $(detector);
     if (!FUSED.equals(d) && !DetectorRegistry.builtin().names().contains(d)) {
-      throw new IllegalArgumentException("detector '" + d + "' is unknown; choose fused or one of "
-          + String.join(", ", DetectorRegistry.builtin().names()));
+      throw new IllegalArgumentException(
+          "detector '"
+              + d
+              + "' is unknown; choose fused or one of "
+              + String.join(", ", DetectorRegistry.builtin().names()));
     }
     // the model settings name known detectors and roles (nothing is fetched here)
-    DetectorCatalog.byDetector(models(), "modelUris").forEach((name, roles) -> {
-      DetectorRegistry.builtin().factory(name);
-      roles.keySet().forEach(r -> {
-        if (!r.endsWith("-format") && !r.endsWith("-sha256")) {
-          DetectorRegistry.builtin().ref(name, r, roles);
-        }
-      });
-    });
+    DetectorCatalog.byDetector(models(), "modelUris")
+        .forEach(
+            (name, roles) -> {
+              DetectorRegistry.builtin().factory(name);
+              roles
+                  .keySet()
+                  .forEach(
+                      r -> {
+                        if (!r.endsWith("-format") && !r.endsWith("-sha256")) {
+                          DetectorRegistry.builtin().ref(name, r, roles);
+                        }
+                      });
+            });
     List<String> outs = new ArrayList<>(List.of($(outputCol)));
     if (!$(infoCol).isEmpty()) {
       outs.add($(infoCol));
@@ -200,8 +227,13 @@ public final class ImageDetectorTransformer extends Transformer implements Defau
       if (Arrays.asList(out.fieldNames()).contains(outs.get(k))) {
         throw new IllegalArgumentException("output column " + outs.get(k) + " already exists");
       }
-      out = out.add(new StructField(outs.get(k), fns.get(k).dataType(), true,
-          org.apache.spark.sql.types.Metadata.empty()));
+      out =
+          out.add(
+              new StructField(
+                  outs.get(k),
+                  fns.get(k).dataType(),
+                  true,
+                  org.apache.spark.sql.types.Metadata.empty()));
     }
     return out;
   }
@@ -209,16 +241,22 @@ public final class ImageDetectorTransformer extends Transformer implements Defau
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     StructType outSchema = transformSchema(dataset.schema());
-    org.apache.spark.sql.classic.SparkSession spark = (org.apache.spark.sql.classic.SparkSession)
-        dataset.sparkSession();
-    ImageFunctionEngine engine = ImageFunctionEngine.resolve(settings(), spark.sessionState().newHadoopConf());
+    org.apache.spark.sql.classic.SparkSession spark =
+        (org.apache.spark.sql.classic.SparkSession) dataset.sparkSession();
+    ImageFunctionEngine engine =
+        ImageFunctionEngine.resolve(settings(), spark.sessionState().newHadoopConf());
     int content = dataset.schema().fieldIndex($(inputCol));
     List<ImageFunction> fns = functions();
     int[] columns = new int[fns.size()];
     Arrays.fill(columns, content);
     BatchedPartition batched = new BatchedPartition(engine, fns, columns);
-    return dataset.toDF().mapPartitions((MapPartitionsFunction<Row, Row>) rows -> CollectionConverters.asJava(
-        batched.apply(CollectionConverters.asScala(rows))), Encoders.row(outSchema));
+    return dataset
+        .toDF()
+        .mapPartitions(
+            (MapPartitionsFunction<Row, Row>)
+                rows ->
+                    CollectionConverters.asJava(batched.apply(CollectionConverters.asScala(rows))),
+            Encoders.row(outSchema));
   }
 
   @Override

@@ -23,17 +23,18 @@ import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.AbstractPartialFunction;
 
 /**
- * The analyzer rule that makes SynthScope's SQL functions run in batches: a projection that calls them,
- * {@code Project([..., synthscope_score(content) AS s, ...], child)}, becomes
- * {@code Project([..., s#new AS s, ...], SerializeFromObject(MapPartitions(batched, DeserializeToObject(
- * Project(child.output ++ [content AS in0], child)))))}, the same operators {@code Dataset.mapPartitions} plans:
- * per partition, rows go in batches of {@code spark.synthscope.batch} through one decode and one model call per
- * detector for all the projection's calls ({@link BatchedPartition}). The projection's output keeps its names and
- * ids, so the operators above it see no change.
+ * The analyzer rule that makes SynthScope's SQL functions run in batches: a projection that calls
+ * them, {@code Project([..., synthscope_score(content) AS s, ...], child)}, becomes {@code
+ * Project([..., s#new AS s, ...], SerializeFromObject(MapPartitions(batched, DeserializeToObject(
+ * Project(child.output ++ [content AS in0], child)))))}, the same operators {@code
+ * Dataset.mapPartitions} plans: per partition, rows go in batches of {@code spark.synthscope.batch}
+ * through one decode and one model call per detector for all the projection's calls ({@link
+ * BatchedPartition}). The projection's output keeps its names and ids, so the operators above it
+ * see no change.
  *
- * <p>It runs in the analyzer's resolution batch, so Spark's own rules resolve the row deserializer it adds. Calls
- * anywhere else (a filter, an aggregate), or with {@value ImageFunctionSettings#BATCHED}{@code =false}, stay row at
- * a time.
+ * <p>It runs in the analyzer's resolution batch, so Spark's own rules resolve the row deserializer
+ * it adds. Calls anywhere else (a filter, an aggregate), or with {@value
+ * ImageFunctionSettings#BATCHED}{@code =false}, stay row at a time.
  */
 final class BatchedImageFunctions extends Rule<LogicalPlan> {
 
@@ -45,20 +46,24 @@ final class BatchedImageFunctions extends Rule<LogicalPlan> {
     if (!Boolean.parseBoolean(SQLConf.get().getConfString(ImageFunctionSettings.BATCHED, "true"))) {
       return plan;
     }
-    return plan.resolveOperatorsUp(new AbstractPartialFunction<LogicalPlan, LogicalPlan>() {
-      @Override
-      public boolean isDefinedAt(LogicalPlan p) {
-        return p instanceof Project project && project.resolved() && !calls(project).isEmpty();
-      }
+    return plan.resolveOperatorsUp(
+        new AbstractPartialFunction<LogicalPlan, LogicalPlan>() {
+          @Override
+          public boolean isDefinedAt(LogicalPlan p) {
+            return p instanceof Project project && project.resolved() && !calls(project).isEmpty();
+          }
 
-      @Override
-      public LogicalPlan apply(LogicalPlan p) {
-        return rewrite((Project) p);
-      }
-    });
+          @Override
+          public LogicalPlan apply(LogicalPlan p) {
+            return rewrite((Project) p);
+          }
+        });
   }
 
-  /** The distinct SynthScope calls of a projection that can run batched: on the child's columns only. */
+  /**
+   * The distinct SynthScope calls of a projection that can run batched: on the child's columns
+   * only.
+   */
   private static List<ScalaUDF> calls(Project project) {
     List<ScalaUDF> out = new ArrayList<>();
     for (NamedExpression e : CollectionConverters.asJava(project.projectList())) {
@@ -70,7 +75,8 @@ final class BatchedImageFunctions extends Rule<LogicalPlan> {
   private static void collect(Expression e, LogicalPlan child, List<ScalaUDF> out) {
     if (e instanceof ScalaUDF u && RowAtATimeFunction.of(u.function()) != null) {
       Expression content = u.children().head();
-      if (content.deterministic() && content.references().subsetOf(child.outputSet())
+      if (content.deterministic()
+          && content.references().subsetOf(child.outputSet())
           && out.stream().noneMatch(x -> x.semanticEquals(u))) {
         out.add(u);
       }
@@ -121,8 +127,12 @@ final class BatchedImageFunctions extends Rule<LogicalPlan> {
     for (int k = 0; k < calls.size(); k++) {
       outSchema = outSchema.add(RESULT + k, functions.get(k).dataType(), true);
     }
-    LogicalPlan batched = MapPartitions$.MODULE$.apply(new BatchedPartition(engine, functions, contentOf), inner,
-        Encoders.row(innerSchema), Encoders.row(outSchema));
+    LogicalPlan batched =
+        MapPartitions$.MODULE$.apply(
+            new BatchedPartition(engine, functions, contentOf),
+            inner,
+            Encoders.row(innerSchema),
+            Encoders.row(outSchema));
     List<Attribute> newOut = CollectionConverters.asJava(batched.output());
 
     Map<ExprId, Attribute> columns = new HashMap<>();
@@ -136,16 +146,23 @@ final class BatchedImageFunctions extends Rule<LogicalPlan> {
       if (r instanceof NamedExpression n && n.exprId().equals(e.exprId())) {
         top.add(n);
       } else {
-        // a column passed through: the same name and id as before, so the operators above still find it
-        top.add(new Alias(r, e.name(), e.exprId(), e.qualifier(), Option.apply(e.metadata()),
-            CollectionConverters.asScala(List.<String>of()).toList()));
+        // a column passed through: the same name and id as before, so the operators above still
+        // find it
+        top.add(
+            new Alias(
+                r,
+                e.name(),
+                e.exprId(),
+                e.qualifier(),
+                Option.apply(e.metadata()),
+                CollectionConverters.asScala(List.<String>of()).toList()));
       }
     }
     return new Project(CollectionConverters.asScala(top).toList(), batched);
   }
 
-  private static Expression replace(Expression e, List<ScalaUDF> calls, List<Attribute> results,
-      Map<ExprId, Attribute> columns) {
+  private static Expression replace(
+      Expression e, List<ScalaUDF> calls, List<Attribute> results, Map<ExprId, Attribute> columns) {
     for (int k = 0; k < calls.size(); k++) {
       if (e instanceof ScalaUDF && calls.get(k).semanticEquals(e)) {
         return results.get(k);
@@ -158,8 +175,12 @@ final class BatchedImageFunctions extends Rule<LogicalPlan> {
   }
 
   private static Alias alias(Expression e, String name) {
-    return new Alias(e, name, org.apache.spark.sql.catalyst.expressions.NamedExpression.newExprId(),
-        CollectionConverters.asScala(List.<String>of()).toList(), Option.empty(),
+    return new Alias(
+        e,
+        name,
+        org.apache.spark.sql.catalyst.expressions.NamedExpression.newExprId(),
+        CollectionConverters.asScala(List.<String>of()).toList(),
+        Option.empty(),
         CollectionConverters.asScala(List.<String>of()).toList());
   }
 }

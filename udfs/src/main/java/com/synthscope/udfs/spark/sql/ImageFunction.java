@@ -8,9 +8,11 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * One of SynthScope's functions of an encoded image, as the SQL functions and the ML stages compute it.
+ * One of SynthScope's functions of an encoded image, as the SQL functions and the ML stages compute
+ * it.
  *
- * @param detector the detector ({@link Kind#DETECT}) or feature extractor ({@link Kind#FEATURES}); null otherwise
+ * @param detector the detector ({@link Kind#DETECT}) or feature extractor ({@link Kind#FEATURES});
+ *     null otherwise
  */
 public record ImageFunction(Kind kind, String detector) implements Serializable {
 
@@ -41,15 +43,19 @@ public record ImageFunction(Kind kind, String detector) implements Serializable 
     }
   }
 
-  /** {@code synthscope_image_info}'s struct; status {@code ok} or {@code error} with a one-line reason. */
-  public static final StructType INFO = new StructType()
-      .add("format", DataTypes.StringType, true)
-      .add("width", DataTypes.IntegerType, true)
-      .add("height", DataTypes.IntegerType, true)
-      .add("channels", DataTypes.IntegerType, true)
-      .add("bit_depth", DataTypes.IntegerType, true)
-      .add("status", DataTypes.StringType, false)
-      .add("error", DataTypes.StringType, true);
+  /**
+   * {@code synthscope_image_info}'s struct; status {@code ok} or {@code error} with a one-line
+   * reason.
+   */
+  public static final StructType INFO =
+      new StructType()
+          .add("format", DataTypes.StringType, true)
+          .add("width", DataTypes.IntegerType, true)
+          .add("height", DataTypes.IntegerType, true)
+          .add("channels", DataTypes.IntegerType, true)
+          .add("bit_depth", DataTypes.IntegerType, true)
+          .add("status", DataTypes.StringType, false)
+          .add("error", DataTypes.StringType, true);
 
   public ImageFunction {
     Objects.requireNonNull(kind, "kind");

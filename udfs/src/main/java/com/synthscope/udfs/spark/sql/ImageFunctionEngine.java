@@ -30,15 +30,17 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * The SQL functions' and ML stages' detectors, resolved once on the driver for a set of settings: every registered
- * detector built from the settings' models and preflighted (a wrong model fails the query before any task, with
- * what to fix), the fused score's rule chosen as the audit chooses it (the embedded fusion when the models are the
- * ones it was fitted on, else the mean), the feature extractors. Serializable: tasks {@link #open} it.
+ * The SQL functions' and ML stages' detectors, resolved once on the driver for a set of settings:
+ * every registered detector built from the settings' models and preflighted (a wrong model fails
+ * the query before any task, with what to fix), the fused score's rule chosen as the audit chooses
+ * it (the embedded fusion when the models are the ones it was fitted on, else the mean), the
+ * feature extractors. Serializable: tasks {@link #open} it.
  */
 public final class ImageFunctionEngine implements Serializable {
 
   private static final long serialVersionUID = 1L;
-  private static final Map<ImageFunctionSettings, ImageFunctionEngine> RESOLVED = new ConcurrentHashMap<>();
+  private static final Map<ImageFunctionSettings, ImageFunctionEngine> RESOLVED =
+      new ConcurrentHashMap<>();
 
   private final ImageFunctionSettings settings;
   private final LinkedHashMap<String, ImageDetector> detectors;
@@ -47,8 +49,12 @@ public final class ImageFunctionEngine implements Serializable {
   private final LinkedHashMap<String, FeatureSource> features;
   private final HadoopConf hadoop;
 
-  private ImageFunctionEngine(ImageFunctionSettings settings, LinkedHashMap<String, ImageDetector> detectors,
-      LinkedHashMap<String, String> models, LogisticFusion fusion, LinkedHashMap<String, FeatureSource> features,
+  private ImageFunctionEngine(
+      ImageFunctionSettings settings,
+      LinkedHashMap<String, ImageDetector> detectors,
+      LinkedHashMap<String, String> models,
+      LogisticFusion fusion,
+      LinkedHashMap<String, FeatureSource> features,
       HadoopConf hadoop) {
     this.settings = settings;
     this.detectors = detectors;
@@ -59,20 +65,21 @@ public final class ImageFunctionEngine implements Serializable {
   }
 
   /**
-   * On the driver: the engine for these settings, resolved on first use and kept for the JVM (models are checked
-   * once, not per query).
+   * On the driver: the engine for these settings, resolved on first use and kept for the JVM
+   * (models are checked once, not per query).
    *
-   * @throws IllegalArgumentException for settings that name no usable model, {@code model.ModelException} for a
-   *     model that fails its preflight
+   * @throws IllegalArgumentException for settings that name no usable model, {@code
+   *     model.ModelException} for a model that fails its preflight
    */
-  public static ImageFunctionEngine resolve(ImageFunctionSettings settings, Configuration hadoopConf) {
+  public static ImageFunctionEngine resolve(
+      ImageFunctionSettings settings, Configuration hadoopConf) {
     return RESOLVED.computeIfAbsent(settings, s -> build(s, hadoopConf));
   }
 
   private static ImageFunctionEngine build(ImageFunctionSettings s, Configuration hadoopConf) {
     DetectorRegistry registry = DetectorRegistry.builtin(s.domain());
-    Map<String, Map<String, String>> byDetector = DetectorCatalog.byDetector(s.models(),
-        ImageFunctionSettings.MODEL_PREFIX);
+    Map<String, Map<String, String>> byDetector =
+        DetectorCatalog.byDetector(s.models(), ImageFunctionSettings.MODEL_PREFIX);
     for (String d : byDetector.keySet()) {
       registry.factory(d); // an unknown detector name is an error, not ignored
     }
@@ -88,7 +95,8 @@ public final class ImageFunctionEngine implements Serializable {
       features.put(name, registry.features(name, own, hadoopConf));
     }
     LogisticFusion fusion = LogisticFusion.choose(LogisticFusion.embedded(s.domain()), models);
-    return new ImageFunctionEngine(s, detectors, models, fusion, features, HadoopConf.of(hadoopConf));
+    return new ImageFunctionEngine(
+        s, detectors, models, fusion, features, HadoopConf.of(hadoopConf));
   }
 
   public ImageFunctionSettings settings() {
@@ -108,8 +116,12 @@ public final class ImageFunctionEngine implements Serializable {
   /** Refuses a function over a detector that is not registered, naming the ones that are. */
   public void check(ImageFunction f) {
     if (f.detector() != null && !detectors.containsKey(f.detector())) {
-      throw new IllegalArgumentException(f.kind().sqlName() + ": unknown detector '" + f.detector()
-          + "'; choose from " + String.join(", ", detectors.keySet()));
+      throw new IllegalArgumentException(
+          f.kind().sqlName()
+              + ": unknown detector '"
+              + f.detector()
+              + "'; choose from "
+              + String.join(", ", detectors.keySet()));
     }
   }
 
@@ -123,7 +135,7 @@ public final class ImageFunctionEngine implements Serializable {
         case SCORE -> scoring.addAll(detectors.keySet());
         case DETECT -> scoring.add(f.detector());
         case FEATURES -> extracting.add(f.detector());
-        case IMAGE_INFO -> { }
+        case IMAGE_INFO -> {}
       }
     }
     List<String> names = new ArrayList<>(detectors.keySet());
@@ -135,8 +147,13 @@ public final class ImageFunctionEngine implements Serializable {
       FeatureSource src = features.get(e);
       extractors.put(e, src.open(conf, TaskResources.current(src.engine())));
     }
-    return new Runner(List.copyOf(functions), names, used.isEmpty() ? List.of() : ImageScoring.open(used, hadoop),
-        extractors, new ImageDecoder(settings.limits()), fusion);
+    return new Runner(
+        List.copyOf(functions),
+        names,
+        used.isEmpty() ? List.of() : ImageScoring.open(used, hadoop),
+        extractors,
+        new ImageDecoder(settings.limits()),
+        fusion);
   }
 
   /** What one picture gave the models: each scoring detector's score, each extractor's feature. */
@@ -152,8 +169,13 @@ public final class ImageFunctionEngine implements Serializable {
     private final LogisticFusion fusion;
     private final List<String> allDetectors;
 
-    Runner(List<ImageFunction> functions, List<String> scoring, List<ImageDetector.Scorer> scorers,
-        Map<String, FeatureSource.Extractor> extractors, ImageDecoder decoder, LogisticFusion fusion) {
+    Runner(
+        List<ImageFunction> functions,
+        List<String> scoring,
+        List<ImageDetector.Scorer> scorers,
+        Map<String, FeatureSource.Extractor> extractors,
+        ImageDecoder decoder,
+        LogisticFusion fusion) {
       this.functions = functions;
       this.scoring = scoring;
       this.scorers = scorers;
@@ -168,13 +190,13 @@ public final class ImageFunctionEngine implements Serializable {
     }
 
     /**
-     * Every function of every image, one model call per batch: {@code [image][function]} values as Spark's external
-     * types (Double, Row, Float[]); null where the image has none (no bytes, or it does not decode: its
-     * {@code synthscope_image_info} says why).
+     * Every function of every image, one model call per batch: {@code [image][function]} values as
+     * Spark's external types (Double, Row, Float[]); null where the image has none (no bytes, or it
+     * does not decode: its {@code synthscope_image_info} says why).
      */
     public List<Object[]> evaluate(List<byte[]> contents) {
-      List<DecodeAndScore.Outcome<PictureResult>> outcomes = DecodeAndScore.run(contents, decoder, this::models,
-          null);
+      List<DecodeAndScore.Outcome<PictureResult>> outcomes =
+          DecodeAndScore.run(contents, decoder, this::models, null);
       List<Object[]> out = new ArrayList<>(contents.size());
       for (DecodeAndScore.Outcome<PictureResult> o : outcomes) {
         Object[] v = new Object[functions.size()];
@@ -187,16 +209,20 @@ public final class ImageFunctionEngine implements Serializable {
     }
 
     private List<PictureResult> models(List<BufferedImage> images) {
-      List<List<ImageScore>> byImage = scorers.isEmpty() ? null
-          : ImageScoring.byImage(ImageScoring.scoreDecodedImages(images, scorers, null));
+      List<List<ImageScore>> byImage =
+          scorers.isEmpty()
+              ? null
+              : ImageScoring.byImage(ImageScoring.scoreDecodedImages(images, scorers, null));
       Map<String, List<float[]>> feats = new LinkedHashMap<>();
-      extractors.forEach((name, e) -> {
-        List<float[]> f = e.features(images);
-        if (f.size() != images.size()) {
-          throw new IllegalStateException(name + " gave " + f.size() + " features for " + images.size() + " images");
-        }
-        feats.put(name, f);
-      });
+      extractors.forEach(
+          (name, e) -> {
+            List<float[]> f = e.features(images);
+            if (f.size() != images.size()) {
+              throw new IllegalStateException(
+                  name + " gave " + f.size() + " features for " + images.size() + " images");
+            }
+            feats.put(name, f);
+          });
       List<PictureResult> out = new ArrayList<>(images.size());
       for (int i = 0; i < images.size(); i++) {
         Map<String, ImageScore> s = new LinkedHashMap<>();
@@ -222,7 +248,9 @@ public final class ImageFunctionEngine implements Serializable {
         return null;
       }
       return switch (f.kind()) {
-        case SCORE -> ScoreFusion.fuse(fusion, allDetectors, allDetectors.stream().map(r.scores()::get).toList());
+        case SCORE ->
+            ScoreFusion.fuse(
+                fusion, allDetectors, allDetectors.stream().map(r.scores()::get).toList());
         case DETECT -> r.scores().get(f.detector()).probability();
         case FEATURES -> boxed(r.features().get(f.detector()));
         case IMAGE_INFO -> throw new IllegalStateException();
@@ -231,11 +259,18 @@ public final class ImageFunctionEngine implements Serializable {
 
     private static Row info(DecodeAndScore.Outcome<?> o) {
       DecodeResult d = o.decoded();
-      ImageInfo i = d instanceof DecodeResult.Decoded ok ? ok.info()
-          : d instanceof DecodeResult.Failed failed ? failed.info() : null;
+      ImageInfo i =
+          d instanceof DecodeResult.Decoded ok
+              ? ok.info()
+              : d instanceof DecodeResult.Failed failed ? failed.info() : null;
       String status = o.error() == null ? InventorySchema.STATUS_OK : InventorySchema.STATUS_ERROR;
-      return RowFactory.create(i == null ? null : i.format(), i == null ? null : i.width(),
-          i == null ? null : i.height(), i == null ? null : i.channels(), i == null ? null : i.bitDepth(), status,
+      return RowFactory.create(
+          i == null ? null : i.format(),
+          i == null ? null : i.width(),
+          i == null ? null : i.height(),
+          i == null ? null : i.channels(),
+          i == null ? null : i.bitDepth(),
+          status,
           o.error());
     }
 

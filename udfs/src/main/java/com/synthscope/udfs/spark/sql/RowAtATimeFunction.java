@@ -7,10 +7,11 @@ import scala.runtime.AbstractFunction1;
 import scala.runtime.AbstractFunction2;
 
 /**
- * A SynthScope function as the body of a Catalyst {@code ScalaUDF}: one image per call. This is what runs where the
- * batching rule ({@link BatchedImageFunctions}) cannot take the call into a batched projection (a filter, a join
- * condition, an aggregate) or when {@value ImageFunctionSettings#BATCHED} is false; the models are opened once per
- * task, but every row is its own model call.
+ * A SynthScope function as the body of a Catalyst {@code ScalaUDF}: one image per call. This is
+ * what runs where the batching rule ({@link BatchedImageFunctions}) cannot take the call into a
+ * batched projection (a filter, a join condition, an aggregate) or when {@value
+ * ImageFunctionSettings#BATCHED} is false; the models are opened once per task, but every row is
+ * its own model call.
  */
 final class RowAtATimeFunction implements Serializable {
 
@@ -47,7 +48,10 @@ final class RowAtATimeFunction implements Serializable {
     }
   }
 
-  /** The body for functions whose second argument (the detector name) was fixed when the call was built. */
+  /**
+   * The body for functions whose second argument (the detector name) was fixed when the call was
+   * built.
+   */
   static final class Two extends AbstractFunction2<byte[], Object, Object> implements Serializable {
     private static final long serialVersionUID = 1L;
     final RowAtATimeFunction f;

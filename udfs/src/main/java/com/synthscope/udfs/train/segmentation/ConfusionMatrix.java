@@ -7,13 +7,15 @@ import java.util.Map;
 /**
  * Pixel counts of (true class, predicted class) and the segmentation figures derived from them.
  *
- * <p>IoU of class k = TP / (TP + FP + FN), accumulated over all evaluated pixels (not averaged per image), so that a
- * rare class is scored on all of its pixels together. A class absent from both truth and prediction has no IoU
- * (NaN) and is left out of the mean: mIoU is the mean over the classes that occur.
+ * <p>IoU of class k = TP / (TP + FP + FN), accumulated over all evaluated pixels (not averaged per
+ * image), so that a rare class is scored on all of its pixels together. A class absent from both
+ * truth and prediction has no IoU (NaN) and is left out of the mean: mIoU is the mean over the
+ * classes that occur.
  */
 public final class ConfusionMatrix {
 
   private final int classes;
+
   /** counts[truth * classes + predicted] */
   private final long[] counts;
 
@@ -32,13 +34,15 @@ public final class ConfusionMatrix {
   /** Adds pixels: {@code truth[i]} and {@code predicted[i]} are class indices of the same pixel. */
   public void add(byte[] truth, byte[] predicted) {
     if (truth.length != predicted.length) {
-      throw new IllegalArgumentException("truth has " + truth.length + " pixels, prediction " + predicted.length);
+      throw new IllegalArgumentException(
+          "truth has " + truth.length + " pixels, prediction " + predicted.length);
     }
     for (int i = 0; i < truth.length; i++) {
       int t = truth[i];
       int p = predicted[i];
       if (t < 0 || t >= classes || p < 0 || p >= classes) {
-        throw new IllegalArgumentException("class out of range at pixel " + i + ": truth " + t + ", predicted " + p);
+        throw new IllegalArgumentException(
+            "class out of range at pixel " + i + ": truth " + t + ", predicted " + p);
       }
       counts[t * classes + p]++;
     }
@@ -66,7 +70,9 @@ public final class ConfusionMatrix {
     return s;
   }
 
-  /** Intersection over union of class k, NaN when the class occurs in neither truth nor prediction. */
+  /**
+   * Intersection over union of class k, NaN when the class occurs in neither truth nor prediction.
+   */
   public double iou(int k) {
     long tp = count(k, k);
     long truth = 0;
@@ -103,7 +109,10 @@ public final class ConfusionMatrix {
     return total == 0 ? Double.NaN : (double) correct / total;
   }
 
-  /** {@code iou} by class name, {@code miou}, {@code pixel_accuracy}, rounded to 4 decimals (NaN stays NaN). */
+  /**
+   * {@code iou} by class name, {@code miou}, {@code pixel_accuracy}, rounded to 4 decimals (NaN
+   * stays NaN).
+   */
   public Map<String, Object> toMap(List<String> names) {
     Map<String, Object> iou = new LinkedHashMap<>();
     for (int k = 0; k < classes; k++) {

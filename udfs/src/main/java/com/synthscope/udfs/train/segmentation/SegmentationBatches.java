@@ -7,19 +7,23 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Training batches for segmentation: random real crops, optionally mixed with generated pairs, all under the
- * standard augmentation that the paper compares against (random flips, 90-degree rotations, brightness and contrast
- * jitter).
+ * Training batches for segmentation: random real crops, optionally mixed with generated pairs, all
+ * under the standard augmentation that the paper compares against (random flips, 90-degree
+ * rotations, brightness and contrast jitter).
  *
- * <p>Mixing: every batch holds exactly {@link #syntheticPerBatch} generated pairs (round(ratio * batch)), the rest
- * real crops, so the ratio holds per batch and not just on average. Generated pairs are drawn uniformly with
- * replacement from the set. A batch depends only on the random source passed in, which the trainer seeds by
- * (seed, step).
+ * <p>Mixing: every batch holds exactly {@link #syntheticPerBatch} generated pairs (round(ratio *
+ * batch)), the rest real crops, so the ratio holds per batch and not just on average. Generated
+ * pairs are drawn uniformly with replacement from the set. A batch depends only on the random
+ * source passed in, which the trainer seeds by (seed, step).
  */
 public final class SegmentationBatches {
 
-  /** Contrast factor range around the crop's mean, and additive brightness range, on grey values in [0, 1]. */
+  /**
+   * Contrast factor range around the crop's mean, and additive brightness range, on grey values in
+   * [0, 1].
+   */
   static final float CONTRAST = 0.2f;
+
   static final float BRIGHTNESS = 0.1f;
 
   private final List<LabelledMicrograph> images;
@@ -29,12 +33,12 @@ public final class SegmentationBatches {
   private final int syntheticPerBatch;
 
   /**
-   * @param images    real training micrographs, already at the training scale
+   * @param images real training micrographs, already at the training scale
    * @param synthetic generated pairs of side {@code size}; may be empty when {@code ratio} is 0
-   * @param ratio     share of each batch taken from {@code synthetic}, in [0, 1)
+   * @param ratio share of each batch taken from {@code synthetic}, in [0, 1)
    */
-  public SegmentationBatches(List<LabelledMicrograph> images, List<Pair> synthetic, int size, int batch,
-      double ratio) {
+  public SegmentationBatches(
+      List<LabelledMicrograph> images, List<Pair> synthetic, int size, int batch, double ratio) {
     if (!(ratio >= 0 && ratio < 1)) {
       throw new IllegalArgumentException("synthetic ratio must be in [0, 1), got " + ratio);
     }
@@ -47,11 +51,13 @@ public final class SegmentationBatches {
     this.batch = batch;
     this.syntheticPerBatch = syntheticCount(batch, ratio);
     if (syntheticPerBatch > 0 && this.synthetic.isEmpty()) {
-      throw new IllegalArgumentException("a synthetic ratio of " + ratio + " needs generated pairs");
+      throw new IllegalArgumentException(
+          "a synthetic ratio of " + ratio + " needs generated pairs");
     }
     for (Pair p : this.synthetic) {
       if (p.size() != size) {
-        throw new IllegalArgumentException("generated pair of " + p.size() + " px, training crops are " + size);
+        throw new IllegalArgumentException(
+            "generated pair of " + p.size() + " px, training crops are " + size);
       }
     }
   }
@@ -94,15 +100,21 @@ public final class SegmentationBatches {
         p = PairCrops.transform(g, rng.nextBoolean(), rng.nextBoolean(), rng.nextInt(4));
         fromSynthetic[i] = true;
       }
-      float[] g = jitter(p.grey(), 1 + (float) (rng.nextDouble() * 2 - 1) * CONTRAST,
-          (float) (rng.nextDouble() * 2 - 1) * BRIGHTNESS);
+      float[] g =
+          jitter(
+              p.grey(),
+              1 + (float) (rng.nextDouble() * 2 - 1) * CONTRAST,
+              (float) (rng.nextDouble() * 2 - 1) * BRIGHTNESS);
       System.arraycopy(g, 0, grey, i * per, per);
       System.arraycopy(p.labels(), 0, labels, i * per, per);
     }
     return new Batch(n, size, grey, labels, fromSynthetic);
   }
 
-  /** {@code clamp((v - mean) * contrast + mean + brightness, 0, 1)}: contrast about the crop's own mean. */
+  /**
+   * {@code clamp((v - mean) * contrast + mean + brightness, 0, 1)}: contrast about the crop's own
+   * mean.
+   */
   static float[] jitter(float[] grey, float contrast, float brightness) {
     double sum = 0;
     for (float v : grey) {
@@ -117,8 +129,8 @@ public final class SegmentationBatches {
   }
 
   /**
-   * @param grey          n * size * size grey values in [0, 1]
-   * @param labels        n * size * size class indices
+   * @param grey n * size * size grey values in [0, 1]
+   * @param labels n * size * size class indices
    * @param fromSynthetic which samples are generated pairs
    */
   public record Batch(int n, int size, float[] grey, byte[] labels, boolean[] fromSynthetic) {

@@ -23,11 +23,12 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Trains a {@link SegUNet} with softmax cross-entropy (optionally class-weighted) and Adam through DJL's Trainer, and
- * scores it with a {@link SlidingWindow}.
+ * Trains a {@link SegUNet} with softmax cross-entropy (optionally class-weighted) and Adam through
+ * DJL's Trainer, and scores it with a {@link SlidingWindow}.
  *
- * <p>Determinism: the weights' initialisation is seeded by the recipe's seed, and step s draws its batch from a
- * random source seeded by (seed, s) alone, so the same recipe, data and thread count give the same losses.
+ * <p>Determinism: the weights' initialisation is seeded by the recipe's seed, and step s draws its
+ * batch from a random source seeded by (seed, s) alone, so the same recipe, data and thread count
+ * give the same losses.
  */
 public final class SegmentationTrainer implements AutoCloseable {
 
@@ -44,12 +45,21 @@ public final class SegmentationTrainer implements AutoCloseable {
   public SegmentationTrainer(SegmentationRecipe recipe, SegUNet net, SegmentationBatches batches) {
     int multiple = 1 << net.config().downsamplings();
     if (recipe.size() % multiple != 0) {
-      throw new IllegalArgumentException("crop size " + recipe.size() + " must be a multiple of " + multiple
-          + " for a UNet that halves the image " + net.config().downsamplings() + " times");
+      throw new IllegalArgumentException(
+          "crop size "
+              + recipe.size()
+              + " must be a multiple of "
+              + multiple
+              + " for a UNet that halves the image "
+              + net.config().downsamplings()
+              + " times");
     }
     if (recipe.classWeights() != null && recipe.classWeights().length != net.config().classes()) {
-      throw new IllegalArgumentException(recipe.classWeights().length + " class weights for "
-          + net.config().classes() + " classes");
+      throw new IllegalArgumentException(
+          recipe.classWeights().length
+              + " class weights for "
+              + net.config().classes()
+              + " classes");
     }
     this.recipe = recipe;
     this.net = net;
@@ -58,8 +68,12 @@ public final class SegmentationTrainer implements AutoCloseable {
     Engine.getEngine("PyTorch").setRandomSeed((int) recipe.seed());
     model = Model.newInstance("segmentation-training", "PyTorch");
     model.setBlock(net);
-    DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-        .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(recipe.learningRate())).build());
+    DefaultTrainingConfig config =
+        new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+            .optOptimizer(
+                Optimizer.adam()
+                    .optLearningRateTracker(Tracker.fixed(recipe.learningRate()))
+                    .build());
     trainer = model.newTrainer(config);
     trainer.initialize(net.inputShape(recipe.batch(), recipe.size()));
   }
@@ -100,7 +114,8 @@ public final class SegmentationTrainer implements AutoCloseable {
       }
       trainer.step();
       if (!Double.isFinite(value)) {
-        throw new IllegalStateException("loss became " + value + " at step " + step + ": lower --lr");
+        throw new IllegalStateException(
+            "loss became " + value + " at step " + step + ": lower --lr");
       }
       return value;
     }
@@ -113,19 +128,25 @@ public final class SegmentationTrainer implements AutoCloseable {
       for (int i = 0; i < x.length; i++) {
         x[i] = grey01[i] * 2f - 1f;
       }
-      NDArray logits = net.forward(new ParameterStore(m, false),
-          new NDList(m.create(x, new Shape(n, 1, size, size))), false).singletonOrThrow();
+      NDArray logits =
+          net.forward(
+                  new ParameterStore(m, false),
+                  new NDList(m.create(x, new Shape(n, 1, size, size))),
+                  false)
+              .singletonOrThrow();
       return logits.softmax(1).toFloatArray();
     }
   }
 
   /**
-   * Scores the current weights: for each micrograph, prediction on {@code inputs[i]} (at the training scale),
-   * compared with the labels of {@code truths[i]} (the same micrograph at the resolution to score).
+   * Scores the current weights: for each micrograph, prediction on {@code inputs[i]} (at the
+   * training scale), compared with the labels of {@code truths[i]} (the same micrograph at the
+   * resolution to score).
    */
-  public ConfusionMatrix evaluate(List<LabelledMicrograph> inputs, List<LabelledMicrograph> truths) {
-    SlidingWindow window = new SlidingWindow(this::probabilities, classes, recipe.size(), recipe.stride(),
-        EVAL_BATCH);
+  public ConfusionMatrix evaluate(
+      List<LabelledMicrograph> inputs, List<LabelledMicrograph> truths) {
+    SlidingWindow window =
+        new SlidingWindow(this::probabilities, classes, recipe.size(), recipe.stride(), EVAL_BATCH);
     ConfusionMatrix cm = new ConfusionMatrix(classes);
     for (int i = 0; i < inputs.size(); i++) {
       window.evaluate(inputs.get(i), truths.get(i), cm);
@@ -156,7 +177,8 @@ public final class SegmentationTrainer implements AutoCloseable {
   public double weightChecksum() {
     double s = 0;
     for (Pair<String, Parameter> p : net.getParameters()) {
-      try (NDArray abs = p.getValue().getArray().abs(); NDArray sum = abs.sum()) {
+      try (NDArray abs = p.getValue().getArray().abs();
+          NDArray sum = abs.sum()) {
         s += sum.getFloat();
       }
     }

@@ -3,12 +3,13 @@ package com.synthscope.udfs.train.segmentation;
 import com.synthscope.udfs.train.LabelledMicrograph;
 
 /**
- * Whole-image prediction with a network trained on small crops: square windows of the training size laid over the
- * image with overlap, class probabilities averaged where windows overlap, then (for evaluation at full label
- * resolution) bilinear upsampling of the probabilities and an argmax per pixel.
+ * Whole-image prediction with a network trained on small crops: square windows of the training size
+ * laid over the image with overlap, class probabilities averaged where windows overlap, then (for
+ * evaluation at full label resolution) bilinear upsampling of the probabilities and an argmax per
+ * pixel.
  *
- * <p>Windows rather than one pass over the whole image because GroupNorm statistics depend on the extent of its
- * input: the network sees at test time what it saw in training.
+ * <p>Windows rather than one pass over the whole image because GroupNorm statistics depend on the
+ * extent of its input: the network sees at test time what it saw in training.
  */
 public final class SlidingWindow {
 
@@ -39,10 +40,14 @@ public final class SlidingWindow {
     this.batch = batch;
   }
 
-  /** Window starts along a side of {@code length}: 0, stride, 2 stride ..., and a last one flush with the end. */
+  /**
+   * Window starts along a side of {@code length}: 0, stride, 2 stride ..., and a last one flush
+   * with the end.
+   */
   static int[] positions(int length, int window, int stride) {
     if (length < window) {
-      throw new IllegalArgumentException("image side " + length + " is smaller than the window " + window);
+      throw new IllegalArgumentException(
+          "image side " + length + " is smaller than the window " + window);
     }
     int n = (length - window) / stride + 1;
     boolean flush = (n - 1) * stride + window < length;
@@ -100,12 +105,13 @@ public final class SlidingWindow {
   }
 
   /**
-   * The class of each pixel at {@code outHeight x outWidth}, from probabilities at {@code height x width}: bilinear
-   * interpolation at pixel centres (source coordinate {@code (y + 0.5) * height / outHeight - 0.5}, clamped to the
-   * image), then the most probable class (ties to the lower index). Same size: a plain argmax.
+   * The class of each pixel at {@code outHeight x outWidth}, from probabilities at {@code height x
+   * width}: bilinear interpolation at pixel centres (source coordinate {@code (y + 0.5) * height /
+   * outHeight - 0.5}, clamped to the image), then the most probable class (ties to the lower
+   * index). Same size: a plain argmax.
    */
-  public static byte[] upsampleArgmax(float[] probs, int classes, int height, int width, int outHeight,
-      int outWidth) {
+  public static byte[] upsampleArgmax(
+      float[] probs, int classes, int height, int width, int outHeight, int outWidth) {
     byte[] out = new byte[outHeight * outWidth];
     int plane = height * width;
     for (int y = 0; y < outHeight; y++) {
@@ -137,13 +143,16 @@ public final class SlidingWindow {
   }
 
   /**
-   * Adds one image to {@code confusion}: predicts on {@code input} (the image at the network's scale) and compares
-   * with the labels of {@code truth} (the same micrograph at the resolution to score, e.g. the full label size).
+   * Adds one image to {@code confusion}: predicts on {@code input} (the image at the network's
+   * scale) and compares with the labels of {@code truth} (the same micrograph at the resolution to
+   * score, e.g. the full label size).
    */
-  public void evaluate(LabelledMicrograph input, LabelledMicrograph truth, ConfusionMatrix confusion) {
+  public void evaluate(
+      LabelledMicrograph input, LabelledMicrograph truth, ConfusionMatrix confusion) {
     float[] probs = probabilities(input);
-    byte[] predicted = upsampleArgmax(probs, classes, input.height(), input.width(), truth.height(),
-        truth.width());
+    byte[] predicted =
+        upsampleArgmax(
+            probs, classes, input.height(), input.width(), truth.height(), truth.width());
     confusion.add(truth.labels(), predicted);
   }
 }

@@ -19,20 +19,31 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The encoder contract 3x224x224 -> d with the ViT-shaped TorchScript fixture of make_fixtures.py. */
+/**
+ * The encoder contract 3x224x224 -> d with the ViT-shaped TorchScript fixture of make_fixtures.py.
+ */
 class NsNetEncoderTest {
 
   @TempDir Path tmp;
 
   private LoadedModel vit() {
-    return LoadedModel.load(new ModelFetcher(tmp).fetch(ModelFixtures.ref("tiny-vit-torchscript",
-        ModelFormat.TORCHSCRIPT), new Configuration()), ExecutionSettings.cpu(1));
+    return LoadedModel.load(
+        new ModelFetcher(tmp)
+            .fetch(
+                ModelFixtures.ref("tiny-vit-torchscript", ModelFormat.TORCHSCRIPT),
+                new Configuration()),
+        ExecutionSettings.cpu(1));
   }
 
   @Test
   void theFixtureGivesTheOutputsTheScriptRecorded() throws Exception {
-    var json = JsonParser.parseString(Files.readString(ModelFixtures.folder("tiny-vit-torchscript")
-        .resolveSibling("expected-vit.json"))).getAsJsonObject().getAsJsonArray("output");
+    var json =
+        JsonParser.parseString(
+                Files.readString(
+                    ModelFixtures.folder("tiny-vit-torchscript")
+                        .resolveSibling("expected-vit.json")))
+            .getAsJsonObject()
+            .getAsJsonArray("output");
     float[] expected = new float[json.size()];
     for (int i = 0; i < expected.length; i++) {
       expected[i] = json.get(i).getAsFloat();
@@ -63,7 +74,10 @@ class NsNetEncoderTest {
       float[] manual = enc.run(List.of(enc.normalise(new PatchSelection().canvas(img)))).get(0);
       assertArrayEquals(manual, f, 1e-5f);
       float[] norm = enc.normalise(new FloatImage(3, 1, 1, new float[] {0.48145466f, 1f, 0f}));
-      assertArrayEquals(new float[] {0f, (1f - 0.4578275f) / 0.26130258f, -0.40821073f / 0.27577711f}, norm, 1e-5f);
+      assertArrayEquals(
+          new float[] {0f, (1f - 0.4578275f) / 0.26130258f, -0.40821073f / 0.27577711f},
+          norm,
+          1e-5f);
     }
   }
 }

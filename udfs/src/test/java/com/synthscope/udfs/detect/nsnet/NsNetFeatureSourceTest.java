@@ -17,8 +17,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 
 /**
- * Training features taken "the audit's way" are the features the audit computes: a head trained on full-size
- * pictures with {@code train nsnet --data-scale} sees what it will score.
+ * Training features taken "the audit's way" are the features the audit computes: a head trained on
+ * full-size pictures with {@code train nsnet --data-scale} sees what it will score.
  */
 class NsNetFeatureSourceTest {
 
@@ -27,19 +27,28 @@ class NsNetFeatureSourceTest {
 
   @Test
   void specimenFeaturesOfAFullSizeMicrographAreTheScorersFeatures() throws Exception {
-    BufferedImage micrograph = ImageIO.read(SharedSpark.metalDam().resolve("images/micrograph3.jpg").toFile());
+    BufferedImage micrograph =
+        ImageIO.read(SharedSpark.metalDam().resolve("images/micrograph3.jpg").toFile());
     Configuration conf = new Configuration();
     List<float[]> scored = new ArrayList<>();
-    var scorer = (NsNetDetector.SpecimenScorer) NsNetDetector.embedded().open(conf, ExecutionSettings.cpu(1));
+    var scorer =
+        (NsNetDetector.SpecimenScorer)
+            NsNetDetector.embedded().open(conf, ExecutionSettings.cpu(1));
     scorer.scoreWithFeatures(List.of(micrograph), scored);
 
-    NsNetFeatureSource asAudited = new NsNetFeatureSource(EmbeddedModels.nsnetEncoder(), false, MICROGRAPHS);
-    float[] trained = asAudited.open(conf, ExecutionSettings.cpu(1)).features(List.of(micrograph)).get(0);
+    NsNetFeatureSource asAudited =
+        new NsNetFeatureSource(EmbeddedModels.nsnetEncoder(), false, MICROGRAPHS);
+    float[] trained =
+        asAudited.open(conf, ExecutionSettings.cpu(1)).features(List.of(micrograph)).get(0);
     assertArrayEquals(scored.get(0), trained, 1e-5f);
 
-    // the old way (the picture as it is, 4x the detector's scale, band included) is another input altogether
-    float[] asIs = new NsNetFeatureSource(EmbeddedModels.nsnetEncoder(), false).open(conf, ExecutionSettings.cpu(1))
-        .features(List.of(micrograph)).get(0);
+    // the old way (the picture as it is, 4x the detector's scale, band included) is another input
+    // altogether
+    float[] asIs =
+        new NsNetFeatureSource(EmbeddedModels.nsnetEncoder(), false)
+            .open(conf, ExecutionSettings.cpu(1))
+            .features(List.of(micrograph))
+            .get(0);
     assertEquals(trained.length, asIs.length);
     assertFalse(java.util.Arrays.equals(trained, asIs));
   }

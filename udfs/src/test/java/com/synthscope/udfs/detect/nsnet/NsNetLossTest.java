@@ -32,7 +32,8 @@ class NsNetLossTest {
     try (NDManager m = NDManager.newBaseManager("PyTorch")) {
       NDArray logits = m.create(new float[] {0f, 2f, -50f});
       NDArray labels = m.create(new float[] {1, 0, 0});
-      double expected = (Math.log(2) + (2 + Math.log(1 + Math.exp(-2))) + Math.log(1 + Math.exp(-50))) / 3;
+      double expected =
+          (Math.log(2) + (2 + Math.log(1 + Math.exp(-2))) + Math.log(1 + Math.exp(-50))) / 3;
       assertEquals(expected, NsNetLoss.bce(logits, labels).getFloat(), 1e-5);
       NDArray z = m.create(new float[] {1, 0, 0, 1, -1, 0}, new Shape(3, 2));
       float combined = NsNetLoss.combined(z, logits, labels, 1f, 0.2f).getFloat();

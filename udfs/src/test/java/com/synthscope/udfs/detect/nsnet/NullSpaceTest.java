@@ -9,14 +9,20 @@ import org.junit.jupiter.api.Test;
 
 class NullSpaceTest {
 
-  /** Embeddings along e0 (large) and e1 (small) in 4-d: singular values 10 and 1, energies 100/101 and 1/101. */
+  /**
+   * Embeddings along e0 (large) and e1 (small) in 4-d: singular values 10 and 1, energies 100/101
+   * and 1/101.
+   */
   private static double[][] twoDirections() {
     return new double[][] {{10, 0, 0, 0}, {0, 1, 0, 0}};
   }
 
   @Test
   void theEnergyThresholdChoosesK() {
-    assertEquals(1, NullSpace.fromEmbeddings(twoDirections(), 0.95).semanticRank(), "100/101 = 0.990 >= 0.95");
+    assertEquals(
+        1,
+        NullSpace.fromEmbeddings(twoDirections(), 0.95).semanticRank(),
+        "100/101 = 0.990 >= 0.95");
     assertEquals(2, NullSpace.fromEmbeddings(twoDirections(), 0.995).semanticRank());
     double[][] p = NullSpace.fromEmbeddings(twoDirections(), 0.95).projector();
     double[][] expected = {{0, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, 1}};
@@ -43,8 +49,10 @@ class NullSpaceTest {
         assertEquals(p[i][j], pp[i][j], 1e-10, "idempotent");
       }
     }
-    var w = new org.apache.commons.math3.linear.SingularValueDecomposition(
-        new org.apache.commons.math3.linear.Array2DRowRealMatrix(v)).getV();
+    var w =
+        new org.apache.commons.math3.linear.SingularValueDecomposition(
+                new org.apache.commons.math3.linear.Array2DRowRealMatrix(v))
+            .getV();
     for (int c = 0; c < 3; c++) {
       float[] wk = new float[12];
       for (int i = 0; i < 12; i++) {
@@ -68,7 +76,10 @@ class NullSpaceTest {
       double a = r.nextDouble();
       double b = r.nextDouble();
       y[i] = new double[] {a, b};
-      x[i] = new double[] {3 * a, 2 * b, a - b, r.nextGaussian() * 0.01, r.nextGaussian(), r.nextGaussian()};
+      x[i] =
+          new double[] {
+            3 * a, 2 * b, a - b, r.nextGaussian() * 0.01, r.nextGaussian(), r.nextGaussian()
+          };
     }
     NullSpace ns = NullSpace.fromRidge(x, y, 1e-6);
     assertEquals(2, ns.semanticRank());

@@ -47,7 +47,8 @@ class PatchSelectionTest {
     assertEquals(0.0, ps.entropy(new float[1024]), 0.0, "an all-zero patch");
     float[] impulse = new float[1024];
     impulse[0] = 1f;
-    assertEquals(Math.log(1024), ps.entropy(impulse), 1e-9, "|F| = 1 everywhere: uniform over 1024 bins");
+    assertEquals(
+        Math.log(1024), ps.entropy(impulse), 1e-9, "|F| = 1 everywhere: uniform over 1024 bins");
     float[] wave = new float[1024];
     for (int y = 0; y < 32; y++) {
       for (int x = 0; x < 32; x++) {
@@ -59,20 +60,24 @@ class PatchSelectionTest {
 
   @Test
   void keepsTheHighestAndLowestQuarter() {
-    List<PatchSelection.Scored> scored = List.of(s(0, 3), s(1, 7), s(2, 1), s(3, 5), s(4, 2), s(5, 8), s(6, 4),
-        s(7, 6));
+    List<PatchSelection.Scored> scored =
+        List.of(s(0, 3), s(1, 7), s(2, 1), s(3, 5), s(4, 2), s(5, 8), s(6, 4), s(7, 6));
     List<List<PatchSelection.Scored>> hl = PatchSelection.select(scored);
-    assertEquals(List.of(8.0, 7.0), hl.get(0).stream().map(PatchSelection.Scored::entropy).toList());
-    assertEquals(List.of(1.0, 2.0), hl.get(1).stream().map(PatchSelection.Scored::entropy).toList());
+    assertEquals(
+        List.of(8.0, 7.0), hl.get(0).stream().map(PatchSelection.Scored::entropy).toList());
+    assertEquals(
+        List.of(1.0, 2.0), hl.get(1).stream().map(PatchSelection.Scored::entropy).toList());
   }
 
   @Test
   void theCanvasAlternatesHighAndLowRepeatsCyclicallyAndZeroPads() {
-    // 40 x 40 grey image: 2 x 2 patches; the bottom-right one holds 8 x 8 real pixels and zero padding.
+    // 40 x 40 grey image: 2 x 2 patches; the bottom-right one holds 8 x 8 real pixels and zero
+    // padding.
     float[] px = new float[40 * 40];
     for (int y = 0; y < 40; y++) {
       for (int x = 0; x < 40; x++) {
-        px[y * 40 + x] = (x < 32 && y < 32) ? ((x * 7 + y * 3) % 5) / 4f : 0.5f; // textured top-left
+        px[y * 40 + x] =
+            (x < 32 && y < 32) ? ((x * 7 + y * 3) % 5) / 4f : 0.5f; // textured top-left
       }
     }
     FloatImage img = new FloatImage(1, 40, 40, px);
@@ -106,7 +111,8 @@ class PatchSelectionTest {
       px[i] = r.nextFloat() * (i % 96 < 48 ? 1f : 0.1f);
     }
     FloatImage img = new FloatImage(3, 96, 96, px);
-    assertArrayEquals(ps.trainingCanvas(img, new Random(9)).data(), ps.trainingCanvas(img, new Random(9)).data());
+    assertArrayEquals(
+        ps.trainingCanvas(img, new Random(9)).data(), ps.trainingCanvas(img, new Random(9)).data());
     assertEquals(3, ps.trainingCanvas(img, new Random(9)).channels());
   }
 

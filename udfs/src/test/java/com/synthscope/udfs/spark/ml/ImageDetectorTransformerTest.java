@@ -25,13 +25,14 @@ import org.junit.jupiter.api.io.TempDir;
 /** The detector stage in a Pipeline on real images: scores, saves, loads and scores identically. */
 class ImageDetectorTransformerTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private Dataset<Row> images(SparkSession spark) throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("images"));
-    Files.copy(SharedSpark.metalDam().resolve("images/micrograph2.jpg"), dir.resolve("micrograph2.jpg"));
-    Files.write(dir.resolve("noise.png"), ImageCorpus.encode(ImageCorpus.noiseRgb(90, 70, 5), "png"));
+    Files.copy(
+        SharedSpark.metalDam().resolve("images/micrograph2.jpg"), dir.resolve("micrograph2.jpg"));
+    Files.write(
+        dir.resolve("noise.png"), ImageCorpus.encode(ImageCorpus.noiseRgb(90, 70, 5), "png"));
     byte[] png = ImageCorpus.encode(ImageCorpus.noiseRgb(64, 48, 1), "png");
     Files.write(dir.resolve("truncated.png"), Arrays.copyOf(png, png.length / 2));
     return spark.read().format("binaryFile").load(dir.toString()).select("path", "content");
@@ -41,11 +42,17 @@ class ImageDetectorTransformerTest {
   void aPipelineWithTheStageSavesLoadsAndScoresIdentically() throws Exception {
     SparkSession spark = SharedSpark.session();
     Dataset<Row> df = images(spark);
-    ImageDetectorTransformer stage = new ImageDetectorTransformer().setInputCol("content").setOutputCol("p")
-        .setInfoCol("info").setDetector("nsnet").setBatchSize(2)
-        .setModelUris(Map.of("nsnet.head", "embedded:nsnet-head"));
+    ImageDetectorTransformer stage =
+        new ImageDetectorTransformer()
+            .setInputCol("content")
+            .setOutputCol("p")
+            .setInfoCol("info")
+            .setDetector("nsnet")
+            .setBatchSize(2)
+            .setModelUris(Map.of("nsnet.head", "embedded:nsnet-head"));
     PipelineModel model = new Pipeline().setStages(new PipelineStage[] {stage}).fit(df);
-    List<Row> before = model.transform(df).select("path", "p", "info").orderBy("path").collectAsList();
+    List<Row> before =
+        model.transform(df).select("path", "p", "info").orderBy("path").collectAsList();
     assertEquals(3, before.size());
     for (Row r : before) {
       boolean bad = r.getString(0).endsWith("truncated.png");
@@ -59,8 +66,11 @@ class ImageDetectorTransformerTest {
     ImageDetectorTransformer again = (ImageDetectorTransformer) loaded.stages()[0];
     assertEquals("nsnet", again.getOrDefault(again.detector()));
     assertEquals(2, (int) again.getOrDefault(again.batchSize()));
-    assertEquals(List.of("nsnet.head=embedded:nsnet-head"), Arrays.asList(again.getOrDefault(again.modelUris())));
-    List<Row> after = loaded.transform(df).select("path", "p", "info").orderBy("path").collectAsList();
+    assertEquals(
+        List.of("nsnet.head=embedded:nsnet-head"),
+        Arrays.asList(again.getOrDefault(again.modelUris())));
+    List<Row> after =
+        loaded.transform(df).select("path", "p", "info").orderBy("path").collectAsList();
     assertEquals(before, after, "the loaded pipeline scores identically");
   }
 
@@ -68,14 +78,24 @@ class ImageDetectorTransformerTest {
   void theSchemaIsCheckedBeforeAnythingRuns() {
     ImageDetectorTransformer stage = new ImageDetectorTransformer();
     StructType strings = new StructType().add("content", DataTypes.StringType);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> stage.transformSchema(strings));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> stage.transformSchema(strings));
     assertTrue(e.getMessage().contains("must be binary"), e.getMessage());
     StructType binary = new StructType().add("content", DataTypes.BinaryType);
     StructType out = stage.transformSchema(binary);
     assertEquals(DataTypes.DoubleType, out.apply("score").dataType());
-    assertThrows(IllegalArgumentException.class, () -> stage.copy(new org.apache.spark.ml.param.ParamMap())
-        .setDetector("clip").transformSchema(binary));
-    assertThrows(IllegalArgumentException.class, () -> new ImageDetectorTransformer()
-        .setModelUris(Map.of("dnf.encoder", "/x")).transformSchema(binary));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            stage
+                .copy(new org.apache.spark.ml.param.ParamMap())
+                .setDetector("clip")
+                .transformSchema(binary));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new ImageDetectorTransformer()
+                .setModelUris(Map.of("dnf.encoder", "/x"))
+                .transformSchema(binary));
   }
 }

@@ -25,26 +25,31 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SynthScope's SQL functions through {@code spark.sql(...)} in a session with the extension (as
- * {@code --conf spark.sql.extensions=...} enables it), on the embedded models: real MetalDAM micrographs, a
- * generated picture, a truncated PNG and a text file.
+ * {@code --conf spark.sql.extensions=...} enables it), on the embedded models: real MetalDAM
+ * micrographs, a generated picture, a truncated PNG and a text file.
  */
 class SqlFunctionsTest {
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
-  static final String QUERY = "SELECT path, synthscope_score(content) AS score,"
-      + " synthscope_detect(content, 'dnf') AS dnf, synthscope_detect(content, 'nsnet') AS nsnet,"
-      + " synthscope_image_info(content) AS info FROM binaryFile.`%s` ORDER BY path";
+  static final String QUERY =
+      "SELECT path, synthscope_score(content) AS score,"
+          + " synthscope_detect(content, 'dnf') AS dnf, synthscope_detect(content, 'nsnet') AS nsnet,"
+          + " synthscope_image_info(content) AS info FROM binaryFile.`%s` ORDER BY path";
 
   @BeforeAll
   static void images() throws Exception {
     Path metalDam = SharedSpark.metalDam().resolve("images");
     Files.copy(metalDam.resolve("micrograph0.jpg"), dir.resolve("micrograph0.jpg"));
-    // a real micrograph's corner as PNG (the band-free specimen area): scored like any upload, cheaper than a whole one
-    java.awt.image.BufferedImage whole = javax.imageio.ImageIO.read(metalDam.resolve("micrograph1.jpg").toFile());
-    Files.write(dir.resolve("micrograph1-crop.png"), ImageCorpus.encode(whole.getSubimage(0, 0, 320, 256), "png"));
-    Files.write(dir.resolve("noise.png"), ImageCorpus.encode(ImageCorpus.noiseRgb(96, 80, 3), "png"));
+    // a real micrograph's corner as PNG (the band-free specimen area): scored like any upload,
+    // cheaper than a whole one
+    java.awt.image.BufferedImage whole =
+        javax.imageio.ImageIO.read(metalDam.resolve("micrograph1.jpg").toFile());
+    Files.write(
+        dir.resolve("micrograph1-crop.png"),
+        ImageCorpus.encode(whole.getSubimage(0, 0, 320, 256), "png"));
+    Files.write(
+        dir.resolve("noise.png"), ImageCorpus.encode(ImageCorpus.noiseRgb(96, 80, 3), "png"));
     byte[] png = ImageCorpus.encode(ImageCorpus.noiseRgb(64, 48, 1), "png");
     Files.write(dir.resolve("truncated.png"), Arrays.copyOf(png, png.length / 2));
     Files.writeString(dir.resolve("notes.png"), "not an image");
@@ -64,7 +69,8 @@ class SqlFunctionsTest {
     SparkSession spark = SharedSpark.session();
     Dataset<Row> df = spark.sql(String.format(QUERY, dir));
     String plan = df.queryExecution().analyzed().treeString();
-    assertTrue(plan.contains("MapPartitions"), "the projection runs batched per partition:\n" + plan);
+    assertTrue(
+        plan.contains("MapPartitions"), "the projection runs batched per partition:\n" + plan);
     Map<String, Row> rows = byName(df.collectAsList());
     assertEquals(5, rows.size());
     for (String ok : List.of("micrograph0.jpg", "micrograph1-crop.png", "noise.png")) {
@@ -89,7 +95,8 @@ class SqlFunctionsTest {
       assertEquals("error", info.getAs("status"));
       assertNotNull(info.getAs("error"), bad + " says why");
     }
-    assertTrue(((String) rows.get("truncated.png").getStruct(4).getAs("error")).startsWith("corrupt"),
+    assertTrue(
+        ((String) rows.get("truncated.png").getStruct(4).getAs("error")).startsWith("corrupt"),
         rows.get("truncated.png").toString());
   }
 
@@ -122,12 +129,18 @@ class SqlFunctionsTest {
   @Test
   void theDataFrameApiCallsThemTooAndKeepsOtherColumns() {
     SparkSession spark = SharedSpark.session();
-    Dataset<Row> files = spark.read().format("binaryFile").load(dir.toString())
-        .filter(functions.col("path").endsWith("noise.png"));
-    Dataset<Row> out = files.withColumn("features", functions.expr("synthscope_features(content, 'nsnet')"))
-        .withColumn("dnf_features", functions.expr("synthscope_features(content, 'dnf')"))
-        .withColumn("score", functions.expr("synthscope_score(content)"))
-        .select("path", "length", "features", "dnf_features", "score");
+    Dataset<Row> files =
+        spark
+            .read()
+            .format("binaryFile")
+            .load(dir.toString())
+            .filter(functions.col("path").endsWith("noise.png"));
+    Dataset<Row> out =
+        files
+            .withColumn("features", functions.expr("synthscope_features(content, 'nsnet')"))
+            .withColumn("dnf_features", functions.expr("synthscope_features(content, 'dnf')"))
+            .withColumn("score", functions.expr("synthscope_score(content)"))
+            .select("path", "length", "features", "dnf_features", "score");
     Row r = out.first();
     assertTrue(r.getString(0).endsWith("noise.png"));
     assertEquals(Files.exists(dir.resolve("noise.png")) ? r.getLong(1) : -1, r.getLong(1));
@@ -142,11 +155,27 @@ class SqlFunctionsTest {
   @Test
   void aCallInAFilterRunsRowAtATimeAndAnUnknownDetectorIsRefused() {
     SparkSession spark = SharedSpark.session();
-    long ok = spark.sql("SELECT path FROM binaryFile.`" + dir + "` WHERE synthscope_image_info(content).status = 'ok'")
-        .count();
+    long ok =
+        spark
+            .sql(
+                "SELECT path FROM binaryFile.`"
+                    + dir
+                    + "` WHERE synthscope_image_info(content).status = 'ok'")
+            .count();
     assertEquals(3, ok);
-    Exception e = assertThrows(Exception.class, () -> spark.sql("SELECT synthscope_detect(content, 'clip') FROM"
-        + " binaryFile.`" + dir + "`").collect());
-    assertTrue(String.valueOf(e.getMessage()).contains("unknown detector 'clip'"), String.valueOf(e.getMessage()));
+    Exception e =
+        assertThrows(
+            Exception.class,
+            () ->
+                spark
+                    .sql(
+                        "SELECT synthscope_detect(content, 'clip') FROM"
+                            + " binaryFile.`"
+                            + dir
+                            + "`")
+                    .collect());
+    assertTrue(
+        String.valueOf(e.getMessage()).contains("unknown detector 'clip'"),
+        String.valueOf(e.getMessage()));
   }
 }

@@ -50,7 +50,7 @@ class ConfusionMatrixTest {
   @Test
   void countsAccumulateOverImagesNotAveragedPerImage() {
     ConfusionMatrix a = new ConfusionMatrix(2);
-    a.add(new byte[] {1}, new byte[] {1});             // image 1: class 1 IoU 1
+    a.add(new byte[] {1}, new byte[] {1}); // image 1: class 1 IoU 1
     a.add(new byte[] {1, 1, 1}, new byte[] {0, 0, 1}); // image 2: class 1 IoU 1/3
     assertEquals(2.0 / 4, a.iou(1), EPS, "pooled: TP 2 of union 4, not the mean of 1 and 1/3");
     ConfusionMatrix b = new ConfusionMatrix(2);

@@ -16,10 +16,13 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Short real training runs of the segmentation UNet on MetalDAM crops (real DJL engine, real data). */
+/**
+ * Short real training runs of the segmentation UNet on MetalDAM crops (real DJL engine, real data).
+ */
 class SegmentationTrainerTest {
 
-  private static final SegUNetConfig TINY = new SegUNetConfig(1, MetalDam.CLASSES, 8, List.of(1, 2), 1);
+  private static final SegUNetConfig TINY =
+      new SegUNetConfig(1, MetalDam.CLASSES, 8, List.of(1, 2), 1);
   private static List<LabelledMicrograph> train;
 
   @BeforeAll
@@ -32,7 +35,8 @@ class SegmentationTrainerTest {
   }
 
   private static double[] losses(SegmentationRecipe recipe, double[] checksum) {
-    SegmentationBatches batches = new SegmentationBatches(train, List.of(), recipe.size(), recipe.batch(), 0);
+    SegmentationBatches batches =
+        new SegmentationBatches(train, List.of(), recipe.size(), recipe.batch(), 0);
     try (SegmentationTrainer t = new SegmentationTrainer(recipe, new SegUNet(TINY), batches)) {
       double[] losses = new double[recipe.steps()];
       for (int s = 0; s < losses.length; s++) {
