@@ -13,8 +13,8 @@ import static org.apache.spark.sql.functions.substring_index;
 import com.google.gson.GsonBuilder;
 import com.synthscope.job.ConfigurationException;
 import com.synthscope.job.DeltaSession;
+import com.synthscope.job.FusionFiles;
 import com.synthscope.job.OutputGuard;
-import com.synthscope.job.eval.EvalFusedCommand;
 import com.synthscope.udfs.detect.DetectorInfo;
 import com.synthscope.udfs.detect.ImageDetector;
 import com.synthscope.udfs.detect.LogisticFusion;
@@ -478,7 +478,7 @@ final class Audit {
       return LogisticFusion.embedded();
     } else if (s.fusion().startsWith(com.synthscope.udfs.model.EmbeddedModels.SCHEME + ":")) {
       // a family's embedded fusion (audit --domain photos: embedded:photos-fusion)
-      return EvalFusedCommand.load(s.fusion());
+      return FusionFiles.load(s.fusion());
     } else {
       Path p = new Path(s.fusion());
       try (var in = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(p)) {

@@ -5,11 +5,11 @@ import static org.apache.spark.sql.functions.col;
 import com.synthscope.job.ConfigurationException;
 import com.synthscope.job.DetectorSelection;
 import com.synthscope.job.DomainOption;
+import com.synthscope.job.FusionFiles;
 import com.synthscope.job.JobCommand;
 import com.synthscope.job.SynthScopeCli;
 import com.synthscope.job.TileScoringOptions;
 import com.synthscope.job.audit.ScoreDump.Scored;
-import com.synthscope.job.eval.EvalFusedCommand;
 import com.synthscope.udfs.detect.Calibration;
 import com.synthscope.udfs.detect.DetectorInfo;
 import com.synthscope.udfs.detect.DomainCheck;
@@ -380,7 +380,7 @@ public final class CalibrateCommand extends JobCommand {
     LogisticFusion f = null;
     if (detectors.size() > 1) {
       LogisticFusion candidate =
-          fusion == null ? LogisticFusion.embedded(domain.domain()) : EvalFusedCommand.load(fusion);
+          fusion == null ? LogisticFusion.embedded(domain.domain()) : FusionFiles.load(fusion);
       if (candidate != null) {
         Map<String, String> ids = new LinkedHashMap<>();
         infos.forEach((k, v) -> ids.put(k, v.models()));

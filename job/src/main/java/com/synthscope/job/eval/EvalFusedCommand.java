@@ -2,12 +2,10 @@ package com.synthscope.job.eval;
 
 import com.synthscope.job.CommandBase;
 import com.synthscope.job.ConfigurationException;
+import com.synthscope.job.FusionFiles;
 import com.synthscope.job.SynthScopeCli;
 import com.synthscope.udfs.detect.LogisticFusion;
 import com.synthscope.udfs.detect.ScoreFusion;
-import com.synthscope.udfs.model.EmbeddedModels;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -66,7 +64,7 @@ public final class EvalFusedCommand extends CommandBase {
               + " with --threshold: that detector's metrics at another threshold)");
     }
     if (fusion != null) {
-      fitted = load(fusion);
+      fitted = FusionFiles.load(fusion);
       if (fitted.weights().size() != files.size()) {
         throw new ConfigurationException(
             "--fusion "
@@ -90,26 +88,6 @@ public final class EvalFusedCommand extends CommandBase {
         throw new ConfigurationException(
             "--threshold must be a probability in [0, 1] or 'calibrated'");
       }
-    }
-  }
-
-  /** A fusion file, or an embedded one ({@code embedded:NAME}). */
-  public static LogisticFusion load(String uri) {
-    try {
-      if (uri.startsWith(EmbeddedModels.SCHEME + ":")) {
-        LogisticFusion f = LogisticFusion.embedded(java.net.URI.create(uri));
-        if (f == null) {
-          throw new ConfigurationException(
-              "--fusion " + uri + ": no such embedded fusion in this build");
-        }
-        return f;
-      }
-      return LogisticFusion.fromJson(Files.readString(Path.of(uri), StandardCharsets.UTF_8));
-    } catch (java.io.IOException | RuntimeException e) {
-      if (e instanceof ConfigurationException c) {
-        throw c;
-      }
-      throw new ConfigurationException("--fusion " + uri + ": " + e.getMessage(), e);
     }
   }
 
