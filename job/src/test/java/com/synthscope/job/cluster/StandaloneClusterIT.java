@@ -236,6 +236,10 @@ class StandaloneClusterIT {
     // about five micrographs per partition, the same partitions in local mode and on the cluster
     c.put("spark.sql.files.maxPartitionBytes", "4400000");
     c.put("spark.sql.files.openCostInBytes", "0");
+    // a scoring scan takes at least ImageIngestion.SCORING_TASKS_PER_CORE tasks per unit of default
+    // parallelism (2 here: 8 partitions of about 2 files); at 1 it is 4, so the bytes bound above
+    // decides and a partition holds the 3 files the injected failure needs
+    c.put("spark.default.parallelism", "1");
     c.putAll(extra);
     List<String> o =
         new ArrayList<>(List.of("--properties-file", conf.resolve(profile).toString()));
