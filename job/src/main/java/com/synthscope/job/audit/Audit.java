@@ -409,36 +409,16 @@ final class Audit {
 
   private static AuditReport.Summary withIncrement(
       AuditReport.Summary x, AuditReport.Increment increment) {
-    return new AuditReport.Summary(
-        x.runId(),
-        x.runDate(),
-        x.started(),
-        x.seconds(),
-        x.input(),
-        x.output(),
-        x.table(),
-        x.runFolder(),
-        x.reportFolder(),
-        x.threshold(),
-        x.detectors(),
-        x.models(),
-        x.full(),
-        x.scanned(),
-        x.newlyScored(),
-        x.skipped(),
-        x.errors(),
-        x.errorsByReason(),
-        x.flagged(),
-        x.stages(),
-        x.histograms(),
-        x.roc(),
-        x.labelled(),
-        x.topFlagged(),
-        x.scoring(),
-        increment);
+    return copy(x, x.seconds(), increment);
   }
 
   private static AuditReport.Summary withSeconds(AuditReport.Summary x, double seconds) {
+    return copy(x, seconds, x.increment());
+  }
+
+  /** The summary with its two late fields (wall seconds, the increment's figures) set. */
+  private static AuditReport.Summary copy(
+      AuditReport.Summary x, double seconds, AuditReport.Increment increment) {
     return new AuditReport.Summary(
         x.runId(),
         x.runDate(),
@@ -465,7 +445,7 @@ final class Audit {
         x.labelled(),
         x.topFlagged(),
         x.scoring(),
-        x.increment());
+        increment);
   }
 
   /** The fitted fusion: {@code --fusion URI}, {@code embedded:NAME}, none, or the embedded one. */

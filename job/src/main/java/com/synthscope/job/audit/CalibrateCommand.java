@@ -348,25 +348,7 @@ public final class CalibrateCommand extends JobCommand {
       Files.copy(m.folder().resolve(file), dst, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
     ModelManifest x = m.manifest();
-    Map<String, Object> pre = new LinkedHashMap<>(x.preprocessing());
-    pre.putAll(extra);
-    ModelManifest n =
-        new ModelManifest(
-            x.schema(),
-            x.id(),
-            x.version(),
-            x.kind(),
-            x.engine(),
-            x.format(),
-            x.entry(),
-            x.block(),
-            x.arguments(),
-            x.inputs(),
-            x.outputs(),
-            pre,
-            x.files(),
-            x.recipe(),
-            x.metrics());
+    ModelManifest n = x.withPreprocessing(extra);
     String json = n.toJson();
     ModelManifest.parse(json, x.id());
     Path file = folder.resolve(ModelManifest.FILE_NAME);

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -18,25 +17,7 @@ final class ArtifactContract {
 
   static void stamp(Path artifact, DetectorContract contract) throws IOException {
     ModelManifest x = ModelManifest.read(artifact, artifact.toString());
-    Map<String, Object> pre = new LinkedHashMap<>(x.preprocessing());
-    pre.put(DetectorContract.KEY, contract.toMap());
-    ModelManifest n =
-        new ModelManifest(
-            x.schema(),
-            x.id(),
-            x.version(),
-            x.kind(),
-            x.engine(),
-            x.format(),
-            x.entry(),
-            x.block(),
-            x.arguments(),
-            x.inputs(),
-            x.outputs(),
-            pre,
-            x.files(),
-            x.recipe(),
-            x.metrics());
+    ModelManifest n = x.withPreprocessing(Map.of(DetectorContract.KEY, contract.toMap()));
     String json = n.toJson();
     ModelManifest.parse(json, x.id());
     Files.writeString(

@@ -179,6 +179,18 @@ public record ModelManifest(
     return String.valueOf(t.getMessage());
   }
 
+  /**
+   * This manifest with {@code entries} put into its preprocessing (added or replaced), everything
+   * else the same: how a calibrated copy or a stamped input contract changes an artifact.
+   */
+  public ModelManifest withPreprocessing(Map<String, ?> entries) {
+    Map<String, Object> pre = new java.util.LinkedHashMap<>(preprocessing);
+    pre.putAll(entries);
+    return new ModelManifest(
+        schema, id, version, kind, engine, format, entry, block, arguments, inputs, outputs, pre,
+        files, recipe, metrics);
+  }
+
   public String toJson() {
     return GSON.toJson(this);
   }

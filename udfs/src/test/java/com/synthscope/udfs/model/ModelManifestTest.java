@@ -21,6 +21,25 @@ class ModelManifestTest {
   }
 
   @Test
+  void withPreprocessingAddsAndReplacesEntriesAndKeepsTheRest() {
+    ModelManifest m = ModelManifest.read(ModelFixtures.folder("tiny-onnx"), "tiny-onnx");
+    ModelManifest c = m.withPreprocessing(java.util.Map.of("calibration", "x", "extra", 1));
+    assertEquals("x", c.preprocessing().get("calibration"));
+    assertEquals(1, c.preprocessing().get("extra"));
+    for (String k : m.preprocessing().keySet()) {
+      if (!k.equals("calibration")) {
+        assertEquals(m.preprocessing().get(k), c.preprocessing().get(k), k);
+      }
+    }
+    assertEquals(m.files(), c.files());
+    assertEquals(m.inputs(), c.inputs());
+    assertTrue(!m.preprocessing().containsKey("extra"), "the original is unchanged");
+    // what a copy writes reads back as the same manifest
+    assertEquals(
+        c.preprocessing().keySet(), ModelManifest.parse(c.toJson(), "c").preprocessing().keySet());
+  }
+
+  @Test
   void malformedJsonNamesTheModelAndTheFile() {
     ModelException e =
         assertThrows(ModelException.class, () -> ModelManifest.parse("{\"id\": ", "m1"));
