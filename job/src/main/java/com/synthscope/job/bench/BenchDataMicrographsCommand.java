@@ -34,19 +34,26 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Build the micrograph detector benchmark as labelled Parquet (label, generator, split columns):",
-      "real MetalDAM crops (each split from its own images), PF-DiffSeg samples at two settings",
-      "(pfdiffseg-ddim50: DDIM-50 guidance 4; pfdiffseg-ddim10: DDIM-10 guidance 1) and real crops halved and",
+      "real MetalDAM crops (each split from its own images), PF-DiffSeg samples at three settings",
+      "(pfdiffseg-ddim50: DDIM-50 guidance 4; pfdiffseg-ddim10: DDIM-10 guidance 1; pfdiffseg-steered: DDIM-50",
+      "guidance 4 with fraction steering 1, augment's default) and real crops halved and",
       "enlarged back (upsampled). Same seed, same table."
     })
 public final class BenchDataMicrographsCommand extends JobCommand {
 
-  /** The two PF-DiffSeg settings: many steps with strong guidance against few steps without. */
+  /**
+   * The PF-DiffSeg settings: many steps with strong guidance against few steps without, and
+   * augment's default (fraction steering), whose images are the most realistic and which the
+   * detectors must learn too (docs/detectors.md).
+   */
   static final List<MicrographBenchmark.DiffusionSetting> SETTINGS =
       List.of(
           new MicrographBenchmark.DiffusionSetting(
-              "pfdiffseg-ddim50", SamplerSpec.parse("ddim:50"), 4f),
+              "pfdiffseg-ddim50", SamplerSpec.parse("ddim:50"), 4f, 0f),
           new MicrographBenchmark.DiffusionSetting(
-              "pfdiffseg-ddim10", SamplerSpec.parse("ddim:10"), 1f));
+              "pfdiffseg-ddim10", SamplerSpec.parse("ddim:10"), 1f, 0f),
+          new MicrographBenchmark.DiffusionSetting(
+              "pfdiffseg-steered", SamplerSpec.parse("ddim:50"), 4f, 1f));
 
   @Option(
       names = "--out",

@@ -71,9 +71,9 @@ class DetectorCommandsTest {
   @Test
   void theBenchmarkHasEveryGeneratorInEverySplitWithLabels() {
     Dataset<Row> t = SharedSpark.session().read().parquet(bench);
-    assertEquals(4 * (8 + 4 + 4), t.count());
+    assertEquals(5 * (8 + 4 + 4), t.count());
     List<Row> counts = t.groupBy("split", "generator", "label").count().collectAsList();
-    assertEquals(12, counts.size(), "3 splits x 4 generators");
+    assertEquals(15, counts.size(), "3 splits x 5 generators");
     for (Row c : counts) {
       long expected =
           switch (c.getString(0)) {
@@ -84,12 +84,18 @@ class DetectorCommandsTest {
       assertEquals(c.getString(1).equals("real") ? 0 : 1, c.getInt(2), c.toString());
     }
     assertEquals(
-        Set.of("real", "upsampled", "pfdiffseg-ddim50", "pfdiffseg-ddim10"),
+        Set.of("real", "upsampled", "pfdiffseg-ddim50", "pfdiffseg-ddim10", "pfdiffseg-steered"),
         Set.copyOf(
             t.select("generator")
                 .distinct()
                 .as(org.apache.spark.sql.Encoders.STRING())
                 .collectAsList()));
+    for (Row r : t.select("generator", "source").collectAsList()) {
+      assertEquals(
+          r.getString(0).equals("pfdiffseg-steered"),
+          r.getString(1).contains(" steering 1.0 "),
+          "only the steered rows were made with fraction steering: " + r);
+    }
   }
 
   @Test
@@ -122,13 +128,14 @@ class DetectorCommandsTest {
     assertEquals(0, eval.code(), eval.err());
     JsonObject subsets = eval.lastLineJson().getAsJsonObject("subsets");
     assertEquals(
-        Set.of("pfdiffseg-ddim10", "pfdiffseg-ddim50", "upsampled", "all"), subsets.keySet());
+        Set.of("pfdiffseg-ddim10", "pfdiffseg-ddim50", "pfdiffseg-steered", "upsampled", "all"),
+        subsets.keySet());
     JsonObject one = subsets.getAsJsonObject("upsampled");
     assertEquals(
         4, one.get("real").getAsInt(), "test split: the real test images with each subset");
     assertEquals(4, one.get("fake").getAsInt());
     assertEquals(
-        16,
+        5 * 4,
         subsets.getAsJsonObject("all").get("real").getAsInt()
             + subsets.getAsJsonObject("all").get("fake").getAsInt());
 

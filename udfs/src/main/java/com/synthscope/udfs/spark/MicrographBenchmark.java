@@ -85,8 +85,13 @@ public final class MicrographBenchmark {
     }
   }
 
-  /** One PF-DiffSeg setting, named for the {@code generator} column. */
-  public record DiffusionSetting(String name, SamplerSpec sampler, float guidance)
+  /**
+   * One PF-DiffSeg setting, named for the {@code generator} column.
+   *
+   * @param steering fraction steering strength in [0, 1] (0: guidance alone; augment's default is
+   *     1)
+   */
+  public record DiffusionSetting(String name, SamplerSpec sampler, float guidance, float steering)
       implements Serializable {}
 
   /**
@@ -154,7 +159,7 @@ public final class MicrographBenchmark {
           new Augmentation.Settings(
               s.model(),
               s.modelId(),
-              new PfDiffSegGenerator.Settings(d.sampler(), d.guidance()),
+              new PfDiffSegGenerator.Settings(d.sampler(), d.guidance()).withSteering(d.steering()),
               s.batch(),
               1f);
       Dataset<Row> pairs =
@@ -165,7 +170,13 @@ public final class MicrographBenchmark {
               conf);
       long offset = id;
       Counts counts = s.counts();
-      String source = s.modelId() + " " + d.sampler() + " guidance " + d.guidance();
+      String source =
+          s.modelId()
+              + " "
+              + d.sampler()
+              + " guidance "
+              + d.guidance()
+              + (d.steering() > 0 ? " steering " + d.steering() : "");
       all =
           all.union(
               pairs.map(
