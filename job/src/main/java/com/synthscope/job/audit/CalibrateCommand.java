@@ -206,12 +206,14 @@ public final class CalibrateCommand extends JobCommand {
             scored.size(),
             scored.stream().filter(s -> s.label() == 0).count(),
             seconds);
-    if (scored.stream().noneMatch(s -> s.label() == 0)) {
-      throw new ConfigurationException(
-          source() + " has no decodable real images (0_real): nothing to calibrate on");
-    }
     if (dump != null) {
       ScoreDump.write(dump, names, modelIds, scored);
+    }
+    // Evaluating a set of generated images alone is fine (true-positive rates, no false-positive
+    // rate); fitting a threshold is not.
+    if (!evaluate && scored.stream().noneMatch(s -> s.label() == 0)) {
+      throw new ConfigurationException(
+          source() + " has no decodable real images (0_real): nothing to calibrate on");
     }
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("command", "calibrate");

@@ -33,6 +33,61 @@ class CalibrateCommandTest {
   @TempDir Path tmp;
 
   @Test
+  void generatedImagesAloneAreEvaluatedAndDumpedButNotCalibratedOn() throws Exception {
+    Path data = tmp.resolve("fakes-only");
+    Random rng = new Random(5);
+    for (int i = 0; i < 3; i++) {
+      BufferedImage f = new BufferedImage(32, 32, BufferedImage.TYPE_BYTE_GRAY);
+      for (int y = 0; y < 32; y++) {
+        for (int x = 0; x < 32; x++) {
+          f.getRaster().setSample(x, y, 0, 40 + rng.nextInt(150));
+        }
+      }
+      JobTestSupport.png(data.resolve("noise/1_fake/f" + i + ".png"), f);
+    }
+    Path dump = tmp.resolve("fakes.csv");
+    Result e =
+        JobTestSupport.cli(
+            "calibrate",
+            "--evaluate",
+            "--detectors",
+            "dnf",
+            "--data",
+            data.toString(),
+            "--dump",
+            dump.toString());
+    assertEquals(0, e.code(), e.err() + e.out());
+    JsonObject all =
+        e.lastLineJson()
+            .getAsJsonObject("evaluation")
+            .getAsJsonObject("dnf")
+            .getAsJsonObject("all");
+    assertEquals(0, all.get("real").getAsInt());
+    assertEquals(3, all.get("fake").getAsInt());
+    assertTrue(
+        !all.has("fpr") || all.get("fpr").isJsonNull(),
+        "no real image, no false-positive rate: " + all);
+    double tpr = all.get("tpr").getAsDouble();
+    assertTrue(tpr >= 0 && tpr <= 1, all.toString());
+    List<String> rows = Files.readAllLines(dump);
+    assertEquals(1 + 3, rows.size(), "header and one row per image: " + rows);
+    assertTrue(rows.stream().skip(1).allMatch(r -> r.contains(",noise,1,dnf,")), rows.toString());
+
+    Result c =
+        JobTestSupport.cli(
+            "calibrate",
+            "--detectors",
+            "dnf",
+            "--data",
+            data.toString(),
+            "--out",
+            tmp.resolve("cal").toString());
+    assertEquals(2, c.code(), c.out());
+    assertTrue(c.err().contains("has no decodable real images"), c.err());
+    assertFalse(Files.exists(tmp.resolve("cal/synthscope-fusion.json")), "nothing written");
+  }
+
+  @Test
   void calibratedArtifactsSetTheAuditsOperatingPointAndFlagOutOfDomainImages() throws Exception {
     Path data = tmp.resolve("held-out");
     Path real = Files.createDirectories(data.resolve("real/0_real"));
