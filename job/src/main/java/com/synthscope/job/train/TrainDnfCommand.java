@@ -106,6 +106,12 @@ public final class TrainDnfCommand extends JobCommand {
       description = "Epoch limit on top of the schedule's stop (default: ${DEFAULT-VALUE}).")
   int maxEpochs;
 
+  @Option(
+      names = "--dihedral",
+      description =
+          "Also flip training samples top-bottom and transpose them (all 8 symmetries of the square): for images without a preferred orientation, such as micrographs.")
+  boolean dihedral;
+
   @Mixin HeadTrainingOptions training;
 
   @Mixin DnfModelOptions models;
@@ -127,7 +133,8 @@ public final class TrainDnfCommand extends JobCommand {
       post = DnfPostprocess.parse(postprocess);
       recipe =
           new ClassifierTrainer.Recipe(
-              batch, learningRate, training.patience, 1e-6f, maxEpochs, true, training.seed);
+                  batch, learningRate, training.patience, 1e-6f, maxEpochs, true, training.seed)
+              .withDihedral(dihedral);
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage(), e);
     }

@@ -53,6 +53,9 @@ public final class ClassifierTrainer {
    *     [C, H, W])
    * @param cropPadding random translation as in the CIFAR ResNets: pad each training sample by this
    *     many zero pixels per side and crop it back at a random offset (0: none)
+   * @param dihedral also flip each square training sample top-bottom and transpose it, each with
+   *     probability 1/2: with the left-right flip, one of the 8 symmetries of the square, for
+   *     images without a preferred orientation (micrographs)
    */
   public record Recipe(
       int batch,
@@ -62,7 +65,8 @@ public final class ClassifierTrainer {
       int maxEpochs,
       boolean horizontalFlip,
       long seed,
-      int cropPadding) {
+      int cropPadding,
+      boolean dihedral) {
     public Recipe {
       if (batch < 2
           || !(learningRate > 0)
@@ -76,6 +80,28 @@ public final class ClassifierTrainer {
       }
     }
 
+    /** Without the dihedral symmetries. */
+    public Recipe(
+        int batch,
+        float learningRate,
+        int patience,
+        float minLearningRate,
+        int maxEpochs,
+        boolean horizontalFlip,
+        long seed,
+        int cropPadding) {
+      this(
+          batch,
+          learningRate,
+          patience,
+          minLearningRate,
+          maxEpochs,
+          horizontalFlip,
+          seed,
+          cropPadding,
+          false);
+    }
+
     /** Without random crops. */
     public Recipe(
         int batch,
@@ -86,6 +112,20 @@ public final class ClassifierTrainer {
         boolean horizontalFlip,
         long seed) {
       this(batch, learningRate, patience, minLearningRate, maxEpochs, horizontalFlip, seed, 0);
+    }
+
+    /** The same recipe with or without the dihedral symmetries. */
+    public Recipe withDihedral(boolean on) {
+      return new Recipe(
+          batch,
+          learningRate,
+          patience,
+          minLearningRate,
+          maxEpochs,
+          horizontalFlip,
+          seed,
+          cropPadding,
+          on);
     }
 
     /** The paper's recipe: Adam 1e-4, patience 5, stop below 1e-6, horizontal flips. */
@@ -107,6 +147,9 @@ public final class ClassifierTrainer {
       if (cropPadding
           > 0) { // only when used: checkpoints written before the field existed still match
         m.put("crop_padding", cropPadding);
+      }
+      if (dihedral) { // the same: only when used
+        m.put("dihedral", true);
       }
       return m;
     }
@@ -367,6 +410,10 @@ public final class ClassifierTrainer {
       for (int i = 0; i < n; i++) {
         Example e = train.get(order.get(start + i));
         float[] v = recipe.horizontalFlip() && rng.nextBoolean() ? flipped(e.x()) : e.x();
+        if (recipe.dihedral()) {
+          v = rng.nextBoolean() ? flippedVertically(v) : v;
+          v = rng.nextBoolean() ? transposed(v) : v;
+        }
         if (recipe.cropPadding() > 0) {
           int p = recipe.cropPadding();
           v = shifted(v, rng.nextInt(2 * p + 1) - p, rng.nextInt(2 * p + 1) - p);
@@ -471,6 +518,39 @@ public final class ClassifierTrainer {
     for (int row = 0; row < x.length / w; row++) { // every row of every channel
       for (int col = 0; col < w; col++) {
         f[row * w + col] = x[row * w + w - 1 - col];
+      }
+    }
+    return f;
+  }
+
+  /** Mirrors a [C, H, W] sample top-bottom. */
+  float[] flippedVertically(float[] x) {
+    if (sample.dimension() != 3) {
+      return x;
+    }
+    int h = (int) sample.get(1);
+    int w = (int) sample.get(2);
+    float[] f = new float[x.length];
+    for (int plane = 0; plane < x.length; plane += h * w) {
+      for (int row = 0; row < h; row++) {
+        System.arraycopy(x, plane + (h - 1 - row) * w, f, plane + row * w, w);
+      }
+    }
+    return f;
+  }
+
+  /** Swaps the rows and columns of a square [C, H, H] sample (others are returned as they are). */
+  float[] transposed(float[] x) {
+    if (sample.dimension() != 3 || sample.get(1) != sample.get(2)) {
+      return x;
+    }
+    int n = (int) sample.get(1);
+    float[] f = new float[x.length];
+    for (int plane = 0; plane < x.length; plane += n * n) {
+      for (int row = 0; row < n; row++) {
+        for (int col = 0; col < n; col++) {
+          f[plane + col * n + row] = x[plane + row * n + col];
+        }
       }
     }
     return f;

@@ -2,6 +2,7 @@ package com.synthscope.udfs.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -105,6 +106,37 @@ class ClassifierTrainerTest {
     assertArrayEquals(
         new float[] {3, 2, 1, 6, 5, 4, 9, 8, 7, 12, 11, 10},
         t.flipped(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}));
+  }
+
+  @Test
+  void dihedralSymmetriesFlipEachPlaneTopBottomAndTransposeSquares() {
+    ClassifierTrainer.Recipe recipe =
+        new ClassifierTrainer.Recipe(2, 1e-3f, 1, 1e-6f, 1, true, 1).withDihedral(true);
+    assertTrue(recipe.dihedral());
+    assertEquals(Boolean.TRUE, recipe.toMap().get("dihedral"));
+    assertFalse(recipe.withDihedral(false).toMap().containsKey("dihedral"), "absent when unused");
+    ClassifierTrainer square =
+        new ClassifierTrainer(
+            recipe,
+            ResNets.build(18, 1, 4),
+            new Shape(2, 2, 2),
+            ClassifierTrainer.binaryCrossEntropy(),
+            tmp,
+            new PrintStream(new ByteArrayOutputStream()));
+    float[] x = {1, 2, 3, 4, 5, 6, 7, 8}; // two 2 x 2 planes: [[1 2] [3 4]], [[5 6] [7 8]]
+    assertArrayEquals(new float[] {3, 4, 1, 2, 7, 8, 5, 6}, square.flippedVertically(x));
+    assertArrayEquals(new float[] {1, 3, 2, 4, 5, 7, 6, 8}, square.transposed(x));
+    ClassifierTrainer wide =
+        new ClassifierTrainer(
+            recipe,
+            ResNets.build(18, 1, 4),
+            new Shape(1, 2, 3),
+            ClassifierTrainer.binaryCrossEntropy(),
+            tmp,
+            new PrintStream(new ByteArrayOutputStream()));
+    float[] y = {1, 2, 3, 4, 5, 6};
+    assertArrayEquals(new float[] {4, 5, 6, 1, 2, 3}, wide.flippedVertically(y));
+    assertArrayEquals(y, wide.transposed(y), "a sample that is not square is not transposed");
   }
 
   /** Three classes: a bright square in one of three places, in noise. */
