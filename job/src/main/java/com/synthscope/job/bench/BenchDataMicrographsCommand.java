@@ -95,6 +95,14 @@ public final class BenchDataMicrographsCommand extends JobCommand {
   int test;
 
   @Option(
+      names = "--real-factor",
+      defaultValue = "1",
+      paramLabel = "K",
+      description =
+          "Real crops per split as K times each generator's rows (they cost only decoding; more real variety for the detectors) (default: ${DEFAULT-VALUE}).")
+  int realFactor;
+
+  @Option(
       names = "--batch",
       defaultValue = "16",
       description = "Samples per PF-DiffSeg batch (default: ${DEFAULT-VALUE}).")
@@ -112,6 +120,9 @@ public final class BenchDataMicrographsCommand extends JobCommand {
     }
     if (batch < 1) {
       throw new ConfigurationException("--batch must be >= 1");
+    }
+    if (realFactor < 1) {
+      throw new ConfigurationException("--real-factor must be >= 1");
     }
     try {
       counts = new MicrographBenchmark.Counts(train, val, test);
@@ -137,7 +148,16 @@ public final class BenchDataMicrographsCommand extends JobCommand {
     long started = System.nanoTime();
     MicrographBenchmark.Settings settings =
         new MicrographBenchmark.Settings(
-            data, scale, size, counts, SETTINGS, model.ref(), fetched.modelId(), batch, seed);
+            data,
+            scale,
+            size,
+            counts,
+            SETTINGS,
+            model.ref(),
+            fetched.modelId(),
+            batch,
+            seed,
+            realFactor);
     ParquetOutput.replace(
         MicrographBenchmark.build(session, settings, fractions, conf),
         out,

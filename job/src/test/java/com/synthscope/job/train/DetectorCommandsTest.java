@@ -64,22 +64,25 @@ class DetectorCommandsTest {
             "--test",
             "4",
             "--batch",
-            "4");
+            "4",
+            "--real-factor",
+            "2");
     assertEquals(0, r.code(), r.err());
   }
 
   @Test
   void theBenchmarkHasEveryGeneratorInEverySplitWithLabels() {
     Dataset<Row> t = SharedSpark.session().read().parquet(bench);
-    assertEquals(5 * (8 + 4 + 4), t.count());
+    assertEquals(4 * (8 + 4 + 4) + 2 * (8 + 4 + 4), t.count(), "real crops twice as many");
     List<Row> counts = t.groupBy("split", "generator", "label").count().collectAsList();
     assertEquals(15, counts.size(), "3 splits x 5 generators");
     for (Row c : counts) {
       long expected =
-          switch (c.getString(0)) {
-            case "train" -> 8;
-            default -> 4;
-          };
+          (c.getString(1).equals("real") ? 2 : 1)
+              * switch (c.getString(0)) {
+                case "train" -> 8;
+                default -> 4;
+              };
       assertEquals(expected, c.getLong(3), c.toString());
       assertEquals(c.getString(1).equals("real") ? 0 : 1, c.getInt(2), c.toString());
     }
@@ -119,7 +122,7 @@ class DetectorCommandsTest {
             "2");
     assertEquals(0, train.code(), train.err());
     assertEquals(
-        8 + 8, train.lastLineJson().get("train_examples").getAsInt(), "real + one generator");
+        2 * 8 + 8, train.lastLineJson().get("train_examples").getAsInt(), "real + one generator");
     assertTrue(Files.isRegularFile(out.resolve("model/synthscope-model.json")));
 
     Result eval =
@@ -132,10 +135,10 @@ class DetectorCommandsTest {
         subsets.keySet());
     JsonObject one = subsets.getAsJsonObject("upsampled");
     assertEquals(
-        4, one.get("real").getAsInt(), "test split: the real test images with each subset");
+        2 * 4, one.get("real").getAsInt(), "test split: the real test images with each subset");
     assertEquals(4, one.get("fake").getAsInt());
     assertEquals(
-        5 * 4,
+        2 * 4 + 4 * 4,
         subsets.getAsJsonObject("all").get("real").getAsInt()
             + subsets.getAsJsonObject("all").get("fake").getAsInt());
 

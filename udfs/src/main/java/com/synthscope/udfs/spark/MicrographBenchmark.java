@@ -97,6 +97,9 @@ public final class MicrographBenchmark {
   /**
    * @param model the PF-DiffSeg artifact; its scale and size set the real crops'
    * @param modelId {@code id@sha256}, recorded in {@code source}
+   * @param realFactor real crops per split as a multiple of each generator's rows: real crops cost
+   *     only decoding, generated ones a diffusion sampling, and the detectors lack real variety
+   *     more than generated (with the same seed, the crops of factor 1 come first)
    */
   public record Settings(
       Path metaldam,
@@ -107,8 +110,15 @@ public final class MicrographBenchmark {
       ModelRef model,
       String modelId,
       int batch,
-      long seed)
-      implements Serializable {}
+      long seed,
+      int realFactor)
+      implements Serializable {
+    public Settings {
+      if (realFactor < 1) {
+        throw new IllegalArgumentException("the real factor must be >= 1, got " + realFactor);
+      }
+    }
+  }
 
   private MicrographBenchmark() {}
 
@@ -130,16 +140,17 @@ public final class MicrographBenchmark {
     for (Split split : Split.values()) {
       List<LabelledMicrograph> images = MetalDam.loadDownscaled(s.metaldam(), split, s.scale());
       int n = s.counts().of(split);
+      int real = n * s.realFactor();
       rows.addAll(
           realCrops(
               images,
               split,
-              n,
+              real,
               s.size(),
               false,
               new SplittableRandom(s.seed() * 7919 + split.ordinal()),
               id));
-      id += n;
+      id += real;
       rows.addAll(
           realCrops(
               images,
