@@ -115,28 +115,25 @@ class ClassifierTrainerTest {
     assertTrue(recipe.dihedral());
     assertEquals(Boolean.TRUE, recipe.toMap().get("dihedral"));
     assertFalse(recipe.withDihedral(false).toMap().containsKey("dihedral"), "absent when unused");
-    ClassifierTrainer square =
-        new ClassifierTrainer(
-            recipe,
-            ResNets.build(18, 1, 4),
-            new Shape(2, 2, 2),
-            ClassifierTrainer.binaryCrossEntropy(),
-            tmp,
-            new PrintStream(new ByteArrayOutputStream()));
+    ClassifierTrainer square = forSamples(recipe, new Shape(2, 2, 2));
     float[] x = {1, 2, 3, 4, 5, 6, 7, 8}; // two 2 x 2 planes: [[1 2] [3 4]], [[5 6] [7 8]]
     assertArrayEquals(new float[] {3, 4, 1, 2, 7, 8, 5, 6}, square.flippedVertically(x));
     assertArrayEquals(new float[] {1, 3, 2, 4, 5, 7, 6, 8}, square.transposed(x));
-    ClassifierTrainer wide =
-        new ClassifierTrainer(
-            recipe,
-            ResNets.build(18, 1, 4),
-            new Shape(1, 2, 3),
-            ClassifierTrainer.binaryCrossEntropy(),
-            tmp,
-            new PrintStream(new ByteArrayOutputStream()));
+    ClassifierTrainer wide = forSamples(recipe, new Shape(1, 2, 3));
     float[] y = {1, 2, 3, 4, 5, 6};
     assertArrayEquals(new float[] {4, 5, 6, 1, 2, 3}, wide.flippedVertically(y));
     assertArrayEquals(y, wide.transposed(y), "a sample that is not square is not transposed");
+  }
+
+  /** A trainer for samples of this shape, to call its sample transforms. */
+  private ClassifierTrainer forSamples(ClassifierTrainer.Recipe recipe, Shape sample) {
+    return new ClassifierTrainer(
+        recipe,
+        ResNets.build(18, 1, 4),
+        sample,
+        ClassifierTrainer.binaryCrossEntropy(),
+        tmp,
+        new PrintStream(new ByteArrayOutputStream()));
   }
 
   /** Three classes: a bright square in one of three places, in noise. */
