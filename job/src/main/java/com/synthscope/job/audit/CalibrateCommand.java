@@ -459,30 +459,33 @@ public final class CalibrateCommand extends JobCommand {
       throws IOException {
     ScoreDump.Contents c = ScoreDump.read(scoreFiles, names);
     for (String d : names) {
-      String dumped = c.models().get(d);
-      if (dumped == null) {
+      java.util.Set<String> dumped = c.models().get(d);
+      if (dumped.isEmpty()) {
         out()
             .printf(
                 "WARNING %s: the dump does not name its models (written before the model column); the scores"
                     + " are taken as those of %s%n",
                 d, modelIds.get(d));
-      } else if (!names(dumped).equals(names(modelIds.get(d)))) {
-        throw new ConfigurationException(
-            "--scores: the "
-                + d
-                + " scores come from "
-                + dumped
-                + ", not from "
-                + modelIds.get(d)
-                + " (pass the same --model as the run that wrote them)");
-      } else if (!dumped.equals(modelIds.get(d))) {
-        // calibrate's own output: the same weights under a manifest that now holds an operating
-        // point
-        out()
-            .printf(
-                "WARNING %s: the dump's models %s differ from %s only in their manifests (a calibrated copy"
-                    + " scores the same); if their weights differ, these figures are wrong%n",
-                d, dumped, modelIds.get(d));
+      }
+      for (String id : dumped) {
+        if (!ScoreDump.names(id).equals(ScoreDump.names(modelIds.get(d)))) {
+          throw new ConfigurationException(
+              "--scores: the "
+                  + d
+                  + " scores come from "
+                  + id
+                  + ", not from "
+                  + modelIds.get(d)
+                  + " (pass the same --model as the run that wrote them)");
+        } else if (!id.equals(modelIds.get(d))) {
+          // calibrate's own output: the same weights under a manifest that now holds an operating
+          // point
+          out()
+              .printf(
+                  "WARNING %s: the dump's models %s differ from %s only in their manifests (a calibrated"
+                      + " copy scores the same); if their weights differ, these figures are wrong%n",
+                  d, id, modelIds.get(d));
+        }
       }
     }
     if (!evaluate) {
@@ -492,11 +495,6 @@ public final class CalibrateCommand extends JobCommand {
                   + " does not hold)");
     }
     return c.images();
-  }
-
-  /** Model ids without their manifest checksums: "a@1+b@2" -> "a+b". */
-  static String names(String ids) {
-    return ids.replaceAll("@[0-9a-f]+", "");
   }
 
   private String source() {

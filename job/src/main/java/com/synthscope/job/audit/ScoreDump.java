@@ -35,7 +35,11 @@ final class ScoreDump {
    * What a dump holds: the images and, per detector, the model ids that scored them (null when
    * unknown).
    */
-  record Contents(List<Scored> images, Map<String, String> models) {}
+  /**
+   * The images read, and per detector every model id the dumps name (empty for dumps that predate
+   * the model column); two ids of one detector differ at most in their manifests.
+   */
+  record Contents(List<Scored> images, Map<String, java.util.Set<String>> models) {}
 
   private ScoreDump() {}
 
@@ -80,8 +84,7 @@ final class ScoreDump {
   static Contents read(List<Path> files, List<String> detectors) throws IOException {
     Map<String, String[]> meta = new LinkedHashMap<>(); // id -> generator, label
     Map<String, ImageScore[]> scores = new LinkedHashMap<>();
-    Map<String, String> models = new LinkedHashMap<>();
-    java.util.Set<String> seen = new java.util.HashSet<>();
+    Map<String, java.util.Set<String>> models = new LinkedHashMap<>();
     for (Path file : files) {
       List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
       if (lines.isEmpty()
@@ -114,21 +117,23 @@ final class ScoreDump {
           continue; // a detector not selected
         }
         String model = f.length > 8 && !f[8].isEmpty() ? f[8] : null;
-        seen.add(f[3]);
-        if (models.get(f[3]) == null) {
-          models.put(
-              f[3],
-              model); // a dump that predates the model column says nothing against another's model
-        } else if (model != null && !models.get(f[3]).equals(model)) {
-          throw new ConfigurationException(
-              "--scores: "
-                  + f[3]
-                  + " scores of two models ("
-                  + models.get(f[3])
-                  + ", "
-                  + model
-                  + ") in "
-                  + files);
+        java.util.Set<String> ids =
+            models.computeIfAbsent(f[3], d -> new java.util.LinkedHashSet<>());
+        // a dump that predates the model column says nothing against another's model; a calibrated
+        // copy (the same weights under a manifest that holds an operating point) is the same model
+        if (model != null && ids.add(model) && ids.size() > 1) {
+          String first = ids.iterator().next();
+          if (!names(first).equals(names(model))) {
+            throw new ConfigurationException(
+                "--scores: "
+                    + f[3]
+                    + " scores of two models ("
+                    + first
+                    + ", "
+                    + model
+                    + ") in "
+                    + files);
+          }
         }
         meta.putIfAbsent(f[0], new String[] {f[1], f[2]});
         ImageScore[] own = scores.computeIfAbsent(f[0], id -> new ImageScore[detectors.size()]);
@@ -141,7 +146,7 @@ final class ScoreDump {
       }
     }
     for (String d : detectors) {
-      if (!seen.contains(d)) {
+      if (!models.containsKey(d)) {
         throw new ConfigurationException("--scores " + files + " holds no " + d + " scores");
       }
     }
@@ -155,6 +160,11 @@ final class ScoreDump {
       out.add(new Scored(e.getKey(), m[0], Integer.parseInt(m[1]), List.of(e.getValue())));
     }
     return new Contents(out, models);
+  }
+
+  /** Model ids without their manifest checksums: "a@1+b@2" -> "a+b". */
+  static String names(String ids) {
+    return ids.replaceAll("@[0-9a-f]+", "");
   }
 
   private static ImageScore parse(String[] f) {

@@ -181,6 +181,27 @@ class CalibrateCommandTest {
     Result o = JobTestSupport.cli("calibrate", "--scores", other.toString(), "--evaluate");
     assertEquals(2, o.code(), o.out());
     assertTrue(o.err().contains("the dnf scores come from dnf-other@0"), o.err());
+    // two dumps naming the same weights under two manifests (a model before and after calibrate)
+    // are read together, with the warning; two models' scores are not
+    Path remanifested = tmp.resolve("remanifested.csv");
+    Files.write(
+        remanifested,
+        Files.readAllLines(dump).stream().map(l -> l.replaceAll("@[0-9a-f]+", "@abc123")).toList());
+    Result both =
+        JobTestSupport.cli(
+            "calibrate",
+            "--scores",
+            dump.toString(),
+            "--scores",
+            remanifested.toString(),
+            "--evaluate");
+    assertEquals(0, both.code(), both.err() + both.out());
+    assertTrue(both.out().contains("only in their manifests"), both.out());
+    Result mixed =
+        JobTestSupport.cli(
+            "calibrate", "--scores", dump.toString(), "--scores", other.toString(), "--evaluate");
+    assertEquals(2, mixed.code(), mixed.out());
+    assertTrue(mixed.err().contains("dnf scores of two models"), mixed.err());
     // the calibrated copies (same weights, new manifests) evaluate on the dump of the models they
     // came from
     Result copies =
