@@ -102,13 +102,43 @@ public record SpecimenRegion(int top, int bottom, int left, int right, int heigh
   public static SpecimenRegion detect(FloatImage image) {
     int h = image.height();
     int w = image.width();
+    // one sequential pass over the pixels fills every row's and every column's grey histogram and
+    // coloured count (a line-by-line walk read each pixel twice, the columns across the cache)
+    int[] rowHist = new int[h * 256];
+    int[] colHist = new int[w * 256];
+    int[] rowColoured = new int[h];
+    int[] colColoured = new int[w];
+    int hw = h * w;
+    float[] d = image.data();
+    boolean rgb = image.channels() >= 3;
+    for (int y = 0, at = 0; y < h; y++) {
+      for (int x = 0; x < w; x++, at++) {
+        float g;
+        if (rgb) {
+          float r = d[at];
+          float gr = d[hw + at];
+          float b = d[2 * hw + at];
+          g = 0.299f * r + 0.587f * gr + 0.114f * b;
+          float spread = Math.max(Math.max(Math.abs(r - gr), Math.abs(gr - b)), Math.abs(r - b));
+          if (spread * 255 > COLOUR_LEVELS) {
+            rowColoured[y]++;
+            colColoured[x]++;
+          }
+        } else {
+          g = d[at];
+        }
+        int level = Math.max(0, Math.min(255, Math.round(g * 255)));
+        rowHist[y * 256 + level]++;
+        colHist[x * 256 + level]++;
+      }
+    }
     boolean[] rowCut = new boolean[h];
     for (int y = 0; y < h; y++) {
-      rowCut[y] = nonSpecimen(image, y, 0, 0, 1, w);
+      rowCut[y] = nonSpecimen(rowHist, y * 256, rowColoured[y], w);
     }
     boolean[] colCut = new boolean[w];
     for (int x = 0; x < w; x++) {
-      colCut[x] = nonSpecimen(image, 0, x, 1, 0, h);
+      colCut[x] = nonSpecimen(colHist, x * 256, colColoured[x], h);
     }
     int bottom = h - strip(rowCut, true);
     int top = strip(rowCut, false);
@@ -140,42 +170,23 @@ public record SpecimenRegion(int top, int bottom, int left, int right, int heigh
     return length;
   }
 
-  /** One line of {@code n} pixels from (y, x) in steps (dy, dx). */
-  private static boolean nonSpecimen(FloatImage image, int y, int x, int dy, int dx, int n) {
-    int[] hist = new int[256];
-    int coloured = 0;
-    int hw = image.height() * image.width();
-    float[] d = image.data();
-    boolean rgb = image.channels() >= 3;
-    for (int i = 0; i < n; i++) {
-      int at = (y + i * dy) * image.width() + x + i * dx;
-      float g;
-      if (rgb) {
-        float r = d[at];
-        float gr = d[hw + at];
-        float b = d[2 * hw + at];
-        g = 0.299f * r + 0.587f * gr + 0.114f * b;
-        float spread = Math.max(Math.max(Math.abs(r - gr), Math.abs(gr - b)), Math.abs(r - b));
-        if (spread * 255 > COLOUR_LEVELS) {
-          coloured++;
-        }
-      } else {
-        g = d[at];
-      }
-      hist[Math.max(0, Math.min(255, Math.round(g * 255)))]++;
-    }
+  /**
+   * One line of {@code n} pixels, from its grey histogram ({@code hist[from .. from + 255]}) and
+   * its count of coloured pixels.
+   */
+  private static boolean nonSpecimen(int[] hist, int from, int coloured, int n) {
     if (coloured >= COLOUR_SHARE * n) {
       return true;
     }
     int mode = 0;
     for (int v = 1; v < 256; v++) {
-      if (hist[v] > hist[mode]) {
+      if (hist[from + v] > hist[from + mode]) {
         mode = v;
       }
     }
     int near = 0;
     for (int v = Math.max(0, mode - FLAT_LEVELS); v <= Math.min(255, mode + FLAT_LEVELS); v++) {
-      near += hist[v];
+      near += hist[from + v];
     }
     return near >= FLAT_SHARE * n;
   }
