@@ -29,12 +29,11 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 
 /**
- * Lists every entry under an input, on the driver, without reading any content: the one listing
- * behind {@code ingest}, {@code audit} and any job that joins the listing against earlier results
- * (path, length and modification time are all a nightly increment needs). Spark's own listing is
- * not used: it leaves out names starting with {@code _} or {@code .}, follows folder links without
- * cycle detection, reads {@code --input} as a glob and fails the whole job on one unreadable
- * folder.
+ * Lists every entry under an input without reading any content: the one listing behind {@code
+ * ingest}, {@code audit} and any job that joins the listing against earlier results (path, length
+ * and modification time are all a nightly increment needs). Spark's own listing is not used: it
+ * leaves out names starting with {@code _} or {@code .}, follows folder links without cycle
+ * detection, reads {@code --input} as a glob and fails the whole job on one unreadable folder.
  *
  * <p>The rules (README "Reliability"):
  *
@@ -57,9 +56,13 @@ import org.apache.hadoop.fs.RemoteIterator;
  *   <li>The walk keeps its own stack: a tree thousands of folders deep lists like a flat one.
  * </ul>
  *
- * Local files ({@code file:}) are walked with java.nio, because Hadoop's local filesystem reports
- * links as their targets and silently drops dangling ones; every other filesystem through Hadoop's
- * {@link FileSystem}.
+ * {@link #list} is the sequential walk, in one JVM (the reference, and what Spark-free callers
+ * use); {@link DistributedListing} runs the same per-folder step ({@link Lister}) on the driver for
+ * the top of the tree and in Spark tasks for the rest, and gives the same entries.
+ *
+ * <p>Local files ({@code file:}) are walked with java.nio, because Hadoop's local filesystem
+ * reports links as their targets and silently drops dangling ones; every other filesystem through
+ * Hadoop's {@link FileSystem}.
  */
 public final class FileListing {
 
