@@ -9,7 +9,7 @@ import static org.apache.spark.sql.functions.when;
 
 import com.synthscope.udfs.spark.AuditScan;
 import com.synthscope.udfs.spark.AuditSchema;
-import com.synthscope.udfs.spark.FileListing;
+import com.synthscope.udfs.spark.DistributedListing;
 import com.synthscope.udfs.spark.HadoopConf;
 import com.synthscope.udfs.spark.ImageIngestion;
 import com.synthscope.udfs.spark.InventorySchema;
@@ -41,8 +41,8 @@ import org.apache.spark.storage.StorageLevel;
  * </ol>
  *
  * Without earlier rows for these models (night 1, other models) or with {@code --full}, steps 2 to
- * 4 are one pass: read, hash, decode, score. Nothing per file reaches the driver but the listing
- * itself.
+ * 4 are one pass: read, hash, decode, score. Nothing per file reaches the driver (the listing's
+ * top, a fixed budget, aside: {@link DistributedListing}).
  */
 final class Increment {
 
@@ -73,12 +73,12 @@ final class Increment {
    * OK with the run's models by other runs (null: none, or {@code --full}).
    */
   Dataset<Row> rows(Dataset<Row> previous) {
-    // listed on the driver (it holds the listing anyway): its size needs no Spark job
-    List<FileListing.Entry> entries = ImageIngestion.list(spark, settings.input());
-    long listed = entries.size();
-    long listedBytes = entries.stream().mapToLong(FileListing.Entry::length).sum();
-    Dataset<Row> listing = ImageIngestion.listing(spark, entries);
-    entries = null; // the DataFrame has its own rows
+    // listed on the executors past the top of the tree; its size is an aggregate (a small input:
+    // known on the driver, no job)
+    DistributedListing.Listed listedInput = ImageIngestion.listed(spark, settings.input());
+    long listed = listedInput.files();
+    long listedBytes = listedInput.bytes();
+    Dataset<Row> listing = listedInput.rows();
     boolean incremental = false;
     Dataset<Row> todo = listing;
     long files = listed;

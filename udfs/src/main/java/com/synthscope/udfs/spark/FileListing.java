@@ -13,11 +13,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -27,12 +29,11 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 
 /**
- * Lists every entry under an input, on the driver, without reading any content: the one listing
- * behind {@code ingest}, {@code audit} and any job that joins the listing against earlier results
- * (path, length and modification time are all a nightly increment needs). Spark's own listing is
- * not used: it leaves out names starting with {@code _} or {@code .}, follows folder links without
- * cycle detection, reads {@code --input} as a glob and fails the whole job on one unreadable
- * folder.
+ * Lists every entry under an input without reading any content: the one listing behind {@code
+ * ingest}, {@code audit} and any job that joins the listing against earlier results (path, length
+ * and modification time are all a nightly increment needs). Spark's own listing is not used: it
+ * leaves out names starting with {@code _} or {@code .}, follows folder links without cycle
+ * detection, reads {@code --input} as a glob and fails the whole job on one unreadable folder.
  *
  * <p>The rules (README "Reliability"):
  *
@@ -55,9 +56,13 @@ import org.apache.hadoop.fs.RemoteIterator;
  *   <li>The walk keeps its own stack: a tree thousands of folders deep lists like a flat one.
  * </ul>
  *
- * Local files ({@code file:}) are walked with java.nio, because Hadoop's local filesystem reports
- * links as their targets and silently drops dangling ones; every other filesystem through Hadoop's
- * {@link FileSystem}.
+ * {@link #list} is the sequential walk, in one JVM (the reference, and what Spark-free callers
+ * use); {@link DistributedListing} runs the same per-folder step ({@link Lister}) on the driver for
+ * the top of the tree and in Spark tasks for the rest, and gives the same entries.
+ *
+ * <p>Local files ({@code file:}) are walked with java.nio, because Hadoop's local filesystem
+ * reports links as their targets and silently drops dangling ones; every other filesystem through
+ * Hadoop's {@link FileSystem}.
  */
 public final class FileListing {
 
@@ -103,14 +108,14 @@ public final class FileListing {
    * @throws UncheckedIOException when the filesystem fails (unreachable, timed out)
    */
   public static List<Entry> list(Configuration conf, String input, String glob, boolean recursive) {
-    GlobPattern pattern = glob == null || glob.isBlank() ? null : new GlobPattern(glob);
     Path p = new Path(input);
     try {
       FileSystem fs = p.getFileSystem(conf);
       Path qualified = fs.makeQualified(p);
-      Tree tree =
-          "file".equals(qualified.toUri().getScheme()) ? new LocalTree() : new HadoopTree(fs);
-      return new Walk(tree, pattern, recursive).run(qualified);
+      List<Entry> out = new ArrayList<>();
+      new Walk(new Lister(treeFor(fs, qualified), glob, recursive, (key, e) -> out.add(e)))
+          .run(qualified);
+      return out;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + input + ": " + e.getMessage(), e);
     }
@@ -127,7 +132,7 @@ public final class FileListing {
   /**
    * @param link whether the name is a link (kind, length and identity are the target's)
    * @param identity the folder itself (inode or resolved path), equal for every path that leads to
-   *     it
+   *     it; a string, so that it travels to and from Spark tasks
    */
   record Node(
       Path path,
@@ -136,7 +141,7 @@ public final class FileListing {
       boolean link,
       long length,
       long modified,
-      Object identity,
+      String identity,
       String detail) {}
 
   interface Tree {
@@ -147,9 +152,51 @@ public final class FileListing {
     List<Node> children(Node folder) throws IOException;
   }
 
-  /** A folder waiting to be listed, with the chain of folders above it (for cycle detection). */
-  private record Frame(Node folder, Frame parent) {
-    boolean hasAncestor(Object identity) {
+  /** java.nio for {@code file:} (see the class comment), Hadoop's FileSystem for the rest. */
+  static Tree treeFor(FileSystem fs, Path qualified) {
+    return "file".equals(qualified.toUri().getScheme()) ? new LocalTree() : new HadoopTree(fs);
+  }
+
+  /** The input folder's key (see {@link Frame#key}): round 0 of {@link DistributedListing}. */
+  static final String ROOT_KEY = "\u0001";
+
+  /**
+   * Between the names of a key: below every character a name can hold, so that comparing keys as
+   * strings compares them name by name (a folder before its sub-folders, siblings by name).
+   */
+  static final char SEPARATOR = '\u0000';
+
+  /**
+   * Names in code point order, which is also the byte order of their UTF-8 (Spark's string order):
+   * the order of a folder's entries and of keys.
+   */
+  static final Comparator<String> CODE_POINT_ORDER =
+      (a, b) -> {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+          int ca = a.codePointAt(i);
+          int cb = b.codePointAt(j);
+          if (ca != cb) {
+            return Integer.compare(ca, cb);
+          }
+          i += Character.charCount(ca);
+          j += Character.charCount(cb);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+      };
+
+  /**
+   * A folder waiting to be listed, with the chain of folders above it (for cycle detection).
+   *
+   * @param key the folder's place in the order of the sequential walk: the round's mark, then its
+   *     names from the walk's root, each after a {@link #SEPARATOR}. The walk lists real folders
+   *     depth first in name order, and a folder link only after everything listed before it, so of
+   *     two paths to one folder the one with the smaller key is the one it keeps ({@link
+   *     DistributedListing} relies on this to pick the same path across tasks)
+   */
+  record Frame(Node folder, String key, Frame parent) {
+    boolean hasAncestor(String identity) {
       for (Frame f = this; f != null; f = f.parent) {
         if (f.folder.identity().equals(identity)) {
           return true;
@@ -157,62 +204,95 @@ public final class FileListing {
       }
       return false;
     }
-  }
 
-  private static final class Walk {
-    private final Tree tree;
-    private final GlobPattern glob;
-    private final boolean recursive;
-    private final List<Entry> out = new ArrayList<>();
-    private final Set<Object> listed = new HashSet<>();
-    private final Deque<Frame> folders = new ArrayDeque<>();
-
-    /** Links to folders, followed only once every real folder is listed. */
-    private final Deque<Frame> links = new ArrayDeque<>();
-
-    Walk(Tree tree, GlobPattern glob, boolean recursive) {
-      this.tree = tree;
-      this.glob = glob;
-      this.recursive = recursive;
+    Frame child(Node n) {
+      return new Frame(n, key + SEPARATOR + n.name(), this);
     }
 
-    List<Entry> run(Path input) throws IOException {
+    /** The identities of this folder and the ones above it, outermost first. */
+    List<String> chain() {
+      List<String> ids = new ArrayList<>();
+      for (Frame f = this; f != null; f = f.parent) {
+        ids.add(f.folder.identity());
+      }
+      Collections.reverse(ids);
+      return ids;
+    }
+
+    /** A chain of folders known only by their identities (outermost first): a task's ancestors. */
+    static Frame ancestors(List<String> identities) {
+      Frame f = null;
+      for (String id : identities) {
+        f = new Frame(new Node(null, null, Kind.FOLDER, false, 0, 0, id, null), null, f);
+      }
+      return f;
+    }
+  }
+
+  /** Where a walk's findings go. */
+  interface Sink {
+    /** A file, or an entry with an error, found while listing the folder with key folderKey. */
+    void entry(String folderKey, Entry e);
+
+    /** A folder about to be listed (the distributed walk only). */
+    default void folder(Frame folder) {}
+
+    /** A link to a folder that is not one of its parents (the distributed walk only). */
+    default void link(Frame link) {}
+  }
+
+  /**
+   * One folder's listing, the step every walk (sequential, the driver's part and the tasks' of
+   * {@link DistributedListing}) shares: its files and the entries that cannot be read go to the
+   * sink, its sub-folders and links to folders come back for the walk to order.
+   */
+  static final class Lister {
+    final Tree tree;
+    final GlobPattern glob;
+    final boolean recursive;
+    final Sink sink;
+
+    Lister(Tree tree, String glob, boolean recursive, Sink sink) {
+      this.tree = tree;
+      this.glob = glob == null || glob.isBlank() ? null : new GlobPattern(glob);
+      this.recursive = recursive;
+      this.sink = sink;
+    }
+
+    /** Real sub-folders and links to folders (only with recursive), in name order. */
+    record Found(List<Frame> folders, List<Frame> links) {}
+
+    /**
+     * The input as the walk's first frame; null when it is a file (its entry is in the sink).
+     *
+     * @throws InputException when it does not exist
+     */
+    Frame start(Path input) throws IOException {
       Node root = tree.root(input);
       if (root == null) {
         throw new InputException("Path does not exist: " + input, null);
       }
       if (root.kind() != Kind.FOLDER) {
-        file(root);
-        return out;
+        file(ROOT_KEY, root);
+        return null;
       }
-      try {
-        visit(new Frame(root, null), true);
-      } catch (AccessDeniedException e) {
-        throw new InputException("cannot list " + input + ": permission denied", e);
-      }
-      while (!folders.isEmpty() || !links.isEmpty()) {
-        Frame next = !folders.isEmpty() ? folders.pop() : links.removeFirst();
-        if (listed.contains(next.folder().identity())) {
-          // a link (or a bind mount) back into what is listed already: one row, never a second walk
-          boolean cycle = next.parent().hasAncestor(next.folder().identity());
-          out.add(
-              error(
-                  next.folder(),
-                  (cycle ? SYMLINK_CYCLE : SYMLINK_DUPLICATE)
-                      + ": "
-                      + (next.folder().link() ? "link to " : "")
-                      + "a folder already listed ("
-                      + (cycle ? "one of its own parents" : "under another path")
-                      + "), not followed"));
-          continue;
-        }
-        visit(next, false);
-      }
-      return out;
+      return new Frame(root, ROOT_KEY, null);
     }
 
-    private void visit(Frame frame, boolean root) throws IOException {
-      listed.add(frame.folder().identity());
+    /** Lists the input folder: one that cannot be listed is a wrong input, not an error row. */
+    Found listRoot(Frame root) throws IOException {
+      try {
+        return list(root, true);
+      } catch (AccessDeniedException e) {
+        throw new InputException("cannot list " + root.folder().path() + ": permission denied", e);
+      }
+    }
+
+    /**
+     * Lists a folder; null when it cannot be listed (an {@value #UNREADABLE} entry is in the sink;
+     * the root throws instead).
+     */
+    Found list(Frame frame, boolean root) throws IOException {
       List<Node> children;
       try {
         children = tree.children(frame.folder());
@@ -220,47 +300,65 @@ public final class FileListing {
         if (root) {
           throw e;
         }
-        out.add(error(frame.folder(), UNREADABLE + ": cannot list folder: " + reasonOf(e)));
-        return;
+        sink.entry(
+            frame.key(),
+            error(frame.folder(), UNREADABLE + ": cannot list folder: " + reasonOf(e)));
+        return null;
       }
-      children.sort(Comparator.comparing(Node::name));
-      List<Frame> sub = new ArrayList<>();
+      children.sort(Comparator.comparing(Node::name, CODE_POINT_ORDER));
+      List<Frame> folders = new ArrayList<>();
+      List<Frame> links = new ArrayList<>();
       for (Node c : children) {
         switch (c.kind()) {
           case FOLDER -> {
             if (recursive) {
-              if (c.link()) {
-                links.addLast(new Frame(c, frame));
-              } else {
-                sub.add(new Frame(c, frame));
-              }
+              (c.link() ? links : folders).add(frame.child(c));
             }
           }
-          case FILE -> file(c);
+          case FILE -> file(frame.key(), c);
           case DANGLING -> {
             if (matches(c)) {
-              out.add(error(c, DANGLING_LINK + ": " + c.detail()));
+              sink.entry(frame.key(), error(c, DANGLING_LINK + ": " + c.detail()));
             }
           }
           case OTHER -> {
             if (matches(c)) {
-              out.add(error(c, NOT_A_FILE + ": " + c.detail() + ", not read"));
+              sink.entry(frame.key(), error(c, NOT_A_FILE + ": " + c.detail() + ", not read"));
             }
           }
         }
       }
-      // depth first, in name order: push in reverse
-      for (int i = sub.size() - 1; i >= 0; i--) {
-        folders.push(sub.get(i));
-      }
+      return new Found(folders, links);
     }
 
-    private void file(Node n) {
+    /**
+     * The entry of a folder (or link to one) that is not listed because its folder is listed
+     * already: one row, never a second walk.
+     */
+    void notFollowed(Frame f, boolean cycle) {
+      sink.entry(f.parent() == null ? f.key() : f.parent().key(), notFollowed(f.folder(), cycle));
+    }
+
+    static Entry notFollowed(Node folder, boolean cycle) {
+      return error(folder, notFollowedError(folder.link(), cycle));
+    }
+
+    static String notFollowedError(boolean link, boolean cycle) {
+      return (cycle ? SYMLINK_CYCLE : SYMLINK_DUPLICATE)
+          + ": "
+          + (link ? "link to " : "")
+          + "a folder already listed ("
+          + (cycle ? "one of its own parents" : "under another path")
+          + "), not followed";
+    }
+
+    private void file(String folderKey, Node n) {
       if (!matches(n)) {
         return;
       }
       if (n.name().endsWith(COPYING_SUFFIX)) {
-        out.add(
+        sink.entry(
+            folderKey,
             error(
                 n,
                 INCOMPLETE
@@ -269,7 +367,8 @@ public final class FileListing {
                     + " (still being copied), not read"));
         return;
       }
-      out.add(
+      sink.entry(
+          folderKey,
           new Entry(
               n.path().toString(), n.path().toUri().toString(), n.length(), n.modified(), null));
     }
@@ -278,13 +377,109 @@ public final class FileListing {
       return glob == null || glob.matches(n.name());
     }
 
-    private static Entry error(Node n, String message) {
+    static Entry error(Node n, String message) {
       return new Entry(
           n.path().toString(),
           n.path().toUri().toString(),
           Math.max(n.length(), 0),
           n.modified(),
           message);
+    }
+  }
+
+  /**
+   * The sequential walk, all in one JVM: real folders depth first in name order, each folder once
+   * (by identity); links to folders only after every real folder, in the order they were found.
+   */
+  private static final class Walk {
+    private final Lister lister;
+    private final Set<String> listed = new HashSet<>();
+    private final Deque<Frame> folders = new ArrayDeque<>();
+
+    /** Links to folders, followed only once every real folder is listed. */
+    private final Deque<Frame> links = new ArrayDeque<>();
+
+    Walk(Lister lister) {
+      this.lister = lister;
+    }
+
+    void run(Path input) throws IOException {
+      Frame root = lister.start(input);
+      if (root == null) {
+        return;
+      }
+      listed.add(root.folder().identity());
+      push(lister.listRoot(root));
+      while (!folders.isEmpty() || !links.isEmpty()) {
+        Frame next = !folders.isEmpty() ? folders.pop() : links.removeFirst();
+        if (listed.contains(next.folder().identity())) {
+          // a link (or a bind mount) back into what is listed already: one row, never a second walk
+          lister.notFollowed(next, next.parent().hasAncestor(next.folder().identity()));
+          continue;
+        }
+        listed.add(next.folder().identity());
+        push(lister.list(next, false));
+      }
+    }
+
+    private void push(Lister.Found found) {
+      if (found == null) {
+        return;
+      }
+      links.addAll(found.links());
+      // depth first, in name order: push in reverse
+      for (int i = found.folders().size() - 1; i >= 0; i--) {
+        folders.push(found.folders().get(i));
+      }
+    }
+  }
+
+  /**
+   * The walk of {@link DistributedListing}'s parts (the driver's first folders, breadth first, and
+   * each task's sub-trees, depth first): lists the real folders of {@code pending} until {@code
+   * stop} says so, each to {@link Sink#folder}, and follows no link to a folder: a link (or a
+   * folder) leading to one of its own parents is a {@value #SYMLINK_CYCLE} entry here, every other
+   * link goes to {@link Sink#link} and is settled once every part is listed. A folder is not
+   * checked against the others listed in this part (the part does not see the others): duplicates
+   * are settled with the rest, by key.
+   */
+  static void walkParts(
+      Lister lister, Deque<Frame> pending, boolean breadthFirst, BooleanSupplier stop)
+      throws IOException {
+    while (!pending.isEmpty() && !stop.getAsBoolean()) {
+      Frame f = breadthFirst ? pending.pollFirst() : pending.pop();
+      lister.sink.folder(f);
+      expand(lister, f, lister.list(f, false), breadthFirst, pending);
+    }
+  }
+
+  /** What {@link #walkParts} does with a folder's listing ({@code found}: null if unreadable). */
+  static void expand(
+      Lister lister, Frame f, Lister.Found found, boolean breadthFirst, Deque<Frame> pending) {
+    if (found == null) {
+      return;
+    }
+    List<Frame> sub = new ArrayList<>();
+    for (Frame c : found.folders()) {
+      if (f.hasAncestor(c.folder().identity())) {
+        lister.notFollowed(c, true);
+      } else {
+        sub.add(c);
+      }
+    }
+    if (breadthFirst) {
+      sub.forEach(pending::addLast);
+    } else {
+      for (int i = sub.size() - 1; i >= 0; i--) {
+        pending.push(sub.get(i));
+      }
+    }
+    for (Frame l : found.links()) {
+      if (f.hasAncestor(l.folder().identity())) {
+        lister.notFollowed(l, true);
+      } else {
+        lister.sink.link(l);
+      }
     }
   }
 
@@ -374,7 +569,7 @@ public final class FileListing {
       }
       long modified = a.lastModifiedTime().toMillis();
       if (a.isDirectory()) {
-        Object id = a.fileKey() != null ? a.fileKey() : p.toRealPath().toString();
+        String id = a.fileKey() != null ? a.fileKey().toString() : p.toRealPath().toString();
         return new Node(hadoopPath, name, Kind.FOLDER, link, 0, modified, id, null);
       }
       if (a.isRegularFile()) {
@@ -442,7 +637,7 @@ public final class FileListing {
         }
       }
       if (target.isDirectory()) {
-        Object id =
+        String id =
             link
                 ? fs.makeQualified(fs.resolvePath(path)).toString()
                 : fs.makeQualified(path).toString();

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
@@ -22,10 +21,11 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Files on any Hadoop filesystem to the inventory table: {@link FileListing} lists them on the
- * driver (path, length, modification time: no content), each partition reads its files' bytes
- * ({@link FileContent}) and decodes them. A file that cannot be listed, read or decoded becomes an
- * error row; nothing here fails the job for one file. The audit job starts from this too.
+ * Files on any Hadoop filesystem to the inventory table: {@link DistributedListing} lists them
+ * (path, length, modification time: no content; the driver lists the top of the tree, Spark tasks
+ * the rest), each partition reads its files' bytes ({@link FileContent}) and decodes them. A file
+ * that cannot be listed, read or decoded becomes an error row; nothing here fails the job for one
+ * file. The audit job starts from this too.
  */
 public final class ImageIngestion {
 
@@ -57,32 +57,17 @@ public final class ImageIngestion {
   private ImageIngestion() {}
 
   /**
-   * The entries under the input (see {@link FileListing} for the rules), listed now on the driver.
+   * The entries under the input (see {@link FileListing} for the rules) as a DataFrame of {@link
+   * #LISTING_SCHEMA}, with its size: the driver lists the top of the tree, Spark tasks the rest
+   * ({@link DistributedListing}); nothing per file is kept on the driver.
    */
-  public static List<FileListing.Entry> list(SparkSession spark, IngestOptions options) {
-    return FileListing.list(
-        hadoopConf(spark), options.input(), options.glob(), options.recursive());
+  public static DistributedListing.Listed listed(SparkSession spark, IngestOptions options) {
+    return DistributedListing.list(spark, options.input(), options.glob(), options.recursive());
   }
 
-  /** {@link #list} as a DataFrame of {@link #LISTING_SCHEMA}. */
+  /** {@link #listed}'s rows: the listing as a DataFrame of {@link #LISTING_SCHEMA}. */
   public static Dataset<Row> listing(SparkSession spark, IngestOptions options) {
-    return listing(spark, list(spark, options));
-  }
-
-  /**
-   * Entries already listed ({@link #list}) as a DataFrame of {@link #LISTING_SCHEMA}: a caller that
-   * needs the listing's size (files, bytes) takes it from the list on the driver instead of
-   * counting the DataFrame in a job.
-   */
-  public static Dataset<Row> listing(SparkSession spark, List<FileListing.Entry> entries) {
-    boolean java8 = java8Time(spark);
-    List<Row> rows = new ArrayList<>(entries.size());
-    for (FileListing.Entry e : entries) {
-      rows.add(
-          RowFactory.create(
-              e.path(), e.length(), time(e.modificationTime(), java8), e.error(), e.uri()));
-    }
-    return spark.createDataFrame(rows, LISTING_SCHEMA);
+    return listed(spark, options).rows();
   }
 
   /** The inventory of the input, lazily: nothing is read until the caller writes or counts it. */
@@ -96,8 +81,8 @@ public final class ImageIngestion {
 
   /**
    * One row per listed entry, for jobs that do more with each file than the inventory (the audit
-   * decodes and scores in one pass, so every file is read once). The input is listed now, on the
-   * driver; {@code decode} gets the files that could be read as {@code binaryFile}-like rows
+   * decodes and scores in one pass, so every file is read once). The input is listed now ({@link
+   * #listed}); {@code decode} gets the files that could be read as {@code binaryFile}-like rows
    * ({@code path}, {@code modificationTime}, {@code length}, {@code content}) and must return rows
    * of {@code schema}. Entries that could not be listed or read (too large, unreadable, vanished,
    * dangling links ...) come as inventory error rows, their other columns null. {@code schema} must
@@ -109,20 +94,17 @@ public final class ImageIngestion {
       MapPartitionsFunction<Row, Row> decode,
       StructType schema) {
     int extra = checkSchema(schema);
-    Configuration hadoop = hadoopConf(spark);
-    List<FileListing.Entry> entries =
-        FileListing.list(hadoop, options.input(), options.glob(), options.recursive());
-    List<Row> rows = new ArrayList<>(entries.size());
-    long bytes = 0;
-    for (FileListing.Entry e : entries) {
-      // plain rows, not records: Spark's serializers handle rows everywhere
-      rows.add(RowFactory.create(e.path(), e.uri(), e.length(), e.modificationTime(), e.error()));
-      bytes += e.length();
-    }
-    int partitions = partitions(spark, rows.size(), bytes);
-    JavaRDD<Row> listed =
-        JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, partitions);
-    return read(spark, hadoop, listed, options, decode, schema, extra);
+    DistributedListing.Listed listed = listed(spark, options);
+    int partitions =
+        partitions(spark, (int) Math.min(listed.files(), Integer.MAX_VALUE), listed.bytes());
+    return read(
+        spark,
+        hadoopConf(spark),
+        readRows(listed.rows()).repartition(partitions).javaRDD(),
+        options,
+        decode,
+        schema,
+        extra);
   }
 
   /**
@@ -138,18 +120,20 @@ public final class ImageIngestion {
       MapPartitionsFunction<Row, Row> decode,
       StructType schema) {
     int extra = checkSchema(schema);
-    JavaRDD<Row> listed =
-        listing
-            .select(
-                functions.col(InventorySchema.PATH),
-                functions.col(URI),
-                functions.col(InventorySchema.LENGTH),
-                functions.coalesce(
-                    functions.expr("unix_millis(" + InventorySchema.MODIFICATION_TIME + ")"),
-                    functions.lit(0L)),
-                functions.col(InventorySchema.ERROR))
-            .javaRDD();
-    return read(spark, hadoopConf(spark), listed, options, decode, schema, extra);
+    return read(
+        spark, hadoopConf(spark), readRows(listing).javaRDD(), options, decode, schema, extra);
+  }
+
+  /** Listing rows as {@link ReadPartition} takes them: path, uri, length, time in ms, error. */
+  private static Dataset<Row> readRows(Dataset<Row> listing) {
+    return listing.select(
+        functions.col(InventorySchema.PATH),
+        functions.col(URI),
+        functions.col(InventorySchema.LENGTH),
+        functions.coalesce(
+            functions.expr("unix_millis(" + InventorySchema.MODIFICATION_TIME + ")"),
+            functions.lit(0L)),
+        functions.col(InventorySchema.ERROR));
   }
 
   private static int checkSchema(StructType schema) {

@@ -65,8 +65,17 @@ public final class Unprivileged {
 
   /** Runs {@code main} with this JVM's classpath in an unprivileged child; its standard output. */
   public static String run(Class<?> main, String... args) throws Exception {
+    return run(main, List.of(), args);
+  }
+
+  /**
+   * As {@link #run(Class, String...)}, the child started with {@code jvmFlags} (e.g. the module
+   * flags a child running Spark needs).
+   */
+  public static String run(Class<?> main, List<String> jvmFlags, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(prefix());
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmFlags);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(main.getName());
