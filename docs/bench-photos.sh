@@ -37,13 +37,13 @@ for ns in "${NULL_SPACES[@]}"; do
     $([[ -d "$W/$n/checkpoint" ]] && echo --resume) | tee -a "$W/$n.train.log"
 done
 
-have "$W/pixels" || "$S" train dnf --feature pixels --channels 3 --upsample 1 --batch 64 --lr 1e-3 --data "$D" \
+have "$W/pixels" || "$S" train dnf --feature pixels --channels 3 --upsample 1 --contract-scale 0 --batch 64 --lr 1e-3 --data "$D" \
   --out "$W/pixels" --max-epochs "${EPOCHS_PIXELS:-20}" $([[ -d "$W/pixels/checkpoint" ]] && echo --resume) | tee -a "$W/pixels.train.log"
 
 DETECTORS=(pixels)
 for ns in "${NULL_SPACES[@]}"; do DETECTORS+=("$(name "$ns")"); done
 if have "$W/dnf-backbone"; then
-  have "$W/dnf" || "$S" train dnf --backbone "$W/dnf-backbone/model" --upsample 1 --batch 64 --lr 1e-3 --data "$D" \
+  have "$W/dnf" || "$S" train dnf --backbone "$W/dnf-backbone/model" --upsample 1 --contract-scale 0 --batch 64 --lr 1e-3 --data "$D" \
     --out "$W/dnf" --max-epochs "${EPOCHS_PIXELS:-5}" $([[ -d "$W/dnf/checkpoint" ]] && echo --resume) | tee -a "$W/dnf.train.log"
   DETECTORS+=(dnf)
 fi
