@@ -51,11 +51,19 @@ final class HeadTrainingOptions {
 
   @Option(
       names = "--contract-scale",
-      defaultValue = "0.25",
       paramLabel = "F",
       description =
-          "The input contract written into the artifact: the pixel scale of the training images relative to the source images audits will see (bench-data micrographs: 0.25 of MetalDAM); 0: a whole-image contract (default: ${DEFAULT-VALUE}).")
-  double contractScale;
+          "The input contract written into the artifact: the pixel scale of the training images relative to the source images audits will see (bench-data micrographs: 0.25 of MetalDAM); 0: a whole-image contract (default: 0.25 for grey data, 0 for colour data: photos are scored whole).")
+  Double contractScale;
+
+  /**
+   * {@code --contract-scale}, or its default: the micrographs' tiles at 0.25 for grey data, the
+   * whole image for colour data (a photo classifier stamped with tiles would be scored on tiles of
+   * a quarter-size photo: nothing it learned).
+   */
+  double contractScale(boolean colour) {
+    return contractScale != null ? contractScale : colour ? 0 : 0.25;
+  }
 
   @Option(
       names = "--resume",

@@ -172,21 +172,21 @@ public final class TrainDnfCommand extends JobCommand {
             training.resume,
             info,
             TrainingOutput.of(out()));
+    com.synthscope.udfs.image.ColorMode colour =
+        spec.channels() == 1
+            ? com.synthscope.udfs.image.ColorMode.GREY
+            : com.synthscope.udfs.image.ColorMode.RGB;
+    double contractScale =
+        training.contractScale(colour == com.synthscope.udfs.image.ColorMode.RGB);
     ArtifactContract.stamp(
         artifact,
-        training.contractScale == 0
-            ? com.synthscope.udfs.detect.DetectorContract.whole(
-                spec.size(),
-                spec.channels() == 1
-                    ? com.synthscope.udfs.image.ColorMode.GREY
-                    : com.synthscope.udfs.image.ColorMode.RGB)
+        contractScale == 0
+            ? com.synthscope.udfs.detect.DetectorContract.whole(spec.size(), colour)
             : new com.synthscope.udfs.detect.DetectorContract(
                 com.synthscope.udfs.detect.DetectorContract.Kind.TILES,
                 spec.size(),
-                training.contractScale,
-                spec.channels() == 1
-                    ? com.synthscope.udfs.image.ColorMode.GREY
-                    : com.synthscope.udfs.image.ColorMode.RGB));
+                contractScale,
+                colour));
     out().println("model artifact: " + artifact);
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("command", "train dnf");

@@ -117,7 +117,7 @@ public final class TrainNsNetCommand extends JobCommand {
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage(), e);
     }
-    if (dataScale != null && !(dataScale > 0 && training.contractScale > 0)) {
+    if (dataScale != null && !(dataScale > 0 && training.contractScale(false) > 0)) {
       throw new ConfigurationException(
           "--data-scale must be > 0, with a tiled contract (--contract-scale > 0)");
     }
@@ -166,12 +166,12 @@ public final class TrainNsNetCommand extends JobCommand {
     if (size != PatchSelection.CANVAS) {
       return DetectorContract.whole(size, ColorMode.RGB);
     }
-    return training.contractScale == 0
+    return training.contractScale(false) == 0
         ? DetectorContract.whole(PatchSelection.PATCH, ColorMode.GREY)
         : new DetectorContract(
             DetectorContract.Kind.TILES,
             PatchSelection.PATCH,
-            training.contractScale,
+            training.contractScale(false),
             ColorMode.GREY);
   }
 
@@ -184,7 +184,7 @@ public final class TrainNsNetCommand extends JobCommand {
     if (dataScale == null || !head.tiled()) {
       return null;
     }
-    return head.withScale(training.contractScale / dataScale);
+    return head.withScale(training.contractScale(false) / dataScale);
   }
 
   /**
@@ -261,7 +261,7 @@ public final class TrainNsNetCommand extends JobCommand {
             + (dataScale == null
                 ? ""
                 : "; pictures taken the audit's way (band cut, resampled by "
-                    + training.contractScale / dataScale
+                    + training.contractScale(false) / dataScale
                     + ")"));
     Path artifact =
         NsNetHeadTraining.run(

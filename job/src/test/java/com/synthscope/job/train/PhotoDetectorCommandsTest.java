@@ -156,6 +156,15 @@ class PhotoDetectorCommandsTest {
             "1");
     assertEquals(0, pixels.code(), pixels.err());
     assertEquals(3, pixels.lastLineJson().getAsJsonObject("feature").get("channels").getAsInt());
+    // colour data without --contract-scale: the artifact says photos are scored whole, not on tiles
+    JsonObject contract =
+        com.google.gson.JsonParser.parseString(
+                Files.readString(tmp.resolve("pixels/model/synthscope-model.json")))
+            .getAsJsonObject()
+            .getAsJsonObject("preprocessing")
+            .getAsJsonObject("contract");
+    assertEquals("whole", contract.get("kind").getAsString(), contract.toString());
+    assertEquals("rgb", contract.get("colour").getAsString(), contract.toString());
     Path pxScores = tmp.resolve("pixels.csv");
     Result evalPx =
         JobTestSupport.cli(
