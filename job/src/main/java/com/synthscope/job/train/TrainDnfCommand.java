@@ -112,6 +112,13 @@ public final class TrainDnfCommand extends JobCommand {
           "Also flip training samples top-bottom and transpose them (all 8 symmetries of the square): for images without a preferred orientation, such as micrographs.")
   boolean dihedral;
 
+  @Option(
+      names = "--crop-padding",
+      defaultValue = "0",
+      description =
+          "Translate each training sample by up to this many pixels, filling with zeros (the CIFAR ResNets' pad-and-crop); 0: none (default: ${DEFAULT-VALUE}).")
+  int cropPadding;
+
   @Mixin HeadTrainingOptions training;
 
   @Mixin DnfModelOptions models;
@@ -133,7 +140,14 @@ public final class TrainDnfCommand extends JobCommand {
       post = DnfPostprocess.parse(postprocess);
       recipe =
           new ClassifierTrainer.Recipe(
-                  batch, learningRate, training.patience, 1e-6f, maxEpochs, true, training.seed)
+                  batch,
+                  learningRate,
+                  training.patience,
+                  1e-6f,
+                  maxEpochs,
+                  true,
+                  training.seed,
+                  cropPadding)
               .withDihedral(dihedral);
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage(), e);

@@ -152,17 +152,20 @@ class PhotoDetectorCommandsTest {
             "4",
             "--batch",
             "16",
+            "--crop-padding",
+            "2",
             "--max-epochs",
             "1");
     assertEquals(0, pixels.code(), pixels.err());
     assertEquals(3, pixels.lastLineJson().getAsJsonObject("feature").get("channels").getAsInt());
-    // colour data without --contract-scale: the artifact says photos are scored whole, not on tiles
-    JsonObject contract =
+    JsonObject manifest =
         com.google.gson.JsonParser.parseString(
                 Files.readString(tmp.resolve("pixels/model/synthscope-model.json")))
-            .getAsJsonObject()
-            .getAsJsonObject("preprocessing")
-            .getAsJsonObject("contract");
+            .getAsJsonObject();
+    // the translation augmentation is part of the recipe the artifact records
+    assertEquals(2, manifest.getAsJsonObject("recipe").get("crop_padding").getAsInt());
+    // colour data without --contract-scale: the artifact says photos are scored whole, not on tiles
+    JsonObject contract = manifest.getAsJsonObject("preprocessing").getAsJsonObject("contract");
     assertEquals("whole", contract.get("kind").getAsString(), contract.toString());
     assertEquals("rgb", contract.get("colour").getAsString(), contract.toString());
     Path pxScores = tmp.resolve("pixels.csv");
