@@ -21,7 +21,7 @@ public final class TileScoringOptions {
 
   @Option(
       names = "--max-tiles",
-      defaultValue = "64",
+      defaultValue = "" + ScoringOptions.DEFAULT_MAX_TILES,
       paramLabel = "N",
       description =
           "Tiles scored per image at most; more are thinned evenly over the image (default: ${DEFAULT-VALUE}).")

@@ -9,6 +9,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.synthscope.job.JobTestSupport;
 import com.synthscope.job.JobTestSupport.Result;
+import com.synthscope.udfs.detect.ImageScore;
+import com.synthscope.udfs.detect.ScoringOptions;
 import com.synthscope.udfs.spark.AuditSchema;
 import com.synthscope.udfs.testing.SharedSpark;
 import java.awt.Color;
@@ -278,7 +280,13 @@ class CalibrateCommandTest {
           r.<Boolean>getAs(AuditSchema.OUT_OF_DOMAIN), "inside the domain it was fitted on");
     }
     Row micrograph = JobTestSupport.table(out).filter("path LIKE '%micrograph1.jpg'").first();
+    // 48 specimen tiles at scale 0.25: NS-Net chose its patches from all 48 (the row's `tiles`, the
+    // larger of the detectors' counts); DNF scored the default cap's 16, spread evenly (its heat
+    // map)
     assertEquals(48, (int) micrograph.<Integer>getAs(AuditSchema.TILES));
+    assertEquals(
+        ScoringOptions.DEFAULT_MAX_TILES,
+        ImageScore.parseTileMap(micrograph.<String>getAs(AuditSchema.TILE_MAP)).size());
     assertTrue(micrograph.<Integer>getAs(AuditSchema.TILES_LEFT_OUT) >= 3, "the band is left out");
     assertFalse(micrograph.<Boolean>getAs(AuditSchema.SCORED_WHOLE));
 

@@ -54,10 +54,12 @@ class WholeImageScoringTest {
         assertFalse(s.get(i).wholeImage());
       }
       if (d.name().equals("dnf")) {
-        assertEquals(48, s.get(0).tiles()); // 1024 x 718 at 0.25: 8 x 6 tiles
-        assertEquals(64, s.get(2).tiles()); // 1280 x 896 at 0.25: 10 x 7 = 70, capped at 64
+        // 1024 x 718 at 0.25: 8 x 6 tiles; 1280 x 896: 10 x 7; both thinned to the default cap
+        assertEquals(ScoringOptions.DEFAULT_MAX_TILES, s.get(0).tiles());
+        assertEquals(ScoringOptions.DEFAULT_MAX_TILES, s.get(2).tiles());
         assertTrue(s.get(0).maxTile() >= s.get(0).probability());
-        assertEquals(48, ImageScore.parseTileMap(s.get(0).tileMap()).size());
+        assertEquals(
+            ScoringOptions.DEFAULT_MAX_TILES, ImageScore.parseTileMap(s.get(0).tileMap()).size());
       } else {
         assertNull(s.get(0).maxTile());
       }
