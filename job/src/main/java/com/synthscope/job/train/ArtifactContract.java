@@ -9,15 +9,21 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Writes a detector's input contract into the manifest of an artifact a training command just made.
+ * Writes a detector's input contract (and other scoring choices) into the manifest of an artifact a
+ * training command just made.
  */
 final class ArtifactContract {
 
   private ArtifactContract() {}
 
   static void stamp(Path artifact, DetectorContract contract) throws IOException {
+    stamp(artifact, Map.of(DetectorContract.KEY, contract.toMap()));
+  }
+
+  /** Adds (or replaces) these keys of the manifest's {@code preprocessing}. */
+  static void stamp(Path artifact, Map<String, ?> preprocessing) throws IOException {
     ModelManifest x = ModelManifest.read(artifact, artifact.toString());
-    ModelManifest n = x.withPreprocessing(Map.of(DetectorContract.KEY, contract.toMap()));
+    ModelManifest n = x.withPreprocessing(preprocessing);
     String json = n.toJson();
     ModelManifest.parse(json, x.id());
     Files.writeString(

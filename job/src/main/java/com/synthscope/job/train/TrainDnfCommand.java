@@ -5,6 +5,7 @@ import com.synthscope.job.DnfModelOptions;
 import com.synthscope.job.JobCommand;
 import com.synthscope.job.SynthScopeCli;
 import com.synthscope.job.TrainingOutput;
+import com.synthscope.udfs.detect.dnf.DnfDetector;
 import com.synthscope.udfs.detect.dnf.DnfFeature;
 import com.synthscope.udfs.detect.dnf.DnfFeatureSource;
 import com.synthscope.udfs.detect.dnf.DnfMode;
@@ -119,6 +120,12 @@ public final class TrainDnfCommand extends JobCommand {
           "Translate each training sample by up to this many pixels, filling with zeros (the CIFAR ResNets' pad-and-crop); 0: none (default: ${DEFAULT-VALUE}).")
   int cropPadding;
 
+  @Option(
+      names = "--mirror-average",
+      description =
+          "Score each image (tile) as the mean of the classifier's logits for it and its left-right mirror image (test-time augmentation; twice the cost per image; recorded in the artifact).")
+  boolean mirrorAverage;
+
   @Mixin HeadTrainingOptions training;
 
   @Mixin DnfModelOptions models;
@@ -201,6 +208,9 @@ public final class TrainDnfCommand extends JobCommand {
                 spec.size(),
                 contractScale,
                 colour));
+    if (mirrorAverage) {
+      ArtifactContract.stamp(artifact, Map.of(DnfDetector.MIRROR_AVERAGE_KEY, true));
+    }
     out().println("model artifact: " + artifact);
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("command", "train dnf");

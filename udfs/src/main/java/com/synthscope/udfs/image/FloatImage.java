@@ -65,6 +65,18 @@ public record FloatImage(int channels, int height, int width, float[] data) {
     return new FloatImage(channels, height, width, data.clone());
   }
 
+  /** The image mirrored left-right (each row reversed, every channel). */
+  public FloatImage mirrored() {
+    float[] m = new float[data.length];
+    for (int row = 0; row < channels * height; row++) {
+      int base = row * width;
+      for (int x = 0; x < width; x++) {
+        m[base + x] = data[base + width - 1 - x];
+      }
+    }
+    return new FloatImage(channels, height, width, m);
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof FloatImage other

@@ -1,5 +1,6 @@
 package com.synthscope.udfs.image;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -32,5 +33,13 @@ class FloatImageTest {
     assertEquals(a.hashCode(), new FloatImage(1, 1, 2, new float[] {1, 2}).hashCode());
     assertNotEquals(a, new FloatImage(1, 2, 1, new float[] {1, 2}));
     assertNotEquals(a, new FloatImage(1, 1, 2, new float[] {1, 3}));
+  }
+
+  @Test
+  void mirroredReversesEveryRowOfEveryChannel() {
+    FloatImage f = new FloatImage(2, 2, 3, new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+    FloatImage m = f.mirrored();
+    assertArrayEquals(new float[] {3, 2, 1, 6, 5, 4, 9, 8, 7, 12, 11, 10}, m.data());
+    assertEquals(f, m.mirrored());
   }
 }

@@ -160,7 +160,19 @@ public final class DnfDetector implements ImageDetector {
     if (!c.fetched().manifest().preprocessing().containsKey(DetectorContract.KEY)) {
       return scorer(featurizer, c);
     }
-    return new TiledScorer(featurizer, c, contract, options);
+    return new TiledScorer(
+        featurizer, c, contract, options, mirrorAverage(c.fetched().manifest().preprocessing()));
+  }
+
+  /**
+   * Manifest {@code preprocessing} key: when true, each tile's logit is the mean of the
+   * classifier's logits for the tile and its left-right mirror image (test-time augmentation for a
+   * classifier trained with random horizontal flips; twice the classifier's cost).
+   */
+  public static final String MIRROR_AVERAGE_KEY = "mirror_average";
+
+  static boolean mirrorAverage(Map<String, Object> preprocessing) {
+    return Boolean.TRUE.equals(preprocessing.get(MIRROR_AVERAGE_KEY));
   }
 
   /**
@@ -189,16 +201,19 @@ public final class DnfDetector implements ImageDetector {
     private final LoadedModel classifier;
     private final DetectorContract contract;
     private final ScoringOptions options;
+    private final boolean mirrorAverage;
 
     TiledScorer(
         DnfFeaturizer featurizer,
         LoadedModel classifier,
         DetectorContract contract,
-        ScoringOptions options) {
+        ScoringOptions options,
+        boolean mirrorAverage) {
       this.featurizer = featurizer;
       this.classifier = classifier;
       this.contract = options.apply(contract);
       this.options = options;
+      this.mirrorAverage = mirrorAverage;
     }
 
     @Override
@@ -245,23 +260,31 @@ public final class DnfDetector implements ImageDetector {
       return out;
     }
 
-    /** Tile logits, the tiles through the models in batches of {@value #TILES_PER_BATCH}. */
+    /**
+     * Tile logits, the tiles through the models in batches of {@value #TILES_PER_BATCH}; with
+     * {@link #MIRROR_AVERAGE_KEY}, the mean of each tile's and its mirror image's logits.
+     */
     double[] logits(List<FloatImage> tiles) {
       double[] out = new double[tiles.size()];
       for (int from = 0; from < tiles.size(); from += TILES_PER_BATCH) {
         List<FloatImage> chunk =
             tiles.subList(from, Math.min(tiles.size(), from + TILES_PER_BATCH));
-        List<float[]> features = featurizer.featuresOfTiles(chunk);
-        float[] l =
-            classifier
-                .predict(List.of(Tensor.stack(features, featurizer.feature().sampleShape())))
-                .get(0)
-                .data();
+        float[] l = chunkLogits(chunk);
+        float[] m =
+            mirrorAverage ? chunkLogits(chunk.stream().map(FloatImage::mirrored).toList()) : null;
         for (int i = 0; i < chunk.size(); i++) {
-          out[from + i] = l[i];
+          out[from + i] = m == null ? l[i] : (l[i] + (double) m[i]) / 2;
         }
       }
       return out;
+    }
+
+    private float[] chunkLogits(List<FloatImage> chunk) {
+      List<float[]> features = featurizer.featuresOfTiles(chunk);
+      return classifier
+          .predict(List.of(Tensor.stack(features, featurizer.feature().sampleShape())))
+          .get(0)
+          .data();
     }
   }
 
