@@ -63,7 +63,8 @@ public final class EmbeddedModels {
 
   /**
    * The photo pixel baseline: a {@code dnf-classifier} artifact trained on CIFAKE's RGB pixels (no
-   * diffusion backbone; the photo DNF backbone is not trained yet).
+   * diffusion backbone: a DNF classifier on the photo backbone's features was trained and measured,
+   * and adds too little to the fusion to ship; docs/photos.md), scored with mirror averaging.
    */
   public static ModelRef photosPixelsClassifier() {
     return embedded("photos-pixels-classifier", "dnf-classifier");

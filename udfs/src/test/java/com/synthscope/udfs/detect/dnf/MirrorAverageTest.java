@@ -67,9 +67,8 @@ class MirrorAverageTest {
     try (InputStream in = resource(weights)) {
       Files.copy(in, dir.resolve(weights));
     }
-    if (mirror) {
-      manifest.getAsJsonObject("preprocessing").addProperty(DnfDetector.MIRROR_AVERAGE_KEY, true);
-    }
+    // the embedded artifact itself is scored with mirror averaging: set the key both ways
+    manifest.getAsJsonObject("preprocessing").addProperty(DnfDetector.MIRROR_AVERAGE_KEY, mirror);
     Files.writeString(dir.resolve("synthscope-model.json"), manifest.toString());
     return dir;
   }
