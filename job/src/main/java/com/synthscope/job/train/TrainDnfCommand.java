@@ -199,18 +199,21 @@ public final class TrainDnfCommand extends JobCommand {
             : com.synthscope.udfs.image.ColorMode.RGB;
     double contractScale =
         training.contractScale(colour == com.synthscope.udfs.image.ColorMode.RGB);
-    ArtifactContract.stamp(
-        artifact,
+    com.synthscope.udfs.detect.DetectorContract contract =
         contractScale == 0
             ? com.synthscope.udfs.detect.DetectorContract.whole(spec.size(), colour)
             : new com.synthscope.udfs.detect.DetectorContract(
                 com.synthscope.udfs.detect.DetectorContract.Kind.TILES,
                 spec.size(),
                 contractScale,
-                colour));
+                colour);
+    // the scoring choices, in one write of the manifest
+    Map<String, Object> scoring = new LinkedHashMap<>();
+    scoring.put(com.synthscope.udfs.detect.DetectorContract.KEY, contract.toMap());
     if (mirrorAverage) {
-      ArtifactContract.stamp(artifact, Map.of(DnfDetector.MIRROR_AVERAGE_KEY, true));
+      scoring.put(DnfDetector.MIRROR_AVERAGE_KEY, true);
     }
+    ArtifactContract.stamp(artifact, scoring);
     out().println("model artifact: " + artifact);
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("command", "train dnf");

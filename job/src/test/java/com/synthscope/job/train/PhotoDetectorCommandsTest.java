@@ -154,6 +154,7 @@ class PhotoDetectorCommandsTest {
             "16",
             "--crop-padding",
             "2",
+            "--mirror-average",
             "--max-epochs",
             "1");
     assertEquals(0, pixels.code(), pixels.err());
@@ -164,6 +165,10 @@ class PhotoDetectorCommandsTest {
             .getAsJsonObject();
     // the translation augmentation is part of the recipe the artifact records
     assertEquals(2, manifest.getAsJsonObject("recipe").get("crop_padding").getAsInt());
+    // so is the test-time mirror averaging, beside the contract
+    assertTrue(
+        manifest.getAsJsonObject("preprocessing").get("mirror_average").getAsBoolean(),
+        manifest.toString());
     // colour data without --contract-scale: the artifact says photos are scored whole, not on tiles
     JsonObject contract = manifest.getAsJsonObject("preprocessing").getAsJsonObject("contract");
     assertEquals("whole", contract.get("kind").getAsString(), contract.toString());

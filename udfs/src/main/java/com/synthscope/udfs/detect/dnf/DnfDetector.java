@@ -293,6 +293,14 @@ public final class DnfDetector implements ImageDetector {
   }
 
   private DetectorContract contract(FetchedModel c, DnfFeature feature) {
+    Map<String, Object> pre = c.manifest().preprocessing();
+    if (mirrorAverage(pre) && !pre.containsKey(DetectorContract.KEY)) {
+      // only the contract's scoring path averages mirror images: refuse rather than ignore the key
+      throw new ModelException(
+          classifier.displayName(),
+          "asks for " + MIRROR_AVERAGE_KEY + " but has no input contract",
+          "re-export it with 'synthscope train dnf' (which writes both)");
+    }
     DetectorContract contract;
     try {
       contract =

@@ -1,6 +1,7 @@
 package com.synthscope.udfs.detect.dnf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -8,6 +9,7 @@ import com.google.gson.JsonParser;
 import com.synthscope.udfs.detect.ImageDetector;
 import com.synthscope.udfs.detect.ImageScore;
 import com.synthscope.udfs.model.ExecutionSettings;
+import com.synthscope.udfs.model.ModelException;
 import com.synthscope.udfs.model.ModelFormat;
 import com.synthscope.udfs.model.ModelRef;
 import java.awt.image.BufferedImage;
@@ -47,6 +49,22 @@ class MirrorAverageTest {
     assertEquals(expected, m.get(0).logit(), 1e-4);
     // an image and its mirror get the same averaged score
     assertEquals(m.get(0).logit(), m.get(1).logit(), 1e-4);
+  }
+
+  @Test
+  void mirrorAveragingWithoutAContractIsRefusedOnTheDriver(@TempDir Path tmp) throws Exception {
+    Path dir = copyEmbeddedPhotoClassifier(tmp.resolve("no-contract"), true);
+    Path manifest = dir.resolve("synthscope-model.json");
+    JsonObject m = JsonParser.parseString(Files.readString(manifest)).getAsJsonObject();
+    m.getAsJsonObject("preprocessing").remove("contract");
+    Files.writeString(manifest, m.toString());
+    ModelRef ref =
+        ModelRef.of(dir.toUri(), null, ModelFormat.DJL_PARAMS, DnfFeature.CLASSIFIER_KIND);
+    ModelException e =
+        assertThrows(
+            ModelException.class,
+            () -> new DnfDetector(ref, null, 8).describe(new Configuration()));
+    assertTrue(e.getMessage().contains(DnfDetector.MIRROR_AVERAGE_KEY), e.getMessage());
   }
 
   private static ImageDetector.Scorer open(Path artifact) {
