@@ -5,13 +5,16 @@ import com.synthscope.job.DnfModelOptions;
 import com.synthscope.job.JobCommand;
 import com.synthscope.job.SynthScopeCli;
 import com.synthscope.job.TrainingOutput;
+import com.synthscope.udfs.detect.DetectorContract;
 import com.synthscope.udfs.detect.dnf.DnfDetector;
 import com.synthscope.udfs.detect.dnf.DnfFeature;
 import com.synthscope.udfs.detect.dnf.DnfFeatureSource;
 import com.synthscope.udfs.detect.dnf.DnfMode;
 import com.synthscope.udfs.detect.dnf.DnfPostprocess;
+import com.synthscope.udfs.image.ColorMode;
 import com.synthscope.udfs.model.FetchedModel;
 import com.synthscope.udfs.model.ModelPreflight;
+import com.synthscope.udfs.model.TensorSpec;
 import com.synthscope.udfs.spark.HadoopConf;
 import com.synthscope.udfs.train.ClassifierTrainer;
 import com.synthscope.udfs.train.DnfClassifierTraining;
@@ -193,23 +196,15 @@ public final class TrainDnfCommand extends JobCommand {
             training.resume,
             info,
             TrainingOutput.of(out()));
-    com.synthscope.udfs.image.ColorMode colour =
-        spec.channels() == 1
-            ? com.synthscope.udfs.image.ColorMode.GREY
-            : com.synthscope.udfs.image.ColorMode.RGB;
-    double contractScale =
-        training.contractScale(colour == com.synthscope.udfs.image.ColorMode.RGB);
-    com.synthscope.udfs.detect.DetectorContract contract =
+    ColorMode colour = spec.channels() == 1 ? ColorMode.GREY : ColorMode.RGB;
+    double contractScale = training.contractScale(colour == ColorMode.RGB);
+    DetectorContract contract =
         contractScale == 0
-            ? com.synthscope.udfs.detect.DetectorContract.whole(spec.size(), colour)
-            : new com.synthscope.udfs.detect.DetectorContract(
-                com.synthscope.udfs.detect.DetectorContract.Kind.TILES,
-                spec.size(),
-                contractScale,
-                colour);
+            ? DetectorContract.whole(spec.size(), colour)
+            : new DetectorContract(DetectorContract.Kind.TILES, spec.size(), contractScale, colour);
     // the scoring choices, in one write of the manifest
     Map<String, Object> scoring = new LinkedHashMap<>();
-    scoring.put(com.synthscope.udfs.detect.DetectorContract.KEY, contract.toMap());
+    scoring.put(DetectorContract.KEY, contract.toMap());
     if (mirrorAverage) {
       scoring.put(DnfDetector.MIRROR_AVERAGE_KEY, true);
     }
@@ -231,7 +226,7 @@ public final class TrainDnfCommand extends JobCommand {
       return new DnfFeature(DnfFeature.PIXELS, size, channels, null, null, null);
     }
     FetchedModel b = ModelPreflight.check(models.backboneRef(), conf.get(), null);
-    List<com.synthscope.udfs.model.TensorSpec> in = b.manifest().inputs();
+    List<TensorSpec> in = b.manifest().inputs();
     List<Long> x = in.get(0).shape();
     return new DnfFeature(
         DnfFeature.DNF, x.get(1).intValue(), x.get(0).intValue(), dnfMode, post, b.modelId());
