@@ -1,5 +1,6 @@
 package com.synthscope.job;
 
+import com.synthscope.udfs.model.FetchedModel;
 import picocli.CommandLine.Option;
 
 /**
@@ -10,11 +11,10 @@ public final class GuidanceOptions {
 
   @Option(
       names = "--guidance",
-      defaultValue = "4.0",
       paramLabel = "W",
       description =
-          "Classifier-free guidance scale: 1 conditional only, 0 unconditional (default: ${DEFAULT-VALUE}).")
-  float guidance;
+          "Classifier-free guidance scale: 1 conditional only, 0 unconditional (default: the model's own, its manifest's preprocessing.guidance; 4 for a model that names none).")
+  Float guidance;
 
   @Option(
       names = "--steering",
@@ -32,8 +32,16 @@ public final class GuidanceOptions {
           "QC: largest L1 distance between requested and achieved fractions (default: ${DEFAULT-VALUE}).")
   float maxFractionError;
 
-  public float guidance() {
+  /** --guidance as given, null when absent. */
+  public Float requestedGuidance() {
     return guidance;
+  }
+
+  /**
+   * --guidance if given, else the model's own scale (see {@link PfDiffSegModel#defaultGuidance}).
+   */
+  public float guidance(FetchedModel model) {
+    return guidance != null ? guidance : PfDiffSegModel.defaultGuidance(model);
   }
 
   public float steering() {

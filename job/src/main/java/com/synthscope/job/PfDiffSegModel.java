@@ -26,6 +26,20 @@ import picocli.CommandLine.Option;
  */
 public final class PfDiffSegModel {
 
+  /**
+   * The guidance scale for a model whose manifest names none: the scale the first embedded model
+   * (10 000 steps, linear schedule) was measured best at.
+   */
+  public static final float FALLBACK_GUIDANCE = 4f;
+
+  /**
+   * The manifest key (in {@code preprocessing}) of the guidance scale a model is meant to be
+   * sampled with: the scale its published figures were measured at (docs/pfdiffseg.md). A
+   * better-trained model needs less guidance; the long run's model is sharper and steers closer at
+   * 1.
+   */
+  public static final String GUIDANCE_KEY = "guidance";
+
   @Option(
       names = "--model",
       paramLabel = "URI",
@@ -92,6 +106,26 @@ public final class PfDiffSegModel {
     } catch (IOException e) {
       throw new ConfigurationException(e.getMessage(), e);
     }
+  }
+
+  /**
+   * The model's own guidance scale ({@link #GUIDANCE_KEY} in its manifest), else {@link
+   * #FALLBACK_GUIDANCE}: what augment, eval, demo and bench-data use when no --guidance is given.
+   */
+  public static float defaultGuidance(FetchedModel model) {
+    Object w = model.manifest().preprocessing().get(GUIDANCE_KEY);
+    if (w == null) {
+      return FALLBACK_GUIDANCE;
+    }
+    if (!(w instanceof Number n) || !(n.floatValue() >= 0)) {
+      throw new ConfigurationException(
+          "model "
+              + model.modelId()
+              + ": preprocessing."
+              + GUIDANCE_KEY
+              + " must be a number >= 0");
+    }
+    return n.floatValue();
   }
 
   /** empirical | dirichlet, from the real training fractions the artifact ships. */

@@ -286,7 +286,9 @@ public final class DemoCommand extends JobCommand {
         new Augmentation.Settings(
             model.ref(),
             fetched.modelId(),
-            new PfDiffSegGenerator.Settings(samplerSpec, 4.0f, size, 0).withSteering(1f),
+            new PfDiffSegGenerator.Settings(
+                    samplerSpec, PfDiffSegModel.defaultGuidance(fetched), size, 0)
+                .withSteering(1f),
             8,
             0.05f);
     String augmentTable = out.resolve("augment").toString();

@@ -131,12 +131,12 @@ public final class AugmentCommand extends JobCommand {
   @Override
   protected void validate() {
     float steering = generation.steering();
-    float guidance = generation.guidance();
+    Float guidance = generation.requestedGuidance();
     float maxFractionError = generation.maxFractionError();
     if (!(steering >= 0 && steering <= 1)) {
       throw new ConfigurationException("--steering must lie in [0, 1]");
     }
-    if (count < 1 || batch < 1 || maxFractionError < 0 || guidance < 0) {
+    if (count < 1 || batch < 1 || maxFractionError < 0 || (guidance != null && !(guidance >= 0))) {
       throw new ConfigurationException(
           "--count and --batch must be >= 1, --max-fraction-error and --guidance >= 0");
     }
@@ -186,13 +186,14 @@ public final class AugmentCommand extends JobCommand {
           "--stride " + stride + " exceeds the model's crop of " + window + " px");
     }
 
+    float guidance = generation.guidance(fetched);
     long started = System.nanoTime();
     Augmentation.Settings settings =
         new Augmentation.Settings(
             model.ref(),
             fetched.modelId(),
             new PfDiffSegGenerator.Settings(
-                samplerSpec, generation.guidance(), size, stride, weighting, generation.steering()),
+                samplerSpec, guidance, size, stride, weighting, generation.steering()),
             batch,
             generation.maxFractionError());
     Dataset<Row> set =
@@ -223,7 +224,7 @@ public final class AugmentCommand extends JobCommand {
             count / seconds,
             fetched.modelId(),
             samplerSpec,
-            generation.guidance(),
+            guidance,
             sampler.name());
     out()
         .printf(

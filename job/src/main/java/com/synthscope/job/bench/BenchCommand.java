@@ -141,10 +141,9 @@ public final class BenchCommand extends CommandBase {
 
   @Option(
       names = "--augment-guidance",
-      defaultValue = "4.0",
       paramLabel = "W",
-      description = "Guidance for the augment rows (default: ${DEFAULT-VALUE}, as augment).")
-  float augmentGuidance;
+      description = "Guidance for the augment rows (default: the model's own, as augment).")
+  Float augmentGuidance;
 
   @Option(
       names = "--matmul-size",
@@ -482,16 +481,19 @@ public final class BenchCommand extends CommandBase {
             .plus(FlopCounter.count(fetched(EmbeddedModels.nsnetHead(), hadoop))));
     LoadedModel pf =
         ModelRegistry.get().model(EmbeddedModels.pfDiffSeg(), hadoop, ExecutionSettings.cpu(1));
-    PfDiffSegGenerator g =
-        new PfDiffSegGenerator(pf, new PfDiffSegGenerator.Settings(sampler, augmentGuidance));
-    f.put(
-        "augment",
-        FlopCounter.count(pf.fetched()).times(AugmentBench.passesPerSample(g, augmentGuidance)));
+    float w = augmentGuidance(pf.fetched());
+    PfDiffSegGenerator g = new PfDiffSegGenerator(pf, new PfDiffSegGenerator.Settings(sampler, w));
+    f.put("augment", FlopCounter.count(pf.fetched()).times(AugmentBench.passesPerSample(g, w)));
     return f;
   }
 
   private static FetchedModel fetched(ModelRef ref, Configuration hadoop) {
     return ModelRegistry.get().model(ref, hadoop, ExecutionSettings.cpu(1)).fetched();
+  }
+
+  /** --augment-guidance, else the model's own scale, as augment. */
+  private float augmentGuidance(FetchedModel pfDiffSeg) {
+    return augmentGuidance != null ? augmentGuidance : PfDiffSegModel.defaultGuidance(pfDiffSeg);
   }
 
   private void augmentRows(Configuration hadoop, FlopCount perSample, List<Measurement> rows) {
@@ -501,7 +503,7 @@ public final class BenchCommand extends CommandBase {
     int classes = ((Number) fetched.manifest().preprocessing().get("classes")).intValue();
     FractionSampler fractions = PfDiffSegModel.fractions("empirical", fetched, classes);
     PfDiffSegGenerator.Settings settings =
-        new PfDiffSegGenerator.Settings(sampler, augmentGuidance);
+        new PfDiffSegGenerator.Settings(sampler, augmentGuidance(fetched));
     for (int b : batches) {
       for (Threading t : modelThreadings()) {
         Throughput.Plan plan = t.plan(0, seconds);

@@ -36,24 +36,25 @@ import picocli.CommandLine.Option;
       "Build the micrograph detector benchmark as labelled Parquet (label, generator, split columns):",
       "real MetalDAM crops (each split from its own images), PF-DiffSeg samples at three settings",
       "(pfdiffseg-ddim50: DDIM-50 guidance 4; pfdiffseg-ddim10: DDIM-10 guidance 1; pfdiffseg-steered: DDIM-50",
-      "guidance 4 with fraction steering 1, augment's default) and real crops halved and",
+      "with fraction steering 1 at the model's own guidance, augment's default) and real crops halved and",
       "enlarged back (upsampled). Same seed, same table."
     })
 public final class BenchDataMicrographsCommand extends JobCommand {
 
   /**
    * The PF-DiffSeg settings: many steps with strong guidance against few steps without, and
-   * augment's default (fraction steering), whose images are the most realistic and which the
-   * detectors must learn too (docs/detectors.md).
+   * augment's default (fraction steering at the model's own guidance), whose images are the most
+   * realistic and which the detectors must learn too (docs/detectors.md).
    */
-  static final List<MicrographBenchmark.DiffusionSetting> SETTINGS =
-      List.of(
-          new MicrographBenchmark.DiffusionSetting(
-              "pfdiffseg-ddim50", SamplerSpec.parse("ddim:50"), 4f, 0f),
-          new MicrographBenchmark.DiffusionSetting(
-              "pfdiffseg-ddim10", SamplerSpec.parse("ddim:10"), 1f, 0f),
-          new MicrographBenchmark.DiffusionSetting(
-              "pfdiffseg-steered", SamplerSpec.parse("ddim:50"), 4f, 1f));
+  static List<MicrographBenchmark.DiffusionSetting> settings(float modelGuidance) {
+    return List.of(
+        new MicrographBenchmark.DiffusionSetting(
+            "pfdiffseg-ddim50", SamplerSpec.parse("ddim:50"), 4f, 0f),
+        new MicrographBenchmark.DiffusionSetting(
+            "pfdiffseg-ddim10", SamplerSpec.parse("ddim:10"), 1f, 0f),
+        new MicrographBenchmark.DiffusionSetting(
+            "pfdiffseg-steered", SamplerSpec.parse("ddim:50"), modelGuidance, 1f));
+  }
 
   @Option(
       names = "--out",
@@ -152,7 +153,7 @@ public final class BenchDataMicrographsCommand extends JobCommand {
             scale,
             size,
             counts,
-            SETTINGS,
+            settings(PfDiffSegModel.defaultGuidance(fetched)),
             model.ref(),
             fetched.modelId(),
             batch,

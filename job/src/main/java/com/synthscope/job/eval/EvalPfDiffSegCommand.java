@@ -125,6 +125,9 @@ public final class EvalPfDiffSegCommand extends CommandBase {
       description = "Write the canvas part's pair (image beside colour-coded mask).")
   Path canvasPicture;
 
+  /** --guidance, or the model's own scale when absent; set once the model is fetched. */
+  private float guidance;
+
   @Option(
       names = "--real-grid",
       paramLabel = "PNG",
@@ -209,7 +212,7 @@ public final class EvalPfDiffSegCommand extends CommandBase {
             loaded,
             new PfDiffSegGenerator.Settings(
                 sampler.spec(),
-                generation.guidance(),
+                guidance,
                 canvasSize,
                 canvasStride,
                 MultiDiffusion.Weighting.parse(canvasWeights),
@@ -257,6 +260,10 @@ public final class EvalPfDiffSegCommand extends CommandBase {
     if (!(steering >= 0 && steering <= 1)) {
       throw new ConfigurationException("--steering must lie in [0, 1]");
     }
+    Float requested = generation.requestedGuidance();
+    if (requested != null && !(requested >= 0)) {
+      throw new ConfigurationException("--guidance must be >= 0");
+    }
     if (count < (allowSmall ? 1 : 64) || batch < 1) {
       throw new ConfigurationException("--count must be at least 64 and --batch at least 1");
     }
@@ -297,17 +304,18 @@ public final class EvalPfDiffSegCommand extends CommandBase {
                 model.ref(),
                 hadoop,
                 ExecutionSettings.cpu(Runtime.getRuntime().availableProcessors()));
+    guidance = generation.guidance(fetched);
     PfDiffSegGenerator generator =
         new PfDiffSegGenerator(
             loaded,
-            new PfDiffSegGenerator.Settings(sampler.spec(), generation.guidance())
+            new PfDiffSegGenerator.Settings(sampler.spec(), guidance)
                 .withSteering(generation.steering()));
 
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("command", "eval pfdiffseg");
     json.put("model", fetched.modelId());
     json.put("sampler", sampler.name());
-    json.put("guidance", generation.guidance());
+    json.put("guidance", guidance);
     json.put("steering", generation.steering());
     List<PfDiffSegGenerator.Generated> firstPairs = new ArrayList<>();
     List<float[]> empiricalGreys = new ArrayList<>();
@@ -438,7 +446,7 @@ public final class EvalPfDiffSegCommand extends CommandBase {
       PfDiffSegGenerator timed =
           new PfDiffSegGenerator(
               loaded,
-              new PfDiffSegGenerator.Settings(SamplerSpec.parse(s), generation.guidance())
+              new PfDiffSegGenerator.Settings(SamplerSpec.parse(s), guidance)
                   .withSteering(generation.steering()));
       long t0 = System.nanoTime();
       timed.generate(seeds, req);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.synthscope.job.JobTestSupport;
 import com.synthscope.job.JobTestSupport.Result;
+import com.synthscope.udfs.model.ModelManifest;
 import com.synthscope.udfs.nets.UNetConfig;
 import com.synthscope.udfs.testing.SharedSpark;
 import com.synthscope.udfs.train.DiffusionRecipe;
@@ -17,6 +18,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -327,6 +329,62 @@ class AugmentCommandTest {
         2,
         JobTestSupport.cli("eval", "pfdiffseg", "--model", model, "--count", "8").code(),
         "fewer than 64 samples is refused");
+  }
+
+  // a model names the guidance it is meant to be sampled with; --guidance still overrides it
+  @Test
+  void theGuidanceDefaultsToTheModelsOwnScaleThenToFour() throws Exception {
+    Path own = tmp.resolve("own-guidance");
+    copyModel(Path.of(model), own, Map.of("guidance", 1.5));
+    Path bad = tmp.resolve("bad-guidance");
+    copyModel(Path.of(model), bad, Map.of("guidance", "strong"));
+    assertEquals(4.0, evalGuidance(model), "a model that names no guidance");
+    assertEquals(1.5, evalGuidance(own.toString()), "the manifest's preprocessing.guidance");
+    assertEquals(2.0, evalGuidance(own.toString(), "--guidance", "2"), "--guidance overrides");
+    Result refused = eval(bad.toString());
+    assertEquals(2, refused.code(), refused.err());
+    assertTrue(refused.err().contains("preprocessing.guidance"), refused.err());
+    Result negative = eval(own.toString(), "--guidance", "-1");
+    assertEquals(2, negative.code(), negative.err());
+  }
+
+  private static double evalGuidance(String model, String... extra) {
+    Result r = eval(model, extra);
+    assertEquals(0, r.code(), r.err());
+    return r.lastLineJson().get("guidance").getAsDouble();
+  }
+
+  private static Result eval(String model, String... extra) {
+    return JobTestSupport.cli(
+        concat(
+            new String[] {
+              "eval",
+              "pfdiffseg",
+              "--model",
+              model,
+              "--count",
+              "2",
+              "--allow-small",
+              "--batch",
+              "2",
+              "--sampler",
+              "ddim:1",
+              "--speed",
+              "ddim:1"
+            },
+            extra));
+  }
+
+  private static void copyModel(Path from, Path to, Map<String, ?> preprocessing) throws Exception {
+    Files.createDirectories(to);
+    try (Stream<Path> files = Files.list(from)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, to.resolve(f.getFileName()));
+      }
+    }
+    ModelManifest m = ModelManifest.read(to, "test");
+    Files.writeString(
+        to.resolve(ModelManifest.FILE_NAME), m.withPreprocessing(preprocessing).toJson());
   }
 
   private static List<byte[]> pngs(Path dir) throws Exception {
