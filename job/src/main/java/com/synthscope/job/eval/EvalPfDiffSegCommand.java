@@ -412,7 +412,32 @@ public final class EvalPfDiffSegCommand extends CommandBase {
               r.histogramDistance(),
               r.spectrumDistance(),
               r.classifierAccuracy());
-      json.put("realism", r.toMap());
+      // The same test between two real samples: real training crops (the distribution the model
+      // learned; its empirical requests are their fractions) against the same test crops.
+      // MetalDAM's
+      // 8 test micrographs differ from its 26 training ones in brightness and phase mix, so this
+      // split shift is the floor a perfect generator of the training images would reach.
+      PairCrops trainCrops =
+          new PairCrops(MetalDam.loadDownscaled(data, Split.TRAIN, scale), size, seed + 1);
+      List<float[]> train = new ArrayList<>();
+      for (int i = 0; i < empiricalGreys.size(); i++) {
+        train.add(trainCrops.next().grey());
+      }
+      TwoSampleRealism.Result floor = TwoSampleRealism.compare(real, train, size, seed);
+      out()
+          .printf(
+              Locale.ROOT,
+              "reference, %d real training crops against the same test crops: histogram TV %.4f,"
+                  + " power spectrum %.4f decades, held-out classifier accuracy %.3f%n",
+              train.size(),
+              floor.histogramDistance(),
+              floor.spectrumDistance(),
+              floor.classifierAccuracy());
+      Map<String, Object> realism = new LinkedHashMap<>(r.toMap());
+      Map<String, Object> reference = new LinkedHashMap<>(floor.toMap());
+      reference.put("train_crops", reference.remove("generated"));
+      realism.put("train_crops_against_test_crops", reference);
+      json.put("realism", realism);
       if (realGrid != null) {
         List<PfDiffSegGenerator.Generated> shown = new ArrayList<>();
         PairCrops again =

@@ -261,6 +261,14 @@ class AugmentCommandTest {
     assertTrue(
         realism.get("histogram_tv_distance").getAsDouble() > 0,
         "a 3-step model is not the real data");
+    JsonObject reference = realism.getAsJsonObject("train_crops_against_test_crops");
+    assertEquals(4, reference.get("train_crops").getAsInt(), "as many real training crops");
+    double floor = reference.get("classifier_heldout_accuracy").getAsDouble();
+    assertTrue(floor >= 0 && floor <= 1, "reference accuracy " + floor);
+    assertTrue(
+        reference.get("histogram_tv_distance").getAsDouble()
+            != realism.get("histogram_tv_distance").getAsDouble(),
+        "the reference compares other images than the generated ones");
     JsonObject agreement = quality.lastLineJson().getAsJsonObject("agreement");
     assertEquals(
         4 * 16 * 16,
