@@ -35,6 +35,23 @@ class EmbeddedModelsTest {
     assertTrue(((Number) f.manifest().recipe().get("steps")).intValue() > 0);
   }
 
+  // version 2 (the long run) is the default; version 1 stays embedded so that the detector
+  // benchmarks made with its fakes (docs/detectors.md) can be rebuilt from a fresh clone
+  @Test
+  void theDefaultGeneratorIsVersionTwoAtItsOwnGuidanceAndVersionOneStaysReachable() {
+    FetchedModel v2 = new ModelFetcher(tmp).fetch(EmbeddedModels.pfDiffSeg(), new Configuration());
+    assertEquals("2", v2.manifest().version());
+    assertEquals(1.0, ((Number) v2.manifest().preprocessing().get("guidance")).doubleValue());
+    assertEquals("cosine", v2.manifest().arguments().get("schedule"));
+    ModelRef ref =
+        ModelRef.of(URI.create("embedded:pfdiffseg-v1"), null, ModelFormat.DJL_PARAMS, "pfdiffseg");
+    FetchedModel v1 = new ModelFetcher(tmp).fetch(ref, new Configuration());
+    assertEquals("1", v1.manifest().version());
+    assertEquals("linear", v1.manifest().arguments().get("schedule"));
+    assertTrue(!v1.manifest().preprocessing().containsKey("guidance"), "version 1 samples at 4");
+    assertTrue(!v1.modelId().equals(v2.modelId()));
+  }
+
   @Test
   void anUnknownEmbeddedNameSaysItIsNotEmbedded() {
     ModelRef ref = ModelRef.of(URI.create("embedded:no-such-model"), null, ModelFormat.DJL_PARAMS);
