@@ -201,6 +201,29 @@ public final class EvalPfDiffSegCommand extends CommandBase {
     return m;
   }
 
+  /** {@code n} seeded random crops of a MetalDAM split at the model's scale and size, grey only. */
+  private List<float[]> realCrops(Split split, double scale, int size, long cropSeed, int n)
+      throws java.io.IOException {
+    PairCrops crops = new PairCrops(MetalDam.loadDownscaled(data, split, scale), size, cropSeed);
+    List<float[]> greys = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      greys.add(crops.next().grey());
+    }
+    return greys;
+  }
+
+  private void printRealism(String label, TwoSampleRealism.Result r) {
+    out()
+        .printf(
+            Locale.ROOT,
+            "%s: histogram TV %.4f, power spectrum %.4f decades,"
+                + " held-out classifier accuracy %.3f%n",
+            label,
+            r.histogramDistance(),
+            r.spectrumDistance(),
+            r.classifierAccuracy());
+  }
+
   /**
    * One large pair by MultiDiffusion: time, windows, QC on the whole mask, and optionally its
    * picture.
@@ -397,42 +420,18 @@ public final class EvalPfDiffSegCommand extends CommandBase {
     if (parts.contains("realism")) {
       double scale = ((Number) fetched.manifest().preprocessing().get("scale")).doubleValue();
       int size = generator.size();
-      PairCrops crops = new PairCrops(MetalDam.loadDownscaled(data, Split.TEST, scale), size, seed);
-      List<float[]> real = new ArrayList<>();
-      for (int i = 0; i < empiricalGreys.size(); i++) {
-        real.add(crops.next().grey());
-      }
+      int n = empiricalGreys.size();
+      List<float[]> real = realCrops(Split.TEST, scale, size, seed, n);
       TwoSampleRealism.Result r = TwoSampleRealism.compare(real, empiricalGreys, size, seed);
-      out()
-          .printf(
-              Locale.ROOT,
-              "realism against %d real test crops: histogram TV %.4f, power spectrum %.4f decades,"
-                  + " held-out classifier accuracy %.3f%n",
-              real.size(),
-              r.histogramDistance(),
-              r.spectrumDistance(),
-              r.classifierAccuracy());
+      printRealism("realism against " + n + " real test crops", r);
       // The same test between two real samples: real training crops (the distribution the model
       // learned; its empirical requests are their fractions) against the same test crops.
       // MetalDAM's
       // 8 test micrographs differ from its 26 training ones in brightness and phase mix, so this
       // split shift is the floor a perfect generator of the training images would reach.
-      PairCrops trainCrops =
-          new PairCrops(MetalDam.loadDownscaled(data, Split.TRAIN, scale), size, seed + 1);
-      List<float[]> train = new ArrayList<>();
-      for (int i = 0; i < empiricalGreys.size(); i++) {
-        train.add(trainCrops.next().grey());
-      }
+      List<float[]> train = realCrops(Split.TRAIN, scale, size, seed + 1, n);
       TwoSampleRealism.Result floor = TwoSampleRealism.compare(real, train, size, seed);
-      out()
-          .printf(
-              Locale.ROOT,
-              "reference, %d real training crops against the same test crops: histogram TV %.4f,"
-                  + " power spectrum %.4f decades, held-out classifier accuracy %.3f%n",
-              train.size(),
-              floor.histogramDistance(),
-              floor.spectrumDistance(),
-              floor.classifierAccuracy());
+      printRealism("reference, " + n + " real training crops against the same test crops", floor);
       Map<String, Object> realism = new LinkedHashMap<>(r.toMap());
       Map<String, Object> reference = new LinkedHashMap<>(floor.toMap());
       reference.put("train_crops", reference.remove("generated"));
