@@ -356,6 +356,63 @@ class AugmentCommandTest {
     assertEquals(2, negative.code(), negative.err());
   }
 
+  @Test
+  void trainingStartsFromAModelOfTheSameNetworkAndLearnsV() throws Exception {
+    Path out = tmp.resolve("from-model");
+    Result v = trainFrom(out, "--base-channels", "8", "--multipliers", "1,2");
+    assertEquals(0, v.code(), v.err());
+    ModelManifest m = ModelManifest.read(out.resolve("model"), "test");
+    assertEquals("v", m.preprocessing().get("prediction"), "the artifact says what it outputs");
+    assertTrue(
+        String.valueOf(m.recipe().get("init")).startsWith("pfdiffseg-metaldam-16px@"),
+        "the recipe names the model it started from: " + m.recipe());
+    Result r = eval(out.resolve("model").toString());
+    assertEquals(0, r.code(), r.err());
+    assertEquals(2, r.lastLineJson().getAsJsonObject("empirical").get("samples").getAsInt());
+
+    Result wider = trainFrom(tmp.resolve("wider"), "--base-channels", "16", "--multipliers", "1,2");
+    assertEquals(2, wider.code(), wider.err());
+    assertTrue(wider.err().contains("--init"), wider.err());
+    Result target =
+        trainFrom(
+            tmp.resolve("x0"),
+            "--base-channels",
+            "8",
+            "--multipliers",
+            "1,2",
+            "--prediction",
+            "x0");
+    assertEquals(2, target.code(), target.err());
+  }
+
+  private static Result trainFrom(Path out, String... network) {
+    return JobTestSupport.cli(
+        concat(
+            new String[] {
+              "train",
+              "pfdiffseg",
+              "--data",
+              SharedSpark.metalDam().toString(),
+              "--out",
+              out.toString(),
+              "--size",
+              "16",
+              "--scale",
+              "0.125",
+              "--steps",
+              "2",
+              "--batch",
+              "4",
+              "--checkpoint-every",
+              "2",
+              "--init",
+              model,
+              "--prediction",
+              "v"
+            },
+            network));
+  }
+
   private static double evalGuidance(String model, String... extra) {
     Result r = eval(model, extra);
     assertEquals(0, r.code(), r.err());

@@ -3,6 +3,7 @@ package com.synthscope.udfs.augment;
 import com.synthscope.udfs.diffusion.MultiDiffusion;
 import com.synthscope.udfs.diffusion.NoisePredictor;
 import com.synthscope.udfs.diffusion.NoiseSchedule;
+import com.synthscope.udfs.diffusion.Prediction;
 import com.synthscope.udfs.image.GreyRange;
 import com.synthscope.udfs.model.LoadedModel;
 import com.synthscope.udfs.model.ModelManifest;
@@ -103,6 +104,7 @@ public final class PfDiffSegGenerator {
   private final int stride;
   private final int classes;
   private final GreyRange grey;
+  private final Prediction prediction;
 
   public PfDiffSegGenerator(LoadedModel model, Settings settings) {
     ModelManifest m =
@@ -126,6 +128,7 @@ public final class PfDiffSegGenerator {
     }
     this.classes = ((Number) m.preprocessing().get("classes")).intValue();
     this.grey = GreyRange.fromPreprocessing(m.preprocessing());
+    this.prediction = Prediction.ofPreprocessing(m.preprocessing());
   }
 
   /** Side of the generated pairs in pixels. */
@@ -216,7 +219,7 @@ public final class PfDiffSegGenerator {
     return c;
   }
 
-  /** Guided noise of {@code n} windows of the model's size. */
+  /** Guided noise (read from the network's output) of {@code n} windows of the model's size. */
   private float[] guided(float[] x, int n, int[] t, float[] conditions, int channels) {
     float w = settings.guidance();
     float[] tf = new float[n];
@@ -224,7 +227,7 @@ public final class PfDiffSegGenerator {
       tf[i] = t[i];
     }
     if (w == 1f) {
-      return eps(x, n, tf, conditions, ones(n), channels);
+      return prediction.toNoise(eps(x, n, tf, conditions, ones(n), channels), x, n, t, schedule);
     }
     // conditional and null-condition predictions in one doubled batch
     float[] both =
@@ -242,7 +245,8 @@ public final class PfDiffSegGenerator {
       float nul = both[half + j];
       out[j] = nul + w * (cond - nul);
     }
-    return out;
+    // guidance is linear, so it combines v as it combines the noise
+    return prediction.toNoise(out, x, n, t, schedule);
   }
 
   private float[] eps(float[] x, int n, float[] t, float[] c, float[] use, int channels) {

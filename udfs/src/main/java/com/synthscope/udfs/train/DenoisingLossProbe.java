@@ -2,6 +2,7 @@ package com.synthscope.udfs.train;
 
 import com.synthscope.udfs.diffusion.ForwardProcess;
 import com.synthscope.udfs.diffusion.NoiseSchedule;
+import com.synthscope.udfs.diffusion.Prediction;
 import com.synthscope.udfs.image.GreyRange;
 import com.synthscope.udfs.model.LoadedModel;
 import com.synthscope.udfs.model.Tensor;
@@ -85,6 +86,8 @@ public final class DenoisingLossProbe {
       int batch,
       long seed) {
     GreyRange range = GreyRange.fromPreprocessing(model.manifest().preprocessing());
+    // the noise error, whatever the network outputs, so models of either target compare
+    Prediction prediction = Prediction.ofPreprocessing(model.manifest().preprocessing());
     int classes = MetalDam.CLASSES;
     int channels = 1 + classes;
     int pixels = size * size;
@@ -135,15 +138,20 @@ public final class DenoisingLossProbe {
         }
         float[] xt = ForwardProcess.qSample(schedule, x0, noise, n, t);
         float[] eps =
-            model
-                .predict(
-                    List.of(
-                        Tensor.of(xt, n, channels, size, size),
-                        Tensor.of(tf, n),
-                        Tensor.of(fractions, n, classes),
-                        Tensor.of(use, n)))
-                .get(0)
-                .data();
+            prediction.toNoise(
+                model
+                    .predict(
+                        List.of(
+                            Tensor.of(xt, n, channels, size, size),
+                            Tensor.of(tf, n),
+                            Tensor.of(fractions, n, classes),
+                            Tensor.of(use, n)))
+                    .get(0)
+                    .data(),
+                xt,
+                n,
+                t,
+                schedule);
         for (int i = 0; i < n; i++) {
           double abar = schedule.alphaBar(t[i]);
           double sa = Math.sqrt(abar);

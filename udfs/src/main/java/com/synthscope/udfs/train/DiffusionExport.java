@@ -3,6 +3,7 @@ package com.synthscope.udfs.train;
 import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import com.synthscope.udfs.diffusion.Prediction;
 import com.synthscope.udfs.model.ArtifactWriter;
 import com.synthscope.udfs.model.ModelFormat;
 import com.synthscope.udfs.model.TensorSpec;
@@ -64,6 +65,10 @@ public final class DiffusionExport {
     Map<String, Object> r = new LinkedHashMap<>(recipe.toMap());
     r.putAll(recipeExtra);
     r.put("network", "UNet " + config.toArguments());
+    Map<String, Object> pre = new LinkedHashMap<>(preprocessing);
+    if (recipe.prediction() != Prediction.EPS) {
+      pre.put(Prediction.KEY, recipe.prediction().id());
+    }
     long s = recipe.size();
     List<TensorSpec> all = new java.util.ArrayList<>();
     all.add(new TensorSpec("x", List.of((long) config.channels(), s, s), "float32"));
@@ -79,8 +84,10 @@ public final class DiffusionExport {
         UNetFactory.class.getName(),
         arguments,
         all,
-        List.of(new TensorSpec("eps", List.of((long) config.channels(), s, s), "float32")),
-        preprocessing,
+        List.of(
+            new TensorSpec(
+                recipe.prediction().id(), List.of((long) config.channels(), s, s), "float32")),
+        pre,
         r,
         metrics);
   }

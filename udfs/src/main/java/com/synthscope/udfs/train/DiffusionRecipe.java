@@ -1,7 +1,9 @@
 package com.synthscope.udfs.train;
 
+import com.synthscope.udfs.diffusion.Prediction;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * How a diffusion model is trained: everything needed to reproduce a run, recorded in its artifact.
@@ -31,6 +33,9 @@ import java.util.Map;
  * @param greyPercentile PF-DiffSeg: the grey levels at this percentile and at 100 minus it (of all
  *     training pixels) map to -1 and +1 in the image channel ({@code GreyRange}); 0: the plain
  *     {@code grey * 2 - 1}
+ * @param prediction what the network learns to output (the noise or v)
+ * @param init the model the weights started from (its {@code id@sha256}), or empty: a random
+ *     initialisation
  */
 public record DiffusionRecipe(
     int size,
@@ -48,9 +53,13 @@ public record DiffusionRecipe(
     float minSnrGamma,
     int warmupSteps,
     int decaySteps,
-    float greyPercentile) {
+    float greyPercentile,
+    Prediction prediction,
+    String init) {
 
   public DiffusionRecipe {
+    Objects.requireNonNull(prediction, "prediction");
+    Objects.requireNonNull(init, "init");
     if (size < 8
         || scale <= 0
         || scale > 1
@@ -71,6 +80,68 @@ public record DiffusionRecipe(
         || greyPercentile >= 50) {
       throw new IllegalArgumentException("invalid training recipe: " + this);
     }
+  }
+
+  /** A noise-predicting recipe from random weights. */
+  public DiffusionRecipe(
+      int size,
+      double scale,
+      int steps,
+      int batch,
+      float learningRate,
+      float emaDecay,
+      long seed,
+      String schedule,
+      int timesteps,
+      float conditionDropout,
+      int checkpointEvery,
+      float firstChannelWeight,
+      float minSnrGamma,
+      int warmupSteps,
+      int decaySteps,
+      float greyPercentile) {
+    this(
+        size,
+        scale,
+        steps,
+        batch,
+        learningRate,
+        emaDecay,
+        seed,
+        schedule,
+        timesteps,
+        conditionDropout,
+        checkpointEvery,
+        firstChannelWeight,
+        minSnrGamma,
+        warmupSteps,
+        decaySteps,
+        greyPercentile,
+        Prediction.EPS,
+        "");
+  }
+
+  /** The same recipe with another prediction target and starting point. */
+  public DiffusionRecipe withTarget(Prediction newPrediction, String newInit) {
+    return new DiffusionRecipe(
+        size,
+        scale,
+        steps,
+        batch,
+        learningRate,
+        emaDecay,
+        seed,
+        schedule,
+        timesteps,
+        conditionDropout,
+        checkpointEvery,
+        firstChannelWeight,
+        minSnrGamma,
+        warmupSteps,
+        decaySteps,
+        greyPercentile,
+        newPrediction,
+        newInit);
   }
 
   /** The plain recipe: epsilon MSE averaged over every channel, constant learning rate. */
@@ -122,7 +193,11 @@ public record DiffusionRecipe(
    * The per-sample loss weight of timestep {@code t} whose signal-to-noise ratio is {@code snr}.
    */
   public double timestepWeight(double snr) {
-    return minSnrGamma > 0 ? Math.min(snr, minSnrGamma) / snr : 1.0;
+    if (minSnrGamma <= 0) {
+      return 1.0;
+    }
+    // the same clamped-SNR weight on x0's error: eps's MSE is SNR times x0's, v's is SNR + 1 times
+    return Math.min(snr, minSnrGamma) / (prediction == Prediction.V ? snr + 1 : snr);
   }
 
   public Map<String, Object> toMap() {
@@ -155,6 +230,12 @@ public record DiffusionRecipe(
     }
     if (greyPercentile > 0) {
       m.put("grey_percentile", greyPercentile);
+    }
+    if (prediction != Prediction.EPS) {
+      m.put("prediction", prediction.id());
+    }
+    if (!init.isEmpty()) {
+      m.put("init", init);
     }
     return m;
   }

@@ -18,6 +18,7 @@ import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import com.synthscope.udfs.diffusion.ForwardProcess;
 import com.synthscope.udfs.diffusion.NoiseSchedule;
+import com.synthscope.udfs.diffusion.Prediction;
 import com.synthscope.udfs.nets.UNet;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,10 +36,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Trains a noise-prediction UNet with the DDPM objective: pick t uniformly, noise a clean batch to
- * x_t, regress the noise (MSE). Adam through DJL's Trainer, an exponential moving average of the
- * weights (the copy that ships), checkpoints every few hundred steps, {@code --resume}, a CSV log
- * of the loss and a progress line.
+ * Trains a denoising UNet with the DDPM objective: pick t uniformly, noise a clean batch to x_t,
+ * regress the noise (MSE), or v for a recipe that asks for it ({@link Prediction}). Adam through
+ * DJL's Trainer, an exponential moving average of the weights (the copy that ships), checkpoints
+ * every few hundred steps, {@code --resume}, a CSV log of the loss and a progress line.
  *
  * <p>Determinism: the weights' initialisation is seeded, and each step draws crops, timesteps,
  * noise and condition dropout from a random source seeded by (seed, step) alone, so a resumed run
@@ -91,6 +92,21 @@ public final class DiffusionTrainer {
    * output folder.
    */
   public Summary run(boolean resume) throws IOException {
+    return run(resume, null);
+  }
+
+  /**
+   * Weights to start a run from instead of a random initialisation: a djl-params artifact of the
+   * same network ({@code <name>-0000.params} in {@code folder}), e.g. to fine-tune a model for
+   * another prediction target.
+   */
+  public record InitialWeights(Path folder, String name) {}
+
+  /**
+   * As {@link #run(boolean)}; a new run (not a resumed one) starts from {@code init} when given,
+   * its EMA too.
+   */
+  public Summary run(boolean resume, InitialWeights init) throws IOException {
     Files.createDirectories(out);
     Engine.getEngine("PyTorch").setRandomSeed((int) recipe.seed());
     try (Model model = Model.newInstance("diffusion-training", "PyTorch")) {
@@ -129,6 +145,10 @@ public final class DiffusionTrainer {
               .optOptimizer(Optimizer.adam().optLearningRateTracker(learningRate).build());
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(net.inputShapes(recipe.batch(), recipe.size()));
+        if (!resume && init != null) {
+          loadInitialWeights(init);
+          progress.printf("starting from the weights in %s%n", init.folder());
+        }
         NDManager emaManager = trainer.getManager().newSubManager();
         Map<String, NDArray> ema = resume ? readEma(emaManager) : copyWeights(emaManager);
         long parameters =
@@ -199,7 +219,19 @@ public final class DiffusionTrainer {
         inputs.add(m.create(batch.conditions(), new Shape(n, data.conditionDim())));
         inputs.add(m.create(use));
       }
-      NDArray target = m.create(noise, new Shape(n, data.channels(), size, size));
+      float[] targets = new float[noise.length];
+      for (int i = 0; i < n; i++) {
+        recipe
+            .prediction()
+            .target(
+                batch.x0(),
+                noise,
+                schedule.alphaBar(timesteps[i]),
+                i * perSample,
+                (i + 1) * perSample,
+                targets);
+      }
+      NDArray target = m.create(targets, new Shape(n, data.channels(), size, size));
       double value;
       try (GradientCollector gc = trainer.newGradientCollector()) {
         NDArray squared = trainer.forward(inputs).singletonOrThrow().sub(target).square();
@@ -262,6 +294,41 @@ public final class DiffusionTrainer {
       copy.put(p.getKey(), a);
     }
     return copy;
+  }
+
+  /**
+   * Copies an artifact's weights into the initialised network, refusing any whose shape differs
+   * (DJL's loader reads them into a block of another width without complaint).
+   */
+  private void loadInitialWeights(InitialWeights init) throws IOException {
+    try (Model source = Model.newInstance("initial-weights", "PyTorch")) {
+      UNet theirs = new UNet(net.config());
+      source.setBlock(theirs);
+      try {
+        source.load(init.folder(), init.name());
+      } catch (ai.djl.MalformedModelException e) {
+        throw new IOException(
+            "the initial weights in " + init.folder() + " are unreadable: " + e.getMessage(), e);
+      }
+      Map<String, NDArray> byName = new LinkedHashMap<>();
+      theirs.getParameters().forEach(p -> byName.put(p.getKey(), p.getValue().getArray()));
+      for (Pair<String, Parameter> p : net.getParameters()) {
+        NDArray src = byName.get(p.getKey());
+        NDArray dst = p.getValue().getArray();
+        if (src == null || !src.getShape().equals(dst.getShape())) {
+          throw new IOException(
+              "the initial weights in "
+                  + init.folder()
+                  + " do not fit this network: "
+                  + p.getKey()
+                  + " is "
+                  + (src == null ? "missing" : src.getShape())
+                  + ", not "
+                  + dst.getShape());
+        }
+        src.copyTo(dst);
+      }
+    }
   }
 
   private void updateEma(Map<String, NDArray> ema) {

@@ -62,6 +62,23 @@ public final class PfDiffSegTraining {
       boolean resume,
       PrintStream progress)
       throws IOException {
+    return run(data, split, recipe, config, out, resume, null, progress);
+  }
+
+  /**
+   * As above; a new run starts from the weights of {@code init} (an artifact of the same network,
+   * e.g. the embedded model) when given.
+   */
+  public static Path run(
+      Path data,
+      Split split,
+      DiffusionRecipe recipe,
+      UNetConfig config,
+      Path out,
+      boolean resume,
+      Path init,
+      PrintStream progress)
+      throws IOException {
     List<LabelledMicrograph> images = MetalDam.loadDownscaled(data, split, recipe.scale());
     progress.printf(
         "loaded %d %s micrographs of %s at scale %s%n",
@@ -74,7 +91,8 @@ public final class PfDiffSegTraining {
     DiffusionTrainer trainer =
         new DiffusionTrainer(
             recipe, net, new PfDiffSegBatches(images, recipe.size(), grey), out, progress);
-    DiffusionTrainer.Summary summary = trainer.run(resume);
+    DiffusionTrainer.Summary summary =
+        trainer.run(resume, init == null ? null : new DiffusionTrainer.InitialWeights(init, KIND));
     Map<String, Object> metrics = new LinkedHashMap<>();
     metrics.put("final_loss_ema", summary.finalLoss());
     metrics.put("train_seconds", Math.round(summary.seconds()));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.synthscope.udfs.diffusion.Prediction;
 import com.synthscope.udfs.image.GreyRange;
 import com.synthscope.udfs.model.ModelFetcher;
 import com.synthscope.udfs.model.ModelFormat;
@@ -12,6 +13,7 @@ import com.synthscope.udfs.model.ModelRef;
 import com.synthscope.udfs.nets.UNetConfig;
 import com.synthscope.udfs.testing.SharedSpark;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,6 +144,72 @@ class PfDiffSegTrainingTest {
         quiet);
     assertEquals(31, Files.readAllLines(out.resolve("loss.csv")).size());
     assertTrue(!recipe(10).toMap().containsKey("first_channel_weight"));
+  }
+
+  @Test
+  void aRunStartsFromAnotherModelsWeightsAndCanLearnV() throws Exception {
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true);
+    Path first =
+        PfDiffSegTraining.run(
+            SharedSpark.metalDam(), Split.TRAIN, recipe(40), TINY, tmp.resolve("a"), false, quiet);
+
+    // one step at a vanishing learning rate on the first batch of that run (same seed, same step)
+    // from the trained weights: the loss starts at the trained level, not at the random one
+    DiffusionRecipe slow =
+        new DiffusionRecipe(16, 0.125, 1, 8, 1e-9f, 0.9f, 11, "linear", 1000, 0.1f, 1);
+    PfDiffSegTraining.run(
+        SharedSpark.metalDam(),
+        Split.TRAIN,
+        slow.withTarget(Prediction.EPS, "first"),
+        TINY,
+        tmp.resolve("b"),
+        false,
+        first,
+        quiet);
+    double fresh = firstLoss(tmp.resolve("a"));
+    double started = firstLoss(tmp.resolve("b"));
+    assertTrue(started < 0.7 * fresh, "from the weights: " + started + ", fresh " + fresh);
+
+    // v from the noise model's weights: the artifact says what its output is, and generates
+    Path v =
+        PfDiffSegTraining.run(
+            SharedSpark.metalDam(),
+            Split.TRAIN,
+            recipe(5).withTarget(Prediction.V, "first@sha"),
+            TINY,
+            tmp.resolve("v"),
+            false,
+            first,
+            quiet);
+    var fetched =
+        ModelPreflight.check(
+            ModelRef.of(v.toUri(), null, ModelFormat.DJL_PARAMS),
+            new Configuration(),
+            List.of(new long[] {6, 16, 16}, new long[0], new long[] {5}, new long[0]));
+    assertEquals(Prediction.V, Prediction.ofPreprocessing(fetched.manifest().preprocessing()));
+    assertEquals("v", fetched.manifest().outputs().get(0).name());
+    assertEquals("v", fetched.manifest().recipe().get("prediction"));
+    assertEquals("first@sha", fetched.manifest().recipe().get("init"));
+    assertTrue(!recipe(5).toMap().containsKey("prediction"), "a noise recipe stays as before");
+
+    // another network cannot start from these weights
+    UNetConfig wider = new UNetConfig(6, 16, List.of(1, 2), 1, 5);
+    assertThrows(
+        IOException.class,
+        () ->
+            PfDiffSegTraining.run(
+                SharedSpark.metalDam(),
+                Split.TRAIN,
+                recipe(1),
+                wider,
+                tmp.resolve("wider"),
+                false,
+                first,
+                quiet));
+  }
+
+  private static double firstLoss(Path run) throws IOException {
+    return Double.parseDouble(Files.readAllLines(run.resolve("loss.csv")).get(1).split(",")[1]);
   }
 
   private static double meanLoss(List<String> rows) {
