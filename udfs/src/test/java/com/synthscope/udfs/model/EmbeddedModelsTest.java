@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.synthscope.udfs.diffusion.Prediction;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,21 +36,32 @@ class EmbeddedModelsTest {
     assertTrue(((Number) f.manifest().recipe().get("steps")).intValue() > 0);
   }
 
-  // version 2 (the long run) is the default; version 1 stays embedded so that the detector
-  // benchmarks made with its fakes (docs/detectors.md) can be rebuilt from a fresh clone
+  // version 3 (version 2 fine-tuned for v-prediction) is the default; versions 2 and 1 stay
+  // embedded so that the figures measured with them (docs/pfdiffseg.md, docs/detectors.md) can be
+  // rebuilt from a fresh clone
   @Test
-  void theDefaultGeneratorIsVersionTwoAtItsOwnGuidanceAndVersionOneStaysReachable() {
-    FetchedModel v2 = new ModelFetcher(tmp).fetch(EmbeddedModels.pfDiffSeg(), new Configuration());
+  void theDefaultGeneratorIsVersionThreeAndTheEarlierOnesStayReachable() {
+    FetchedModel v3 = new ModelFetcher(tmp).fetch(EmbeddedModels.pfDiffSeg(), new Configuration());
+    assertEquals("3", v3.manifest().version());
+    assertEquals(1.0, ((Number) v3.manifest().preprocessing().get("guidance")).doubleValue());
+    assertEquals(Prediction.V, Prediction.ofPreprocessing(v3.manifest().preprocessing()));
+    assertEquals("cosine", v3.manifest().arguments().get("schedule"));
+    FetchedModel v2 = embedded("pfdiffseg-v2");
     assertEquals("2", v2.manifest().version());
-    assertEquals(1.0, ((Number) v2.manifest().preprocessing().get("guidance")).doubleValue());
-    assertEquals("cosine", v2.manifest().arguments().get("schedule"));
-    ModelRef ref =
-        ModelRef.of(URI.create("embedded:pfdiffseg-v1"), null, ModelFormat.DJL_PARAMS, "pfdiffseg");
-    FetchedModel v1 = new ModelFetcher(tmp).fetch(ref, new Configuration());
+    assertEquals(Prediction.EPS, Prediction.ofPreprocessing(v2.manifest().preprocessing()));
+    assertEquals(
+        v2.modelId(), v3.manifest().recipe().get("init"), "version 3 started from version 2");
+    FetchedModel v1 = embedded("pfdiffseg-v1");
     assertEquals("1", v1.manifest().version());
     assertEquals("linear", v1.manifest().arguments().get("schedule"));
     assertTrue(!v1.manifest().preprocessing().containsKey("guidance"), "version 1 samples at 4");
-    assertTrue(!v1.modelId().equals(v2.modelId()));
+    assertEquals(3, java.util.Set.of(v1.modelId(), v2.modelId(), v3.modelId()).size());
+  }
+
+  private FetchedModel embedded(String name) {
+    ModelRef ref =
+        ModelRef.of(URI.create("embedded:" + name), null, ModelFormat.DJL_PARAMS, "pfdiffseg");
+    return new ModelFetcher(tmp).fetch(ref, new Configuration());
   }
 
   @Test
