@@ -296,10 +296,7 @@ public final class DiffusionTrainer {
     return copy;
   }
 
-  /**
-   * Copies an artifact's weights into the initialised network, refusing any whose shape differs
-   * (DJL's loader reads them into a block of another width without complaint).
-   */
+  /** Copies an artifact's weights into the initialised network ({@link #copyInto}). */
   private void loadInitialWeights(InitialWeights init) throws IOException {
     try (Model source = Model.newInstance("initial-weights", "PyTorch")) {
       UNet theirs = new UNet(net.config());
@@ -312,22 +309,30 @@ public final class DiffusionTrainer {
       }
       Map<String, NDArray> byName = new LinkedHashMap<>();
       theirs.getParameters().forEach(p -> byName.put(p.getKey(), p.getValue().getArray()));
-      for (Pair<String, Parameter> p : net.getParameters()) {
-        NDArray src = byName.get(p.getKey());
-        NDArray dst = p.getValue().getArray();
-        if (src == null || !src.getShape().equals(dst.getShape())) {
-          throw new IOException(
-              "the initial weights in "
-                  + init.folder()
-                  + " do not fit this network: "
-                  + p.getKey()
-                  + " is "
-                  + (src == null ? "missing" : src.getShape())
-                  + ", not "
-                  + dst.getShape());
-        }
-        src.copyTo(dst);
+      copyInto(net, byName, "the initial weights in " + init.folder());
+    }
+  }
+
+  /**
+   * Copies weights by parameter name into an initialised network, refusing a missing one or one of
+   * another shape (DJL's loaders read weights of another width without complaint).
+   */
+  private static void copyInto(UNet net, Map<String, NDArray> byName, String source)
+      throws IOException {
+    for (Pair<String, Parameter> p : net.getParameters()) {
+      NDArray src = byName.get(p.getKey());
+      NDArray dst = p.getValue().getArray();
+      if (src == null || !src.getShape().equals(dst.getShape())) {
+        throw new IOException(
+            source
+                + " do not fit this network: "
+                + p.getKey()
+                + " is "
+                + (src == null ? "missing" : src.getShape())
+                + ", not "
+                + dst.getShape());
       }
+      src.copyTo(dst);
     }
   }
 
@@ -445,13 +450,7 @@ public final class DiffusionTrainer {
       NDList list = NDList.decode(manager, in);
       Map<String, NDArray> byName = new LinkedHashMap<>();
       list.forEach(a -> byName.put(a.getName(), a));
-      for (Pair<String, Parameter> p : net.getParameters()) {
-        NDArray src = byName.get(p.getKey());
-        if (src == null) {
-          throw new IllegalStateException("checkpoint has no EMA weight for " + p.getKey());
-        }
-        src.copyTo(p.getValue().getArray());
-      }
+      copyInto(net, byName, "the EMA weights of " + checkpoint);
     }
   }
 

@@ -3,6 +3,7 @@ package com.synthscope.udfs.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.synthscope.udfs.diffusion.Prediction;
 import org.junit.jupiter.api.Test;
 
 class DiffusionRecipeTest {
@@ -31,6 +32,12 @@ class DiffusionRecipeTest {
     assertEquals(1.0, r.timestepWeight(0.5), 1e-12, "SNR below gamma: full weight");
     assertEquals(0.25, r.timestepWeight(20), 1e-12, "SNR 20 > 5: 5 / 20");
     assertEquals(1.0, withSchedule(0, 0, 0f).timestepWeight(20), 0, "gamma 0: off");
+    // a v loss already weights x0's error by SNR + 1: the same clamp is min(SNR, gamma) / (SNR + 1)
+    DiffusionRecipe v = r.withTarget(Prediction.V, "");
+    assertEquals(0.5 / 1.5, v.timestepWeight(0.5), 1e-12);
+    assertEquals(5.0 / 21, v.timestepWeight(20), 1e-12);
+    assertEquals("v", v.toMap().get("prediction"));
+    assertEquals(r.toMap().size() + 1, v.toMap().size(), "only the target is added, no init");
   }
 
   @Test
