@@ -1,6 +1,7 @@
 package com.synthscope.job.train;
 
 import com.synthscope.job.ConfigurationException;
+import com.synthscope.udfs.diffusion.Prediction;
 import com.synthscope.udfs.nets.UNetConfig;
 import com.synthscope.udfs.train.DiffusionRecipe;
 import com.synthscope.udfs.train.Split;
@@ -91,6 +92,14 @@ public final class DiffusionTrainingOptions {
   float minSnrGamma;
 
   @Option(
+      names = "--timestep-power",
+      defaultValue = "1",
+      paramLabel = "K",
+      description =
+          "Draw training timesteps as floor(T * u^K), u uniform: 1 uniform, above 1 more steps at low t where fine image detail is learned (default: ${DEFAULT-VALUE}).")
+  float timestepPower;
+
+  @Option(
       names = "--warmup",
       defaultValue = "0",
       description = "Steps of linear learning-rate warm-up (default: ${DEFAULT-VALUE}).")
@@ -174,7 +183,10 @@ public final class DiffusionTrainingOptions {
           minSnrGamma,
           warmupSteps,
           decaySteps,
-          greyPercentile);
+          greyPercentile,
+          Prediction.EPS,
+          "",
+          timestepPower);
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage(), e);
     }

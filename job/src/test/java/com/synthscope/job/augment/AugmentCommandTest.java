@@ -359,13 +359,15 @@ class AugmentCommandTest {
   @Test
   void trainingStartsFromAModelOfTheSameNetworkAndLearnsV() throws Exception {
     Path out = tmp.resolve("from-model");
-    Result v = trainFrom(out, "--base-channels", "8", "--multipliers", "1,2");
+    Result v =
+        trainFrom(out, "--base-channels", "8", "--multipliers", "1,2", "--timestep-power", "2");
     assertEquals(0, v.code(), v.err());
     ModelManifest m = ModelManifest.read(out.resolve("model"), "test");
     assertEquals("v", m.preprocessing().get("prediction"), "the artifact says what it outputs");
     assertTrue(
         String.valueOf(m.recipe().get("init")).startsWith("pfdiffseg-metaldam-16px@"),
         "the recipe names the model it started from: " + m.recipe());
+    assertEquals(2.0, ((Number) m.recipe().get("timestep_power")).doubleValue());
     Result r = eval(out.resolve("model").toString());
     assertEquals(0, r.code(), r.err());
     assertEquals(2, r.lastLineJson().getAsJsonObject("empirical").get("samples").getAsInt());

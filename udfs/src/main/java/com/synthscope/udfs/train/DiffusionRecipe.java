@@ -4,6 +4,7 @@ import com.synthscope.udfs.diffusion.Prediction;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SplittableRandom;
 
 /**
  * How a diffusion model is trained: everything needed to reproduce a run, recorded in its artifact.
@@ -36,6 +37,9 @@ import java.util.Objects;
  * @param prediction what the network learns to output (the noise or v)
  * @param init the model the weights started from (its {@code id@sha256}), or empty: a random
  *     initialisation
+ * @param timestepPower training timesteps are drawn as {@code floor(T * u^power)} with u uniform on
+ *     [0, 1): 1 is the uniform draw; above 1 more of the steps fall at low t, where the image's
+ *     fine detail is learned (2: half of them below T / 4)
  */
 public record DiffusionRecipe(
     int size,
@@ -55,7 +59,8 @@ public record DiffusionRecipe(
     int decaySteps,
     float greyPercentile,
     Prediction prediction,
-    String init) {
+    String init,
+    float timestepPower) {
 
   public DiffusionRecipe {
     Objects.requireNonNull(prediction, "prediction");
@@ -77,7 +82,8 @@ public record DiffusionRecipe(
         || warmupSteps < 0
         || decaySteps < 0
         || greyPercentile < 0
-        || greyPercentile >= 50) {
+        || greyPercentile >= 50
+        || !(timestepPower > 0)) {
       throw new IllegalArgumentException("invalid training recipe: " + this);
     }
   }
@@ -118,7 +124,8 @@ public record DiffusionRecipe(
         decaySteps,
         greyPercentile,
         Prediction.EPS,
-        "");
+        "",
+        1f);
   }
 
   /** The same recipe with another prediction target and starting point. */
@@ -141,7 +148,8 @@ public record DiffusionRecipe(
         decaySteps,
         greyPercentile,
         newPrediction,
-        newInit);
+        newInit,
+        timestepPower);
   }
 
   /** The plain recipe: epsilon MSE averaged over every channel, constant learning rate. */
@@ -187,6 +195,17 @@ public record DiffusionRecipe(
       lr = lr * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * u)));
     }
     return (float) lr;
+  }
+
+  /**
+   * One training timestep in [0, T): {@code rng.nextInt(T)} for the uniform draw (so runs made
+   * before the option existed resume with the same draws), else {@code floor(T * u^power)}.
+   */
+  public int drawTimestep(SplittableRandom rng) {
+    if (timestepPower == 1f) {
+      return rng.nextInt(timesteps);
+    }
+    return Math.min(timesteps - 1, (int) (timesteps * Math.pow(rng.nextDouble(), timestepPower)));
   }
 
   /**
@@ -236,6 +255,9 @@ public record DiffusionRecipe(
     }
     if (!init.isEmpty()) {
       m.put("init", init);
+    }
+    if (timestepPower != 1f) {
+      m.put("timestep_power", timestepPower);
     }
     return m;
   }

@@ -202,7 +202,7 @@ public final class DiffusionTrainer {
     float[] t = new float[n];
     float[] use = new float[n];
     for (int i = 0; i < n; i++) {
-      timesteps[i] = rng.nextInt(schedule.steps());
+      timesteps[i] = recipe.drawTimestep(rng);
       t[i] = timesteps[i];
       use[i] = rng.nextDouble() < recipe.conditionDropout() ? 0f : 1f;
       for (int j = i * perSample; j < (i + 1) * perSample; j++) {

@@ -1,9 +1,12 @@
 package com.synthscope.udfs.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.synthscope.udfs.diffusion.Prediction;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class DiffusionRecipeTest {
@@ -38,6 +41,58 @@ class DiffusionRecipeTest {
     assertEquals(5.0 / 21, v.timestepWeight(20), 1e-12);
     assertEquals("v", v.toMap().get("prediction"));
     assertEquals(r.toMap().size() + 1, v.toMap().size(), "only the target is added, no init");
+  }
+
+  private static DiffusionRecipe withTimestepPower(float power) {
+    return new DiffusionRecipe(
+        32,
+        0.25,
+        1000,
+        16,
+        1e-3f,
+        0.999f,
+        1,
+        "linear",
+        1000,
+        0.1f,
+        100,
+        1f,
+        0f,
+        0,
+        0,
+        0f,
+        Prediction.EPS,
+        "",
+        power);
+  }
+
+  @Test
+  void aTimestepPowerAboveOneDrawsMoreLowNoiseSteps() {
+    DiffusionRecipe uniform = withTimestepPower(1f);
+    SplittableRandom a = new SplittableRandom(5);
+    SplittableRandom b = new SplittableRandom(5);
+    for (int i = 0; i < 100; i++) {
+      assertEquals(b.nextInt(1000), uniform.drawTimestep(a), "power 1: the draws of earlier runs");
+    }
+    assertEquals(0.25, shareBelow(uniform, 250), 0.015);
+    DiffusionRecipe low = withTimestepPower(2f);
+    assertEquals(0.5, shareBelow(low, 250), 0.015, "u^2 < 1/4 when u < 1/2");
+    assertEquals(2.0, ((Number) low.toMap().get("timestep_power")).doubleValue());
+    assertFalse(uniform.toMap().containsKey("timestep_power"), "earlier recipes still match");
+    assertEquals(2f, low.withTarget(Prediction.V, "").timestepPower(), "kept by withTarget");
+    assertThrows(IllegalArgumentException.class, () -> withTimestepPower(0f));
+  }
+
+  private static double shareBelow(DiffusionRecipe r, int t) {
+    SplittableRandom rng = new SplittableRandom(9);
+    int below = 0;
+    int n = 20000;
+    for (int i = 0; i < n; i++) {
+      int drawn = r.drawTimestep(rng);
+      assertTrue(drawn >= 0 && drawn < 1000, "in [0, T): " + drawn);
+      below += drawn < t ? 1 : 0;
+    }
+    return (double) below / n;
   }
 
   @Test
