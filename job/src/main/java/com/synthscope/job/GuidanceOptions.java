@@ -1,7 +1,11 @@
 package com.synthscope.job;
 
+import com.synthscope.udfs.augment.PfDiffSegGenerator;
+import com.synthscope.udfs.augment.SteeringSchedule;
 import com.synthscope.udfs.model.FetchedModel;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * Guidance, fraction steering and the QC tolerance of PF-DiffSeg generation (augment, eval
@@ -21,8 +25,16 @@ public final class GuidanceOptions {
       defaultValue = "1",
       paramLabel = "S",
       description =
-          "Fraction steering strength in [0, 1]: each step moves the mask estimate toward an assignment with exactly the requested fractions (0: guidance alone; measured in docs/pfdiffseg.md) (default: ${DEFAULT-VALUE}).")
+          "Fraction steering strength in [0, 1]: each step moves the mask estimate toward an assignment with exactly the requested fractions, by S times the --steering-schedule's weight at that step (0: guidance alone; measured in docs/pfdiffseg.md) (default: ${DEFAULT-VALUE}).")
   float steering;
+
+  @Option(
+      names = "--steering-schedule",
+      paramLabel = "constant|sqrt-abar|abar",
+      converter = SteeringScheduleConverter.class,
+      description =
+          "How the steering strength is spread over the steps: constant (the full S at every step: images follow their masks most closely), sqrt-abar or abar (S times sqrt(abar_t) or abar_t, the signal share of x_t: little in the first steps, so the network lays out the crop itself; more realistic crops whose images follow their masks less; docs/pfdiffseg.md) (default: constant).")
+  SteeringSchedule steeringSchedule = SteeringSchedule.DEFAULT;
 
   @Option(
       names = "--max-fraction-error",
@@ -46,6 +58,27 @@ public final class GuidanceOptions {
 
   public float steering() {
     return steering;
+  }
+
+  public SteeringSchedule steeringSchedule() {
+    return steeringSchedule;
+  }
+
+  /** The given generation settings with this fraction steering (strength and schedule). */
+  public PfDiffSegGenerator.Settings steer(PfDiffSegGenerator.Settings settings) {
+    return settings.withSteering(steering, steeringSchedule);
+  }
+
+  /** Parses {@code --steering-schedule}, naming the choices when the value is none of them. */
+  static final class SteeringScheduleConverter implements ITypeConverter<SteeringSchedule> {
+    @Override
+    public SteeringSchedule convert(String value) {
+      try {
+        return SteeringSchedule.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
   }
 
   public float maxFractionError() {

@@ -192,8 +192,8 @@ public final class AugmentCommand extends JobCommand {
         new Augmentation.Settings(
             model.ref(),
             fetched.modelId(),
-            new PfDiffSegGenerator.Settings(
-                samplerSpec, guidance, size, stride, weighting, generation.steering()),
+            generation.steer(
+                new PfDiffSegGenerator.Settings(samplerSpec, guidance, size, stride, weighting)),
             batch,
             generation.maxFractionError());
     Dataset<Row> set =

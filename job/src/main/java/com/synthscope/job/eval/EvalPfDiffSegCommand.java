@@ -233,13 +233,13 @@ public final class EvalPfDiffSegCommand extends CommandBase {
     PfDiffSegGenerator big =
         new PfDiffSegGenerator(
             loaded,
-            new PfDiffSegGenerator.Settings(
-                sampler.spec(),
-                guidance,
-                canvasSize,
-                canvasStride,
-                MultiDiffusion.Weighting.parse(canvasWeights),
-                generation.steering()));
+            generation.steer(
+                new PfDiffSegGenerator.Settings(
+                    sampler.spec(),
+                    guidance,
+                    canvasSize,
+                    canvasStride,
+                    MultiDiffusion.Weighting.parse(canvasWeights))));
     long s = Augmentation.sampleSeed(seed + 2, 0);
     float[] request = PfDiffSegModel.fractions("empirical", fetched, classes).sample(s);
     long t0 = System.nanoTime();
@@ -330,9 +330,7 @@ public final class EvalPfDiffSegCommand extends CommandBase {
     guidance = generation.guidance(fetched);
     PfDiffSegGenerator generator =
         new PfDiffSegGenerator(
-            loaded,
-            new PfDiffSegGenerator.Settings(sampler.spec(), guidance)
-                .withSteering(generation.steering()));
+            loaded, generation.steer(new PfDiffSegGenerator.Settings(sampler.spec(), guidance)));
 
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("command", "eval pfdiffseg");
@@ -340,6 +338,7 @@ public final class EvalPfDiffSegCommand extends CommandBase {
     json.put("sampler", sampler.name());
     json.put("guidance", guidance);
     json.put("steering", generation.steering());
+    json.put("steering_schedule", generation.steeringSchedule().label());
     List<PfDiffSegGenerator.Generated> firstPairs = new ArrayList<>();
     List<float[]> empiricalGreys = new ArrayList<>();
     List<LabelledMicrograph> empiricalPairs = new ArrayList<>();
@@ -470,8 +469,7 @@ public final class EvalPfDiffSegCommand extends CommandBase {
       PfDiffSegGenerator timed =
           new PfDiffSegGenerator(
               loaded,
-              new PfDiffSegGenerator.Settings(SamplerSpec.parse(s), guidance)
-                  .withSteering(generation.steering()));
+              generation.steer(new PfDiffSegGenerator.Settings(SamplerSpec.parse(s), guidance)));
       long t0 = System.nanoTime();
       timed.generate(seeds, req);
       double sec = (System.nanoTime() - t0) / 1e9;

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -186,6 +187,47 @@ class AugmentCommandTest {
                 "8")
             .code(),
         "a side below the model's crop is refused");
+  }
+
+  @Test
+  void theSteeringScheduleIsAppliedAndRecordedInTheSamplerColumn() {
+    Result r =
+        JobTestSupport.cli(
+            "augment",
+            "--count",
+            "2",
+            "--output",
+            tmp.resolve("sched").toString(),
+            "--model",
+            model,
+            "--sampler",
+            "ddim:2",
+            "--steering-schedule",
+            "sqrt-abar");
+    assertEquals(0, r.code(), r.err());
+    List<Row> rows =
+        SharedSpark.session()
+            .read()
+            .parquet(tmp.resolve("sched").toString())
+            .select("sampler")
+            .collectAsList();
+    assertEquals(2, rows.size());
+    for (Row row : rows) {
+      assertEquals("ddim:2+steer:1.0@sqrt-abar", row.getString(0));
+    }
+    Result unknown =
+        JobTestSupport.cli(
+            "augment",
+            "--count",
+            "2",
+            "--output",
+            tmp.resolve("sched2").toString(),
+            "--model",
+            model,
+            "--steering-schedule",
+            "cosine");
+    assertEquals(2, unknown.code());
+    assertTrue(unknown.err().contains("sqrt-abar"), "names the choices: " + unknown.err());
   }
 
   @Test

@@ -13,10 +13,11 @@ import com.synthscope.udfs.diffusion.NoiseSchedule;
  * soft class assignment per pixel whose class totals equal the request: {@code p_pc ~ exp((m_pc +
  * b_c) / tau)}, normalised per pixel, with per-class offsets {@code b_c} found by balancing the
  * class totals (Sinkhorn's iteration for the column marginals: {@code b_c += tau (log r_c - log
- * f_c)}). The mask estimate moves toward that assignment, {@code m' = (1 - s) m + s (2 p - 1)}, the
- * grey channel is left alone, and the noise is recomputed from the moved estimate, {@code eps' =
- * (x_t - sqrt(abar) x0') / sqrt(1 - abar)}, as clipping x0 does in DDIM. The next steps denoise the
- * image together with the moved mask, so the image follows it; the last step (t = 0) is not
+ * f_c)}). The mask estimate moves toward that assignment, {@code m' = (1 - s_t) m + s_t (2 p - 1)}
+ * with {@code s_t = s * w(abar_t)}, w the {@link SteeringSchedule} (1 at every step by default),
+ * the grey channel is left alone, and the noise is recomputed from the moved estimate, {@code eps'
+ * = (x_t - sqrt(abar) x0') / sqrt(1 - abar)}, as clipping x0 does in DDIM. The next steps denoise
+ * the image together with the moved mask, so the image follows it; the last step (t = 0) is not
  * steered, so the returned mask is the network's own.
  *
  * <p>Why not only guidance: classifier-free guidance makes the request more likely but does not
@@ -37,12 +38,14 @@ final class FractionSteering implements NoisePredictor {
   private final int pixels;
   private final float[] requests;
   private final double strength;
+  private final SteeringSchedule timing;
 
   /**
    * @param requests the requested fractions, {@code classes} per sample
    * @param pixels pixels per channel of one sample (the canvas)
-   * @param strength s in (0, 1]: how far the mask estimate moves toward the balanced assignment per
-   *     step
+   * @param strength s in (0, 1]: how far the mask estimate moves toward the balanced assignment at
+   *     a step where the schedule's weight is 1 ({@link #stepStrength})
+   * @param timing how the strength is spread over the steps
    */
   FractionSteering(
       NoisePredictor inner,
@@ -50,7 +53,8 @@ final class FractionSteering implements NoisePredictor {
       int classes,
       int pixels,
       float[] requests,
-      double strength) {
+      double strength,
+      SteeringSchedule timing) {
     if (!(strength > 0 && strength <= 1)) {
       throw new IllegalArgumentException("steering strength must lie in (0, 1], got " + strength);
     }
@@ -60,6 +64,7 @@ final class FractionSteering implements NoisePredictor {
     this.pixels = pixels;
     this.requests = requests;
     this.strength = strength;
+    this.timing = timing;
   }
 
   @Override
@@ -79,12 +84,18 @@ final class FractionSteering implements NoisePredictor {
         m[j] = Math.max(-1, Math.min(1, (x[base + j] - q * eps[base + j]) / s));
       }
       double[] p = balancedAssignment(m, i);
+      double step = stepStrength(abar);
       for (int j = 0; j < m.length; j++) {
-        double moved = (1 - strength) * m[j] + strength * (2 * p[j] - 1);
+        double moved = (1 - step) * m[j] + step * (2 * p[j] - 1);
         eps[base + j] = (float) ((x[base + j] - s * moved) / q);
       }
     }
     return eps;
+  }
+
+  /** How far the step whose x_t holds this share of signal moves the mask estimate. */
+  double stepStrength(double abar) {
+    return strength * timing.weight(abar);
   }
 
   /**

@@ -30,6 +30,7 @@ public final class PfDiffSegGenerator {
    * @param weighting how MultiDiffusion averages overlapping windows
    * @param steering strength of {@link FractionSteering} in [0, 1]; 0: guidance alone steers the
    *     fractions
+   * @param steeringSchedule how that strength is spread over the steps
    */
   public record Settings(
       SamplerSpec sampler,
@@ -37,18 +38,21 @@ public final class PfDiffSegGenerator {
       int canvas,
       int stride,
       MultiDiffusion.Weighting weighting,
-      float steering)
+      float steering,
+      SteeringSchedule steeringSchedule)
       implements Serializable {
 
     public Settings {
-      if (canvas < 0 || stride < 0 || weighting == null) {
+      if (canvas < 0 || stride < 0 || weighting == null || steeringSchedule == null) {
         throw new IllegalArgumentException(
-            "canvas and stride must be >= 0 and a weighting given, got "
+            "canvas and stride must be >= 0 and a weighting and steering schedule given, got "
                 + canvas
                 + ", "
                 + stride
                 + ", "
-                + weighting);
+                + weighting
+                + ", "
+                + steeringSchedule);
       }
       if (!(steering >= 0 && steering <= 1)) {
         throw new IllegalArgumentException("fraction steering must lie in [0, 1], got " + steering);
@@ -62,12 +66,17 @@ public final class PfDiffSegGenerator {
         int canvas,
         int stride,
         MultiDiffusion.Weighting weighting) {
-      this(sampler, guidance, canvas, stride, weighting, 0f);
+      this(sampler, guidance, canvas, stride, weighting, 0f, SteeringSchedule.DEFAULT);
     }
 
-    /** The same settings with another steering strength. */
+    /** The same settings with another steering strength, on the default schedule. */
     public Settings withSteering(float strength) {
-      return new Settings(sampler, guidance, canvas, stride, weighting, strength);
+      return withSteering(strength, SteeringSchedule.DEFAULT);
+    }
+
+    /** The same settings with another steering strength and schedule. */
+    public Settings withSteering(float strength, SteeringSchedule schedule) {
+      return new Settings(sampler, guidance, canvas, stride, weighting, strength, schedule);
     }
 
     /** Pairs of {@code canvas} px, Gaussian-weighted windows. */
@@ -193,7 +202,13 @@ public final class PfDiffSegGenerator {
     if (settings.steering() > 0) {
       predictor =
           new FractionSteering(
-              predictor, schedule, classes, size * size, conditions, settings.steering());
+              predictor,
+              schedule,
+              classes,
+              size * size,
+              conditions,
+              settings.steering(),
+              settings.steeringSchedule());
     }
     float[] x0 = settings.sampler().sample(schedule, predictor, seeds, per);
     List<Generated> out = new ArrayList<>(n);

@@ -4,6 +4,7 @@ import com.synthscope.udfs.augment.FractionSampler;
 import com.synthscope.udfs.augment.PairPng;
 import com.synthscope.udfs.augment.PfDiffSegGenerator;
 import com.synthscope.udfs.augment.QualityCheck;
+import com.synthscope.udfs.augment.SteeringSchedule;
 import com.synthscope.udfs.diffusion.SampleNoise;
 import com.synthscope.udfs.model.Batches;
 import com.synthscope.udfs.model.LoadedModel;
@@ -134,11 +135,16 @@ public final class Augmentation {
   }
 
   /**
-   * The {@code sampler} column: the sampler, with the fraction steering when there is any
-   * ("ddim:50+steer:0.5").
+   * The {@code sampler} column: the sampler, with the fraction steering when there is any and its
+   * schedule when it is not the constant one ("ddim:50+steer:0.5", "ddim:50+steer:1.0@sqrt-abar").
    */
   static String samplerName(PfDiffSegGenerator.Settings g) {
-    return g.sampler() + (g.steering() > 0 ? "+steer:" + g.steering() : "");
+    if (!(g.steering() > 0)) {
+      return g.sampler().toString();
+    }
+    String schedule =
+        g.steeringSchedule() == SteeringSchedule.CONSTANT ? "" : "@" + g.steeringSchedule().label();
+    return g.sampler() + "+steer:" + g.steering() + schedule;
   }
 
   /** A float array as Spark's row encoder takes array columns: a Scala Seq. */

@@ -1,6 +1,7 @@
 package com.synthscope.udfs.augment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.synthscope.udfs.diffusion.DdimSampler;
@@ -8,6 +9,8 @@ import com.synthscope.udfs.diffusion.NoisePredictor;
 import com.synthscope.udfs.diffusion.NoiseSchedule;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class FractionSteeringTest {
 
@@ -25,7 +28,13 @@ class FractionSteeringTest {
     float[] request = {0.6f, 0.3f, 0.1f};
     FractionSteering s =
         new FractionSteering(
-            (x, n, t) -> x, NoiseSchedule.cosine(1000), CLASSES, PIXELS, request, 1.0);
+            (x, n, t) -> x,
+            NoiseSchedule.cosine(1000),
+            CLASSES,
+            PIXELS,
+            request,
+            1.0,
+            SteeringSchedule.CONSTANT);
     double[] p = s.balancedAssignment(m, 0);
     for (int c = 0; c < CLASSES; c++) {
       double total = 0;
@@ -39,10 +48,12 @@ class FractionSteeringTest {
   /**
    * A "network" that has learned only that masks are one-hot and that class 0 is everywhere:
    * without steering the sampled mask is all class 0 whatever the request; with it, the mask
-   * follows the request.
+   * follows the request, on every schedule.
    */
-  @Test
-  void steeringMakesTheSampledMaskFollowTheRequestWhereTheNetworkIgnoresIt() {
+  @ParameterizedTest
+  @EnumSource(SteeringSchedule.class)
+  void steeringMakesTheSampledMaskFollowTheRequestWhereTheNetworkIgnoresIt(
+      SteeringSchedule timing) {
     NoiseSchedule schedule = NoiseSchedule.cosine(1000);
     int per = (1 + CLASSES) * PIXELS;
     NoisePredictor ignoresRequest =
@@ -71,7 +82,8 @@ class FractionSteeringTest {
     float[] steered =
         new DdimSampler(schedule, 20)
             .sample(
-                new FractionSteering(ignoresRequest, schedule, CLASSES, PIXELS, request, 1.0),
+                new FractionSteering(
+                    ignoresRequest, schedule, CLASSES, PIXELS, request, 1.0, timing),
                 seeds,
                 per,
                 true);
@@ -83,6 +95,64 @@ class FractionSteeringTest {
         l1(before, request) > 0.5,
         "the network alone ignores the request: " + java.util.Arrays.toString(before));
     assertTrue(l1(after, request) < 0.1, "steered: " + java.util.Arrays.toString(after));
+  }
+
+  /**
+   * Each step moves the mask estimate (all class 0, the request a mix) by the strength times the
+   * schedule's weight at that step's abar: by the full distance at every step when constant, barely
+   * at t = 980 and almost fully near t = 0 when weighted by abar; the grey channel never moves.
+   */
+  @ParameterizedTest
+  @EnumSource(SteeringSchedule.class)
+  void eachStepMovesTheMaskByTheScheduledShareAndLeavesTheGreyAlone(SteeringSchedule timing) {
+    NoiseSchedule schedule = NoiseSchedule.cosine(1000);
+    float[] request = {0.2f, 0.5f, 0.3f};
+    NoisePredictor noNoise = (x, n, t) -> new float[x.length];
+    FractionSteering steering =
+        new FractionSteering(noNoise, schedule, CLASSES, PIXELS, request, 0.8, timing);
+    for (int t : new int[] {980, 500, 10}) {
+      double abar = schedule.alphaBar(t);
+      float[] x = new float[(1 + CLASSES) * PIXELS];
+      for (int c = 0; c <= CLASSES; c++) {
+        for (int px = 0; px < PIXELS; px++) {
+          // x0 estimate (eps = 0): grey 0.3, class 0 on, the others off
+          x[c * PIXELS + px] = (float) (Math.sqrt(abar) * (c == 0 ? 0.3 : c == 1 ? 1 : -1));
+        }
+      }
+      float[] eps = steering.predictNoise(x, 1, new int[] {t});
+      double largest = 0;
+      for (int j = 0; j < x.length; j++) {
+        double x0 = (x[j] - Math.sqrt(1 - abar) * eps[j]) / Math.sqrt(abar);
+        double before = x[j] / Math.sqrt(abar);
+        if (j < PIXELS) {
+          assertEquals(before, x0, 1e-4, "the grey channel is left alone");
+        } else {
+          largest = Math.max(largest, Math.abs(x0 - before));
+        }
+      }
+      // every pixel alike: the balanced assignment is the request itself in each, so class 0's
+      // channel would move from +1 to 2 * 0.2 - 1 = -0.6, by 1.6, at weight 1
+      double expected =
+          1.6
+              * 0.8
+              * switch (timing) {
+                case CONSTANT -> 1;
+                case SQRT_ABAR -> Math.sqrt(abar);
+                case ABAR -> abar;
+              };
+      assertEquals(expected, largest, 1e-3, timing + ", t = " + t + ", abar " + abar);
+    }
+  }
+
+  @Test
+  void schedulesParseByTheirLabelsAndNameTheChoicesOtherwise() {
+    assertEquals(SteeringSchedule.SQRT_ABAR, SteeringSchedule.parse(" Sqrt-Abar"));
+    for (SteeringSchedule v : SteeringSchedule.values()) {
+      assertEquals(v, SteeringSchedule.parse(v.label()));
+    }
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> SteeringSchedule.parse("cosine"));
+    assertTrue(e.getMessage().contains("[constant, sqrt-abar, abar]"), e.getMessage());
   }
 
   private static double l1(float[] a, float[] b) {
