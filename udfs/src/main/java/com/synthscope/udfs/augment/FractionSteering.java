@@ -14,7 +14,7 @@ import com.synthscope.udfs.diffusion.NoiseSchedule;
  * b_c) / tau)}, normalised per pixel, with per-class offsets {@code b_c} found by balancing the
  * class totals (Sinkhorn's iteration for the column marginals: {@code b_c += tau (log r_c - log
  * f_c)}). The mask estimate moves toward that assignment, {@code m' = (1 - s_t) m + s_t (2 p - 1)}
- * with {@code s_t = s * w(abar_t)}, w the {@link SteeringSchedule} (1 at every step by default),
+ * with {@code s_t = s * w(abar_t, c)}, w the {@link SteeringSchedule} (1 at every step by default),
  * the grey channel is left alone, and the noise is recomputed from the moved estimate, {@code eps'
  * = (x_t - sqrt(abar) x0') / sqrt(1 - abar)}, as clipping x0 does in DDIM. The next steps denoise
  * the image together with the moved mask, so the image follows it; the last step (t = 0) is not
@@ -84,18 +84,25 @@ final class FractionSteering implements NoisePredictor {
         m[j] = Math.max(-1, Math.min(1, (x[base + j] - q * eps[base + j]) / s));
       }
       double[] p = balancedAssignment(m, i);
-      double step = stepStrength(abar);
+      double[] step = new double[classes];
+      for (int c = 0; c < classes; c++) {
+        step[c] = stepStrength(abar, c);
+      }
       for (int j = 0; j < m.length; j++) {
-        double moved = (1 - step) * m[j] + step * (2 * p[j] - 1);
+        double w = step[j / pixels]; // m is class-major
+        double moved = (1 - w) * m[j] + w * (2 * p[j] - 1);
         eps[base + j] = (float) ((x[base + j] - s * moved) / q);
       }
     }
     return eps;
   }
 
-  /** How far the step whose x_t holds this share of signal moves the mask estimate. */
-  double stepStrength(double abar) {
-    return strength * timing.weight(abar);
+  /**
+   * How far the step whose x_t holds this share of signal moves one mask class's channel of the
+   * estimate.
+   */
+  double stepStrength(double abar, int maskClass) {
+    return strength * timing.weight(abar, maskClass);
   }
 
   /**

@@ -98,49 +98,59 @@ class FractionSteeringTest {
   }
 
   /**
-   * Each step moves the mask estimate (all class 0, the request a mix) by the strength times the
-   * schedule's weight at that step's abar: by the full distance at every step when constant, barely
-   * at t = 980 and almost fully near t = 0 when weighted by abar; the grey channel never moves.
+   * Each step moves every mask channel toward the request by the strength times the schedule's
+   * weight for that class at that step's abar: by the full distance at every step when constant,
+   * barely at t = 980 and almost fully near t = 0 when weighted by abar, the minority class (2
+   * here) fully and the others by sqrt(abar) with minority-first; the grey channel never moves.
    */
   @ParameterizedTest
   @EnumSource(SteeringSchedule.class)
-  void eachStepMovesTheMaskByTheScheduledShareAndLeavesTheGreyAlone(SteeringSchedule timing) {
+  void eachStepMovesEachMaskClassByItsScheduledShareAndLeavesTheGreyAlone(SteeringSchedule timing) {
     NoiseSchedule schedule = NoiseSchedule.cosine(1000);
     float[] request = {0.2f, 0.5f, 0.3f};
+    double[] before = {1, -1, -1}; // the network's estimate: class 0 everywhere
     NoisePredictor noNoise = (x, n, t) -> new float[x.length];
     FractionSteering steering =
         new FractionSteering(noNoise, schedule, CLASSES, PIXELS, request, 0.8, timing);
     for (int t : new int[] {980, 500, 10}) {
       double abar = schedule.alphaBar(t);
       float[] x = new float[(1 + CLASSES) * PIXELS];
-      for (int c = 0; c <= CLASSES; c++) {
+      for (int ch = 0; ch <= CLASSES; ch++) {
         for (int px = 0; px < PIXELS; px++) {
-          // x0 estimate (eps = 0): grey 0.3, class 0 on, the others off
-          x[c * PIXELS + px] = (float) (Math.sqrt(abar) * (c == 0 ? 0.3 : c == 1 ? 1 : -1));
+          // x0 estimate (eps = 0): grey 0.3, then the mask channels
+          x[ch * PIXELS + px] = (float) (Math.sqrt(abar) * (ch == 0 ? 0.3 : before[ch - 1]));
         }
       }
       float[] eps = steering.predictNoise(x, 1, new int[] {t});
-      double largest = 0;
-      for (int j = 0; j < x.length; j++) {
-        double x0 = (x[j] - Math.sqrt(1 - abar) * eps[j]) / Math.sqrt(abar);
-        double before = x[j] / Math.sqrt(abar);
-        if (j < PIXELS) {
-          assertEquals(before, x0, 1e-4, "the grey channel is left alone");
-        } else {
-          largest = Math.max(largest, Math.abs(x0 - before));
+      for (int ch = 0; ch <= CLASSES; ch++) {
+        // every pixel alike: the balanced assignment is the request itself in each, so class c's
+        // channel would move to 2 r_c - 1 at weight 1
+        double expected =
+            ch == 0
+                ? 0.3
+                : before[ch - 1]
+                    + 0.8
+                        * timing.weight(abar, ch - 1)
+                        * (2 * request[ch - 1] - 1 - before[ch - 1]);
+        for (int px = 0; px < PIXELS; px++) {
+          int j = ch * PIXELS + px;
+          double x0 = (x[j] - Math.sqrt(1 - abar) * eps[j]) / Math.sqrt(abar);
+          assertEquals(expected, x0, 1e-3, timing + ", t = " + t + ", channel " + ch);
         }
       }
-      // every pixel alike: the balanced assignment is the request itself in each, so class 0's
-      // channel would move from +1 to 2 * 0.2 - 1 = -0.6, by 1.6, at weight 1
-      double expected =
-          1.6
-              * 0.8
-              * switch (timing) {
-                case CONSTANT -> 1;
-                case SQRT_ABAR -> Math.sqrt(abar);
-                case ABAR -> abar;
-              };
-      assertEquals(expected, largest, 1e-3, timing + ", t = " + t + ", abar " + abar);
+    }
+  }
+
+  @Test
+  void theScheduleWeightsFollowTheirDefinitions() {
+    double abar = 0.25;
+    assertEquals(1, SteeringSchedule.CONSTANT.weight(abar, 0));
+    assertEquals(0.5, SteeringSchedule.SQRT_ABAR.weight(abar, 4), 1e-12);
+    assertEquals(0.25, SteeringSchedule.ABAR.weight(abar, 1), 1e-12);
+    assertEquals(0.5, SteeringSchedule.MINORITY_FIRST.weight(abar, 0), 1e-12);
+    assertEquals(0.5, SteeringSchedule.MINORITY_FIRST.weight(abar, 1), 1e-12);
+    for (int c = 2; c <= 4; c++) {
+      assertEquals(1, SteeringSchedule.MINORITY_FIRST.weight(abar, c), "class " + c);
     }
   }
 
@@ -152,7 +162,8 @@ class FractionSteeringTest {
     }
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> SteeringSchedule.parse("cosine"));
-    assertTrue(e.getMessage().contains("[constant, sqrt-abar, abar]"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("[constant, sqrt-abar, abar, minority-first]"), e.getMessage());
   }
 
   private static double l1(float[] a, float[] b) {
