@@ -33,7 +33,7 @@ public final class GuidanceOptions {
       paramLabel = "constant|sqrt-abar|abar|minority-first",
       converter = SteeringScheduleConverter.class,
       description =
-          "How the steering strength is spread over the steps: constant (the full S at every step: images follow their masks most closely), sqrt-abar or abar (S times sqrt(abar_t) or abar_t, the signal share of x_t: little in the first steps, so the network lays out the crop itself; more realistic crops whose images follow their masks less), minority-first (MA, precipitate and defect at the full S, matrix and austenite at sqrt(abar_t): realistic crops whose rare phases still show; not yet benchmarked for segmentation); docs/pfdiffseg.md (default: constant).")
+          "How the steering strength is spread over the steps: constant (the full S at every step: images follow their masks most closely), sqrt-abar or abar (S times sqrt(abar_t) or abar_t, the signal share of x_t: little in the first steps, so the network lays out the crop itself; more realistic crops whose images follow their masks less), minority-first (MA, precipitate and defect at the full S, matrix and austenite at sqrt(abar_t): realistic crops whose rare phases still show); docs/pfdiffseg.md (default: minority-first).")
   SteeringSchedule steeringSchedule = SteeringSchedule.DEFAULT;
 
   @Option(

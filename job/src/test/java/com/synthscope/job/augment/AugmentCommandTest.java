@@ -215,6 +215,29 @@ class AugmentCommandTest {
     for (Row row : rows) {
       assertEquals("ddim:2+steer:1.0@sqrt-abar", row.getString(0));
     }
+    Result byDefault =
+        JobTestSupport.cli(
+            "augment",
+            "--count",
+            "2",
+            "--output",
+            tmp.resolve("sched-default").toString(),
+            "--model",
+            model,
+            "--sampler",
+            "ddim:2");
+    assertEquals(0, byDefault.code(), byDefault.err());
+    for (Row row :
+        SharedSpark.session()
+            .read()
+            .parquet(tmp.resolve("sched-default").toString())
+            .select("sampler")
+            .collectAsList()) {
+      assertEquals(
+          "ddim:2+steer:1.0@minority-first",
+          row.getString(0),
+          "without --steering-schedule the minority classes are bound first");
+    }
     Result unknown =
         JobTestSupport.cli(
             "augment",

@@ -187,7 +187,9 @@ public final class MicrographBenchmark {
               + d.sampler()
               + " guidance "
               + d.guidance()
-              + (d.steering() > 0 ? " steering " + d.steering() : "");
+              + (d.steering() > 0
+                  ? " steering " + d.steering() + " " + gen.generation().steeringSchedule().label()
+                  : "");
       all =
           all.union(
               pairs.map(
