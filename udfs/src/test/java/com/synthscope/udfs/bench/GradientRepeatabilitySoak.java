@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Soak, not a test: one PF-DiffSeg-shaped UNet's forward and backward pass on the same inputs with
@@ -84,16 +85,10 @@ public final class GradientRepeatabilitySoak {
   }
 
   private static String perNorm(Map<Integer, Integer> norms) {
-    StringBuilder s = new StringBuilder();
-    norms.entrySet().stream()
+    return norms.entrySet().stream()
         .limit(8)
-        .forEach(
-            e ->
-                s.append(Float.intBitsToFloat(e.getKey()))
-                    .append('=')
-                    .append(e.getValue())
-                    .append(' '));
-    return s.toString().trim();
+        .map(e -> Float.intBitsToFloat(e.getKey()) + "=" + e.getValue())
+        .collect(Collectors.joining(" "));
   }
 
   /**
