@@ -37,6 +37,14 @@ public final class GuidanceOptions {
   SteeringSchedule steeringSchedule = SteeringSchedule.DEFAULT;
 
   @Option(
+      names = "--refine",
+      defaultValue = "0",
+      paramLabel = "R",
+      description =
+          "Mask-anchored refinement: after sampling, noise each pair back to the level R * T (R in [0, 1)) and denoise its image again with its finished mask held fixed, so the image follows the mask it is delivered with; the mask and fractions do not change, the sampler's steps up to R * T are added (0: none; docs/pfdiffseg.md) (default: ${DEFAULT-VALUE}).")
+  float refinement;
+
+  @Option(
       names = "--max-fraction-error",
       defaultValue = "0.05",
       paramLabel = "E",
@@ -64,9 +72,32 @@ public final class GuidanceOptions {
     return steeringSchedule;
   }
 
-  /** The given generation settings with this fraction steering (strength and schedule). */
+  /** Checks the ranges of these options; every command that mixes them in calls it. */
+  public void validate() {
+    if (!(steering >= 0 && steering <= 1)) {
+      throw new ConfigurationException("--steering must lie in [0, 1]");
+    }
+    if (!(refinement >= 0 && refinement < 1)) {
+      throw new ConfigurationException("--refine must lie in [0, 1)");
+    }
+    if (guidance != null && !(guidance >= 0)) {
+      throw new ConfigurationException("--guidance must be >= 0");
+    }
+    if (!(maxFractionError >= 0)) {
+      throw new ConfigurationException("--max-fraction-error must be >= 0");
+    }
+  }
+
+  public float refinement() {
+    return refinement;
+  }
+
+  /**
+   * The given generation settings with this fraction steering (strength and schedule) and
+   * refinement.
+   */
   public PfDiffSegGenerator.Settings steer(PfDiffSegGenerator.Settings settings) {
-    return settings.withSteering(steering, steeringSchedule);
+    return settings.withSteering(steering, steeringSchedule).withRefinement(refinement);
   }
 
   /** Parses {@code --steering-schedule}, naming the choices when the value is none of them. */

@@ -130,15 +130,9 @@ public final class AugmentCommand extends JobCommand {
 
   @Override
   protected void validate() {
-    float steering = generation.steering();
-    Float guidance = generation.requestedGuidance();
-    float maxFractionError = generation.maxFractionError();
-    if (!(steering >= 0 && steering <= 1)) {
-      throw new ConfigurationException("--steering must lie in [0, 1]");
-    }
-    if (count < 1 || batch < 1 || maxFractionError < 0 || (guidance != null && !(guidance >= 0))) {
-      throw new ConfigurationException(
-          "--count and --batch must be >= 1, --max-fraction-error and --guidance >= 0");
+    generation.validate();
+    if (count < 1 || batch < 1) {
+      throw new ConfigurationException("--count and --batch must be >= 1");
     }
     if (size < 0 || stride < 0) {
       throw new ConfigurationException("--size and --stride must be positive");

@@ -279,14 +279,7 @@ public final class EvalPfDiffSegCommand extends CommandBase {
 
   @Override
   protected void validate() {
-    float steering = generation.steering();
-    if (!(steering >= 0 && steering <= 1)) {
-      throw new ConfigurationException("--steering must lie in [0, 1]");
-    }
-    Float requested = generation.requestedGuidance();
-    if (requested != null && !(requested >= 0)) {
-      throw new ConfigurationException("--guidance must be >= 0");
-    }
+    generation.validate();
     if (count < (allowSmall ? 1 : 64) || batch < 1) {
       throw new ConfigurationException("--count must be at least 64 and --batch at least 1");
     }
@@ -339,6 +332,7 @@ public final class EvalPfDiffSegCommand extends CommandBase {
     json.put("guidance", guidance);
     json.put("steering", generation.steering());
     json.put("steering_schedule", generation.steeringSchedule().label());
+    json.put("refinement", generation.refinement());
     List<PfDiffSegGenerator.Generated> firstPairs = new ArrayList<>();
     List<float[]> empiricalGreys = new ArrayList<>();
     List<LabelledMicrograph> empiricalPairs = new ArrayList<>();

@@ -136,15 +136,18 @@ public final class Augmentation {
 
   /**
    * The {@code sampler} column: the sampler, with the fraction steering when there is any and its
-   * schedule when it is not the constant one ("ddim:50+steer:0.5", "ddim:50+steer:1.0@sqrt-abar").
+   * schedule when it is not the constant one, and the mask-anchored refinement when there is one
+   * ("ddim:50+steer:0.5", "ddim:50+steer:1.0@sqrt-abar",
+   * "ddim:50+steer:1.0@minority-first+refine:0.5").
    */
   static String samplerName(PfDiffSegGenerator.Settings g) {
+    String refine = g.refinement() > 0 ? "+refine:" + g.refinement() : "";
     if (!(g.steering() > 0)) {
-      return g.sampler().toString();
+      return g.sampler() + refine;
     }
     String schedule =
         g.steeringSchedule() == SteeringSchedule.CONSTANT ? "" : "@" + g.steeringSchedule().label();
-    return g.sampler() + "+steer:" + g.steering() + schedule;
+    return g.sampler() + "+steer:" + g.steering() + schedule + refine;
   }
 
   /** A float array as Spark's row encoder takes array columns: a Scala Seq. */
