@@ -85,6 +85,27 @@ public final class ConfusionMatrix {
     return union == 0 ? Double.NaN : (double) tp / union;
   }
 
+  /**
+   * Share of the pixels predicted as class k that truly are k, NaN when none is predicted k. With
+   * {@link #recall} it says whether a low IoU is spurious regions or missed ones.
+   */
+  public double precision(int k) {
+    long predicted = 0;
+    for (int j = 0; j < classes; j++) {
+      predicted += count(j, k);
+    }
+    return predicted == 0 ? Double.NaN : (double) count(k, k) / predicted;
+  }
+
+  /** Share of the pixels of true class k that are predicted k, NaN when the class is absent. */
+  public double recall(int k) {
+    long truth = 0;
+    for (int j = 0; j < classes; j++) {
+      truth += count(k, j);
+    }
+    return truth == 0 ? Double.NaN : (double) count(k, k) / truth;
+  }
+
   /** Mean IoU over the classes that occur in truth or prediction; NaN for an empty matrix. */
   public double meanIou() {
     double s = 0;
@@ -110,16 +131,23 @@ public final class ConfusionMatrix {
   }
 
   /**
-   * {@code iou} by class name, {@code miou}, {@code pixel_accuracy}, rounded to 4 decimals (NaN
-   * stays NaN).
+   * {@code iou}, {@code precision} and {@code recall} by class name, {@code miou}, {@code
+   * pixel_accuracy}, rounded to 4 decimals (NaN stays NaN).
    */
   public Map<String, Object> toMap(List<String> names) {
     Map<String, Object> iou = new LinkedHashMap<>();
+    Map<String, Object> precision = new LinkedHashMap<>();
+    Map<String, Object> recall = new LinkedHashMap<>();
     for (int k = 0; k < classes; k++) {
-      iou.put(k < names.size() ? names.get(k) : "class" + k, round(iou(k)));
+      String name = k < names.size() ? names.get(k) : "class" + k;
+      iou.put(name, round(iou(k)));
+      precision.put(name, round(precision(k)));
+      recall.put(name, round(recall(k)));
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("iou", iou);
+    m.put("precision", precision);
+    m.put("recall", recall);
     m.put("miou", round(meanIou()));
     m.put("pixel_accuracy", round(pixelAccuracy()));
     m.put("pixels", total());

@@ -85,5 +85,13 @@ class ConfusionMatrixTest {
     assertEquals(0.5, (Double) iou.get("matrix"), EPS);
     assertEquals(0.5, (Double) iou.get("austenite"), EPS);
     assertEquals(0.6667, (Double) m.get("pixel_accuracy"), EPS);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> precision = (Map<String, Object>) m.get("precision");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> recall = (Map<String, Object>) m.get("recall");
+    assertEquals(0.5, (Double) precision.get("matrix"), EPS, "1 of the 2 pixels called matrix");
+    assertEquals(1.0, (Double) recall.get("matrix"), EPS);
+    assertEquals(1.0, (Double) precision.get("austenite"), EPS);
+    assertEquals(0.5, (Double) recall.get("austenite"), EPS, "1 of the 2 austenite pixels found");
   }
 }
