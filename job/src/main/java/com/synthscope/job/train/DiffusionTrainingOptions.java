@@ -121,6 +121,14 @@ public final class DiffusionTrainingOptions {
   float greyPercentile;
 
   @Option(
+      names = "--rare-crops",
+      defaultValue = "0",
+      paramLabel = "P",
+      description =
+          "PF-DiffSeg: the share of training crops redrawn until they hold precipitate or defect (at least 1 % of the crop), so the network sees the rare phases' appearance more often; the fraction condition stays each crop's own, and train-fractions.csv is written from plain crops (default: ${DEFAULT-VALUE}).")
+  float rareCrops;
+
+  @Option(
       names = "--base-channels",
       defaultValue = "32",
       description = "UNet width (default: ${DEFAULT-VALUE}).")
@@ -186,7 +194,8 @@ public final class DiffusionTrainingOptions {
           greyPercentile,
           Prediction.EPS,
           "",
-          timestepPower);
+          timestepPower,
+          rareCrops);
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage(), e);
     }

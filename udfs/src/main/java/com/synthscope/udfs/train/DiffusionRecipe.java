@@ -40,6 +40,8 @@ import java.util.SplittableRandom;
  * @param timestepPower training timesteps are drawn as {@code floor(T * u^power)} with u uniform on
  *     [0, 1): 1 is the uniform draw; above 1 more of the steps fall at low t, where the image's
  *     fine detail is learned (2: half of them below T / 4)
+ * @param rareCropShare PF-DiffSeg: the share of training crops redrawn until they hold the rare
+ *     phases ({@code PfDiffSegBatches}); 0: plain random crops
  */
 public record DiffusionRecipe(
     int size,
@@ -60,7 +62,8 @@ public record DiffusionRecipe(
     float greyPercentile,
     Prediction prediction,
     String init,
-    float timestepPower) {
+    float timestepPower,
+    float rareCropShare) {
 
   public DiffusionRecipe {
     Objects.requireNonNull(prediction, "prediction");
@@ -83,7 +86,8 @@ public record DiffusionRecipe(
         || decaySteps < 0
         || greyPercentile < 0
         || greyPercentile >= 50
-        || !(timestepPower > 0)) {
+        || !(timestepPower > 0)
+        || !(rareCropShare >= 0 && rareCropShare < 1)) {
       throw new IllegalArgumentException("invalid training recipe: " + this);
     }
   }
@@ -125,7 +129,8 @@ public record DiffusionRecipe(
         greyPercentile,
         Prediction.EPS,
         "",
-        1f);
+        1f,
+        0f);
   }
 
   /** The same recipe with another prediction target and starting point. */
@@ -149,7 +154,8 @@ public record DiffusionRecipe(
         greyPercentile,
         newPrediction,
         newInit,
-        timestepPower);
+        timestepPower,
+        rareCropShare);
   }
 
   /** The plain recipe: epsilon MSE averaged over every channel, constant learning rate. */
@@ -258,6 +264,9 @@ public record DiffusionRecipe(
     }
     if (timestepPower != 1f) {
       m.put("timestep_power", timestepPower);
+    }
+    if (rareCropShare > 0) {
+      m.put("rare_crop_share", rareCropShare);
     }
     return m;
   }

@@ -13,22 +13,44 @@ public final class PfDiffSegBatches implements DiffusionBatches {
   private final List<LabelledMicrograph> images;
   private final int size;
   private final GreyRange grey;
+  private final double rareShare;
 
   /**
    * @param images the training micrographs, already at the training scale
    */
   public PfDiffSegBatches(List<LabelledMicrograph> images, int size) {
-    this(images, size, GreyRange.PLAIN);
+    this(images, size, GreyRange.PLAIN, 0);
   }
 
   /**
    * @param grey the grey levels mapped to -1 and +1
+   * @param rareShare the share of crops redrawn until they hold the rare phases (see {@link
+   *     #RARE_FIRST_CLASS}); 0: every crop as drawn
    */
-  public PfDiffSegBatches(List<LabelledMicrograph> images, int size, GreyRange grey) {
+  public PfDiffSegBatches(
+      List<LabelledMicrograph> images, int size, GreyRange grey, double rareShare) {
+    if (!(rareShare >= 0 && rareShare < 1)) {
+      throw new IllegalArgumentException(
+          "the rare-crop share must lie in [0, 1), got " + rareShare);
+    }
     this.images = List.copyOf(images);
     this.size = size;
     this.grey = grey;
+    this.rareShare = rareShare;
   }
+
+  /**
+   * The rare phases, precipitate and defect (MetalDAM classes 3 and 4): about 1 % of the training
+   * pixels, so the network sees few of them in random crops, and generated defect regions were the
+   * ones a segmenter missed most (docs/pfdiffseg.md).
+   */
+  static final int RARE_FIRST_CLASS = 3;
+
+  /** A crop counts as holding the rare phases when they cover at least this share of it. */
+  static final float RARE_MIN_SHARE = 0.01f;
+
+  /** Redraws per rare crop before the last draw is kept (some images hold none). */
+  static final int RARE_TRIES = 64;
 
   @Override
   public Batch next(SplittableRandom rng, int batchSize) {
@@ -38,10 +60,24 @@ public final class PfDiffSegBatches implements DiffusionBatches {
     float[] conditions = new float[batchSize * conditionDim()];
     for (int i = 0; i < batchSize; i++) {
       Pair p = crops.next();
+      // the extra draw only when asked, so runs without it keep their random sequence
+      if (rareShare > 0 && rng.nextDouble() < rareShare) {
+        for (int tries = 1; tries < RARE_TRIES && rareCover(p) < RARE_MIN_SHARE; tries++) {
+          p = crops.next();
+        }
+      }
       System.arraycopy(PairCrops.toChannels(p, grey), 0, x0, i * per, per);
       System.arraycopy(p.fractions(), 0, conditions, i * conditionDim(), conditionDim());
     }
     return new Batch(x0, batchSize, conditions);
+  }
+
+  private static float rareCover(Pair p) {
+    float cover = 0;
+    for (int c = RARE_FIRST_CLASS; c < p.fractions().length; c++) {
+      cover += p.fractions()[c];
+    }
+    return cover;
   }
 
   @Override

@@ -90,7 +90,11 @@ public final class PfDiffSegTraining {
     UNet net = new UNet(config);
     DiffusionTrainer trainer =
         new DiffusionTrainer(
-            recipe, net, new PfDiffSegBatches(images, recipe.size(), grey), out, progress);
+            recipe,
+            net,
+            new PfDiffSegBatches(images, recipe.size(), grey, recipe.rareCropShare()),
+            out,
+            progress);
     DiffusionTrainer.Summary summary =
         trainer.run(resume, init == null ? null : new DiffusionTrainer.InitialWeights(init, KIND));
     Map<String, Object> metrics = new LinkedHashMap<>();

@@ -63,7 +63,8 @@ class DiffusionRecipeTest {
         0f,
         Prediction.EPS,
         "",
-        power);
+        power,
+        0f);
   }
 
   @Test
