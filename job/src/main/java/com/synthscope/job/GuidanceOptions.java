@@ -37,14 +37,6 @@ public final class GuidanceOptions {
   SteeringSchedule steeringSchedule = SteeringSchedule.DEFAULT;
 
   @Option(
-      names = "--refine",
-      defaultValue = "0",
-      paramLabel = "R",
-      description =
-          "Mask-anchored refinement: after sampling, noise each pair back to the level R * T (R in [0, 1)) and denoise its image again with its finished mask held fixed, so the image follows the mask it is delivered with; the mask and fractions do not change, the sampler's steps up to R * T are added (0: none; docs/pfdiffseg.md) (default: ${DEFAULT-VALUE}).")
-  float refinement;
-
-  @Option(
       names = "--max-fraction-error",
       defaultValue = "0.05",
       paramLabel = "E",
@@ -77,9 +69,6 @@ public final class GuidanceOptions {
     if (!(steering >= 0 && steering <= 1)) {
       throw new ConfigurationException("--steering must lie in [0, 1]");
     }
-    if (!(refinement >= 0 && refinement < 1)) {
-      throw new ConfigurationException("--refine must lie in [0, 1)");
-    }
     if (guidance != null && !(guidance >= 0)) {
       throw new ConfigurationException("--guidance must be >= 0");
     }
@@ -88,16 +77,9 @@ public final class GuidanceOptions {
     }
   }
 
-  public float refinement() {
-    return refinement;
-  }
-
-  /**
-   * The given generation settings with this fraction steering (strength and schedule) and
-   * refinement.
-   */
+  /** The given generation settings with this fraction steering (strength and schedule). */
   public PfDiffSegGenerator.Settings steer(PfDiffSegGenerator.Settings settings) {
-    return settings.withSteering(steering, steeringSchedule).withRefinement(refinement);
+    return settings.withSteering(steering, steeringSchedule);
   }
 
   /** Parses {@code --steering-schedule}, naming the choices when the value is none of them. */

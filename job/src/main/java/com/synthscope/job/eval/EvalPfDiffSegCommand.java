@@ -332,7 +332,6 @@ public final class EvalPfDiffSegCommand extends CommandBase {
     json.put("guidance", guidance);
     json.put("steering", generation.steering());
     json.put("steering_schedule", generation.steeringSchedule().label());
-    json.put("refinement", generation.refinement());
     List<PfDiffSegGenerator.Generated> firstPairs = new ArrayList<>();
     List<float[]> empiricalGreys = new ArrayList<>();
     List<LabelledMicrograph> empiricalPairs = new ArrayList<>();

@@ -1,7 +1,6 @@
 package com.synthscope.job.augment;
 
 import static com.synthscope.job.JobTestSupport.concat;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -252,54 +251,6 @@ class AugmentCommandTest {
             "cosine");
     assertEquals(2, unknown.code());
     assertTrue(unknown.err().contains("sqrt-abar"), "names the choices: " + unknown.err());
-  }
-
-  @Test
-  void refinementReformsTheImagesAndKeepsTheMasksAndFractions() {
-    List<Row> plain = augmented("refine-off", "0");
-    List<Row> refined = augmented("refine-on", "0.5");
-    assertEquals(3, refined.size());
-    boolean anImageChanged = false;
-    for (int i = 0; i < 3; i++) {
-      Row a = plain.get(i);
-      Row b = refined.get(i);
-      assertArrayEquals((byte[]) a.getAs("mask_png"), (byte[]) b.getAs("mask_png"), "mask " + i);
-      assertEquals(a.getList(a.fieldIndex("achieved")), b.getList(b.fieldIndex("achieved")));
-      assertEquals((boolean) a.getAs("qc_pass"), (boolean) b.getAs("qc_pass"));
-      anImageChanged |=
-          !java.util.Arrays.equals((byte[]) a.getAs("image_png"), (byte[]) b.getAs("image_png"));
-      assertEquals("ddim:4+steer:1.0@minority-first+refine:0.5", b.getAs("sampler"));
-      assertEquals(4 + 3, (int) b.getAs("steps"), "DDIM-4 plus its steps up to t = 500");
-    }
-    assertTrue(anImageChanged, "the refinement re-forms the images");
-    assertEquals(2, augment("refine-bad", "1").code(), "--refine 1 would start from pure noise");
-  }
-
-  private List<Row> augmented(String name, String refine) {
-    Result r = augment(name, refine);
-    assertEquals(0, r.code(), r.err());
-    return SharedSpark.session()
-        .read()
-        .parquet(tmp.resolve(name).toString())
-        .orderBy("sample_id")
-        .collectAsList();
-  }
-
-  private static Result augment(String name, String refine) {
-    return JobTestSupport.cli(
-        "augment",
-        "--count",
-        "3",
-        "--seed",
-        "21",
-        "--output",
-        tmp.resolve(name).toString(),
-        "--model",
-        model,
-        "--sampler",
-        "ddim:4",
-        "--refine",
-        refine);
   }
 
   @Test

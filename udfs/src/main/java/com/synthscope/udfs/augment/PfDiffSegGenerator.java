@@ -31,8 +31,6 @@ public final class PfDiffSegGenerator {
    * @param steering strength of {@link FractionSteering} in [0, 1]; 0: guidance alone steers the
    *     fractions
    * @param steeringSchedule how that strength is spread over the steps
-   * @param refinement level in [0, 1) as a share of the schedule's T from which {@link
-   *     MaskAnchoredRefinement} re-forms each image around its finished mask; 0: none
    */
   public record Settings(
       SamplerSpec sampler,
@@ -41,8 +39,7 @@ public final class PfDiffSegGenerator {
       int stride,
       MultiDiffusion.Weighting weighting,
       float steering,
-      SteeringSchedule steeringSchedule,
-      float refinement)
+      SteeringSchedule steeringSchedule)
       implements Serializable {
 
     public Settings {
@@ -60,10 +57,6 @@ public final class PfDiffSegGenerator {
       if (!(steering >= 0 && steering <= 1)) {
         throw new IllegalArgumentException("fraction steering must lie in [0, 1], got " + steering);
       }
-      if (!(refinement >= 0 && refinement < 1)) {
-        throw new IllegalArgumentException(
-            "the refinement level must lie in [0, 1), got " + refinement);
-      }
     }
 
     /** No fraction steering. */
@@ -73,7 +66,7 @@ public final class PfDiffSegGenerator {
         int canvas,
         int stride,
         MultiDiffusion.Weighting weighting) {
-      this(sampler, guidance, canvas, stride, weighting, 0f, SteeringSchedule.DEFAULT, 0f);
+      this(sampler, guidance, canvas, stride, weighting, 0f, SteeringSchedule.DEFAULT);
     }
 
     /** The same settings with another steering strength, on the default schedule. */
@@ -83,14 +76,7 @@ public final class PfDiffSegGenerator {
 
     /** The same settings with another steering strength and schedule. */
     public Settings withSteering(float strength, SteeringSchedule schedule) {
-      return new Settings(
-          sampler, guidance, canvas, stride, weighting, strength, schedule, refinement);
-    }
-
-    /** The same settings with another refinement level (0: none). */
-    public Settings withRefinement(float level) {
-      return new Settings(
-          sampler, guidance, canvas, stride, weighting, steering, steeringSchedule, level);
+      return new Settings(sampler, guidance, canvas, stride, weighting, strength, schedule);
     }
 
     /** Pairs of {@code canvas} px, Gaussian-weighted windows. */
@@ -176,13 +162,9 @@ public final class PfDiffSegGenerator {
     return classes;
   }
 
-  /** Network evaluations per sample for these settings, the refinement's included. */
+  /** Network evaluations per sample for these settings. */
   public int steps() {
-    int refining =
-        settings.refinement() > 0
-            ? settings.sampler().timestepsUpTo(schedule, settings.refinement()).length
-            : 0;
-    return settings.sampler().stepsFor(schedule) + refining;
+    return settings.sampler().stepsFor(schedule);
   }
 
   /**
@@ -205,7 +187,7 @@ public final class PfDiffSegGenerator {
       }
       System.arraycopy(requested[i], 0, conditions, i * classes, classes);
     }
-    NoisePredictor network =
+    NoisePredictor predictor =
         size == window
             ? (x, count, t) -> guided(x, count, t, conditions, channels)
             : new MultiDiffusion(
@@ -217,11 +199,10 @@ public final class PfDiffSegGenerator {
                 settings.weighting(),
                 (windows, sampleOf, t) ->
                     guided(windows, t.length, t, windowConditions(conditions, sampleOf), channels));
-    NoisePredictor predictor = network;
     if (settings.steering() > 0) {
       predictor =
           new FractionSteering(
-              network,
+              predictor,
               schedule,
               classes,
               size * size,
@@ -230,12 +211,6 @@ public final class PfDiffSegGenerator {
               settings.steeringSchedule());
     }
     float[] x0 = settings.sampler().sample(schedule, predictor, seeds, per);
-    if (settings.refinement() > 0) {
-      int[] below = settings.sampler().timestepsUpTo(schedule, settings.refinement());
-      if (below.length > 0) {
-        x0 = new MaskAnchoredRefinement(schedule, below, classes, size).refine(network, x0, seeds);
-      }
-    }
     List<Generated> out = new ArrayList<>(n);
     int pixels = size * size;
     for (int i = 0; i < n; i++) {

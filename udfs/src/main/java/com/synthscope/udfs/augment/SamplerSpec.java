@@ -47,20 +47,6 @@ public record SamplerSpec(boolean ddim, int steps) implements Serializable {
         : new DdpmSampler(schedule).sample(eps, seeds, sampleSize, true);
   }
 
-  /**
-   * This sampler's timesteps up to {@code level * T}, ascending: where {@link
-   * MaskAnchoredRefinement} re-forms images. DDIM keeps its own step spacing; DDPM's are all
-   * timesteps, run deterministically.
-   */
-  int[] timestepsUpTo(NoiseSchedule schedule, double level) {
-    int[] all =
-        ddim
-            ? new DdimSampler(schedule, steps).timesteps()
-            : java.util.stream.IntStream.range(0, schedule.steps()).toArray();
-    double top = level * schedule.steps();
-    return java.util.Arrays.stream(all).filter(t -> t <= top).toArray();
-  }
-
   @Override
   public String toString() {
     return ddim ? "ddim:" + steps : "ddpm";

@@ -136,18 +136,15 @@ public final class Augmentation {
 
   /**
    * The {@code sampler} column: the sampler, with the fraction steering when there is any and its
-   * schedule when it is not the constant one, and the mask-anchored refinement when there is one
-   * ("ddim:50+steer:0.5", "ddim:50+steer:1.0@sqrt-abar",
-   * "ddim:50+steer:1.0@minority-first+refine:0.5").
+   * schedule when it is not the constant one ("ddim:50+steer:0.5", "ddim:50+steer:1.0@sqrt-abar").
    */
   static String samplerName(PfDiffSegGenerator.Settings g) {
-    String refine = g.refinement() > 0 ? "+refine:" + g.refinement() : "";
     if (!(g.steering() > 0)) {
-      return g.sampler() + refine;
+      return g.sampler().toString();
     }
     String schedule =
         g.steeringSchedule() == SteeringSchedule.CONSTANT ? "" : "@" + g.steeringSchedule().label();
-    return g.sampler() + "+steer:" + g.steering() + schedule + refine;
+    return g.sampler() + "+steer:" + g.steering() + schedule;
   }
 
   /** A float array as Spark's row encoder takes array columns: a Scala Seq. */
