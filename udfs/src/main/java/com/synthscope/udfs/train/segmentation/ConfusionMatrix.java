@@ -74,15 +74,8 @@ public final class ConfusionMatrix {
    * Intersection over union of class k, NaN when the class occurs in neither truth nor prediction.
    */
   public double iou(int k) {
-    long tp = count(k, k);
-    long truth = 0;
-    long predicted = 0;
-    for (int j = 0; j < classes; j++) {
-      truth += count(k, j);
-      predicted += count(j, k);
-    }
-    long union = truth + predicted - tp;
-    return union == 0 ? Double.NaN : (double) tp / union;
+    long union = truthCount(k) + predictedCount(k) - count(k, k);
+    return union == 0 ? Double.NaN : (double) count(k, k) / union;
   }
 
   /**
@@ -90,20 +83,32 @@ public final class ConfusionMatrix {
    * {@link #recall} it says whether a low IoU is spurious regions or missed ones.
    */
   public double precision(int k) {
-    long predicted = 0;
-    for (int j = 0; j < classes; j++) {
-      predicted += count(j, k);
-    }
+    long predicted = predictedCount(k);
     return predicted == 0 ? Double.NaN : (double) count(k, k) / predicted;
   }
 
   /** Share of the pixels of true class k that are predicted k, NaN when the class is absent. */
   public double recall(int k) {
-    long truth = 0;
-    for (int j = 0; j < classes; j++) {
-      truth += count(k, j);
-    }
+    long truth = truthCount(k);
     return truth == 0 ? Double.NaN : (double) count(k, k) / truth;
+  }
+
+  /** Pixels whose true class is k. */
+  private long truthCount(int k) {
+    long n = 0;
+    for (int j = 0; j < classes; j++) {
+      n += count(k, j);
+    }
+    return n;
+  }
+
+  /** Pixels predicted as class k. */
+  private long predictedCount(int k) {
+    long n = 0;
+    for (int j = 0; j < classes; j++) {
+      n += count(j, k);
+    }
+    return n;
   }
 
   /** Mean IoU over the classes that occur in truth or prediction; NaN for an empty matrix. */
