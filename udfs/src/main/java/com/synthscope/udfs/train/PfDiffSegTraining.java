@@ -92,7 +92,8 @@ public final class PfDiffSegTraining {
         new DiffusionTrainer(
             recipe,
             net,
-            new PfDiffSegBatches(images, recipe.size(), grey, recipe.rareCropShare()),
+            new PfDiffSegBatches(
+                images, recipe.size(), grey, recipe.rareCropShare(), recipe.rareImageWeight()),
             out,
             progress);
     DiffusionTrainer.Summary summary =
