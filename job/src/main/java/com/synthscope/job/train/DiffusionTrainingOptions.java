@@ -129,14 +129,6 @@ public final class DiffusionTrainingOptions {
   float rareCrops;
 
   @Option(
-      names = "--rare-image-weight",
-      defaultValue = "1",
-      paramLabel = "W",
-      description =
-          "PF-DiffSeg: weight of the image channel's loss at pixels that the mask calls precipitate or defect, against 1 elsewhere, so that the network learns what the rare phases look like and not only where they lie (default: ${DEFAULT-VALUE}, no extra weight).")
-  float rareImageWeight;
-
-  @Option(
       names = "--base-channels",
       defaultValue = "32",
       description = "UNet width (default: ${DEFAULT-VALUE}).")
@@ -203,8 +195,7 @@ public final class DiffusionTrainingOptions {
           Prediction.EPS,
           "",
           timestepPower,
-          rareCrops,
-          rareImageWeight);
+          rareCrops);
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException(e.getMessage(), e);
     }

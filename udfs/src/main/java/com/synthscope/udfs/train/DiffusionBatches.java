@@ -21,14 +21,6 @@ public interface DiffusionBatches {
 
   /**
    * @param conditions n * conditionDim values, or an empty array when unconditional
-   * @param firstChannelPixelWeights loss weights of channel 0's pixels, n * h * w values, or an
-   *     empty array: every pixel weighs 1
    */
-  record Batch(float[] x0, int n, float[] conditions, float[] firstChannelPixelWeights) {
-
-    /** A batch whose pixels all weigh the same. */
-    public Batch(float[] x0, int n, float[] conditions) {
-      this(x0, n, conditions, new float[0]);
-    }
-  }
+  record Batch(float[] x0, int n, float[] conditions) {}
 }

@@ -42,8 +42,6 @@ import java.util.SplittableRandom;
  *     fine detail is learned (2: half of them below T / 4)
  * @param rareCropShare PF-DiffSeg: the share of training crops redrawn until they hold the rare
  *     phases ({@code PfDiffSegBatches}); 0: plain random crops
- * @param rareImageWeight PF-DiffSeg: the loss weight of the image channel at pixels whose mask is a
- *     rare phase, against 1 at every other pixel ({@code PfDiffSegBatches}); 1: no extra weight
  */
 public record DiffusionRecipe(
     int size,
@@ -65,8 +63,7 @@ public record DiffusionRecipe(
     Prediction prediction,
     String init,
     float timestepPower,
-    float rareCropShare,
-    float rareImageWeight) {
+    float rareCropShare) {
 
   public DiffusionRecipe {
     Objects.requireNonNull(prediction, "prediction");
@@ -90,8 +87,7 @@ public record DiffusionRecipe(
         || greyPercentile < 0
         || greyPercentile >= 50
         || !(timestepPower > 0)
-        || !(rareCropShare >= 0 && rareCropShare < 1)
-        || !(rareImageWeight >= 1)) {
+        || !(rareCropShare >= 0 && rareCropShare < 1)) {
       throw new IllegalArgumentException("invalid training recipe: " + this);
     }
   }
@@ -134,8 +130,7 @@ public record DiffusionRecipe(
         Prediction.EPS,
         "",
         1f,
-        0f,
-        1f);
+        0f);
   }
 
   /** The same recipe with another prediction target and starting point. */
@@ -160,8 +155,7 @@ public record DiffusionRecipe(
         newPrediction,
         newInit,
         timestepPower,
-        rareCropShare,
-        rareImageWeight);
+        rareCropShare);
   }
 
   /** The plain recipe: epsilon MSE averaged over every channel, constant learning rate. */
@@ -273,9 +267,6 @@ public record DiffusionRecipe(
     }
     if (rareCropShare > 0) {
       m.put("rare_crop_share", rareCropShare);
-    }
-    if (rareImageWeight != 1f) {
-      m.put("rare_image_weight", rareImageWeight);
     }
     return m;
   }

@@ -30,7 +30,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -236,11 +235,7 @@ public final class DiffusionTrainer {
       double value;
       try (GradientCollector gc = trainer.newGradientCollector()) {
         NDArray squared = trainer.forward(inputs).singletonOrThrow().sub(target).square();
-        float[] pixelWeights = batch.firstChannelPixelWeights();
-        NDArray loss =
-            weighted() || pixelWeights.length > 0
-                ? weightedMean(m, squared, timesteps, pixelWeights)
-                : squared.mean();
+        NDArray loss = weighted() ? weightedMean(m, squared, timesteps) : squared.mean();
         value = loss.getFloat();
         gc.backward(loss);
       }
@@ -261,24 +256,11 @@ public final class DiffusionTrainer {
    * The loss with channel and timestep weights: the squared error averaged over each sample's
    * pixels per channel, the channels weighted (channel 0 by {@code firstChannelWeight}, the others
    * by 1, normalised to mean 1) and each sample by its timestep's min-SNR weight, then averaged.
-   * Channel 0's pixels are first weighted by the batch's pixel weights, when it has them (not
-   * normalised: a crop with heavier pixels counts for more). With every weight 1 it equals the
-   * plain mean.
+   * With every weight 1 it equals the plain mean.
    */
-  private NDArray weightedMean(
-      NDManager m, NDArray squared, int[] timesteps, float[] firstChannelPixelWeights) {
+  private NDArray weightedMean(NDManager m, NDArray squared, int[] timesteps) {
     int n = timesteps.length;
     int c = data.channels();
-    NDArray perPixel = squared.reshape(n, c, -1);
-    if (firstChannelPixelWeights.length > 0) {
-      int pixels = firstChannelPixelWeights.length / n;
-      float[] all = new float[n * c * pixels];
-      Arrays.fill(all, 1f);
-      for (int i = 0; i < n; i++) {
-        System.arraycopy(firstChannelPixelWeights, i * pixels, all, i * c * pixels, pixels);
-      }
-      perPixel = perPixel.mul(m.create(all, new Shape(n, c, pixels)));
-    }
     float[] channel = new float[c];
     float total = recipe.firstChannelWeight() + (c - 1);
     for (int k = 0; k < c; k++) {
@@ -289,7 +271,7 @@ public final class DiffusionTrainer {
       double abar = schedule.alphaBar(timesteps[i]);
       sample[i] = (float) recipe.timestepWeight(abar / (1 - abar));
     }
-    NDArray perChannel = perPixel.mean(new int[] {2});
+    NDArray perChannel = squared.reshape(n, c, -1).mean(new int[] {2});
     return perChannel
         .mul(m.create(channel, new Shape(1, c)))
         .mul(m.create(sample, new Shape(n, 1)))

@@ -27,41 +27,29 @@ public final class PfDiffSegBatches implements DiffusionBatches {
   private final int size;
   private final GreyRange grey;
   private final double rareShare;
-  private final float rareImageWeight;
 
   /**
    * @param images the training micrographs, already at the training scale
    */
   public PfDiffSegBatches(List<LabelledMicrograph> images, int size) {
-    this(images, size, GreyRange.PLAIN, 0, 1);
+    this(images, size, GreyRange.PLAIN, 0);
   }
 
   /**
    * @param grey the grey levels mapped to -1 and +1
    * @param rareShare the share of crops redrawn until they hold the rare phases (see {@link
    *     #RARE_FIRST_CLASS}); 0: every crop as drawn
-   * @param rareImageWeight the image channel's loss weight at rare-phase pixels, against 1
-   *     elsewhere; 1: no pixel weights
    */
   public PfDiffSegBatches(
-      List<LabelledMicrograph> images,
-      int size,
-      GreyRange grey,
-      double rareShare,
-      float rareImageWeight) {
+      List<LabelledMicrograph> images, int size, GreyRange grey, double rareShare) {
     if (!(rareShare >= 0 && rareShare < 1)) {
       throw new IllegalArgumentException(
           "the rare-crop share must lie in [0, 1), got " + rareShare);
-    }
-    if (!(rareImageWeight >= 1)) {
-      throw new IllegalArgumentException(
-          "the rare-phase image weight must be at least 1, got " + rareImageWeight);
     }
     this.images = List.copyOf(images);
     this.size = size;
     this.grey = grey;
     this.rareShare = rareShare;
-    this.rareImageWeight = rareImageWeight;
   }
 
   @Override
@@ -70,8 +58,6 @@ public final class PfDiffSegBatches implements DiffusionBatches {
     int per = channels() * size * size;
     float[] x0 = new float[batchSize * per];
     float[] conditions = new float[batchSize * conditionDim()];
-    int pixels = size * size;
-    float[] weights = rareImageWeight == 1 ? new float[0] : new float[batchSize * pixels];
     for (int i = 0; i < batchSize; i++) {
       Pair p = crops.next();
       // the extra draw only when asked, so runs without it keep their random sequence
@@ -82,14 +68,8 @@ public final class PfDiffSegBatches implements DiffusionBatches {
       }
       System.arraycopy(PairCrops.toChannels(p, grey), 0, x0, i * per, per);
       System.arraycopy(p.fractions(), 0, conditions, i * conditionDim(), conditionDim());
-      if (weights.length > 0) {
-        byte[] labels = p.labels();
-        for (int k = 0; k < pixels; k++) {
-          weights[i * pixels + k] = labels[k] >= RARE_FIRST_CLASS ? rareImageWeight : 1f;
-        }
-      }
     }
-    return new Batch(x0, batchSize, conditions, weights);
+    return new Batch(x0, batchSize, conditions);
   }
 
   private static float rareCover(Pair p) {

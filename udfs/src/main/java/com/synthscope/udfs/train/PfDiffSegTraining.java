@@ -92,8 +92,7 @@ public final class PfDiffSegTraining {
         new DiffusionTrainer(
             recipe,
             net,
-            new PfDiffSegBatches(
-                images, recipe.size(), grey, recipe.rareCropShare(), recipe.rareImageWeight()),
+            new PfDiffSegBatches(images, recipe.size(), grey, recipe.rareCropShare()),
             out,
             progress);
     DiffusionTrainer.Summary summary =

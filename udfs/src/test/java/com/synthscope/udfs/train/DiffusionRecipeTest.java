@@ -44,10 +44,6 @@ class DiffusionRecipeTest {
   }
 
   private static DiffusionRecipe withTimestepPower(float power) {
-    return withRareOptions(power, 1f);
-  }
-
-  private static DiffusionRecipe withRareOptions(float power, float rareImageWeight) {
     return new DiffusionRecipe(
         32,
         0.25,
@@ -68,17 +64,7 @@ class DiffusionRecipeTest {
         Prediction.EPS,
         "",
         power,
-        0f,
-        rareImageWeight);
-  }
-
-  @Test
-  void theRareImageWeightIsRecordedOnlyWhenSetAndKeptByWithTarget() {
-    assertFalse(withRareOptions(1f, 1f).toMap().containsKey("rare_image_weight"));
-    DiffusionRecipe heavy = withRareOptions(1f, 5f);
-    assertEquals(5f, heavy.toMap().get("rare_image_weight"));
-    assertEquals(5f, heavy.withTarget(Prediction.V, "").rareImageWeight());
-    assertThrows(IllegalArgumentException.class, () -> withRareOptions(1f, 0.5f));
+        0f);
   }
 
   @Test

@@ -100,7 +100,9 @@ class PfDiffSegTrainingTest {
 
   @Test
   void theWeightedRecipeTrainsAndIsRecordedWithItsGreyRange() throws Exception {
-    DiffusionRecipe weighted = weightedRecipe(20);
+    DiffusionRecipe weighted =
+        new DiffusionRecipe(
+            16, 0.125, 20, 8, 3e-3f, 0.99f, 11, "cosine", 1000, 0.1f, 10, 3f, 5f, 5, 30, 1f);
     Path out = tmp.resolve("weighted");
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true);
     Path artifact =
@@ -120,8 +122,6 @@ class PfDiffSegTrainingTest {
     assertEquals(5.0, ((Number) manifest.recipe().get("min_snr_gamma")).doubleValue());
     assertEquals(5.0, ((Number) manifest.recipe().get("warmup_steps")).doubleValue());
     assertEquals(30.0, ((Number) manifest.recipe().get("decay_steps")).doubleValue());
-    assertEquals(0.5, ((Number) manifest.recipe().get("rare_crop_share")).doubleValue());
-    assertEquals(4.0, ((Number) manifest.recipe().get("rare_image_weight")).doubleValue());
     assertEquals(20.0, ((Number) manifest.metrics().get("steps_done")).doubleValue());
     assertTrue(manifest.metrics().containsKey("train_hours"));
     GreyRange range = GreyRange.fromPreprocessing(manifest.preprocessing());
@@ -134,35 +134,16 @@ class PfDiffSegTrainingTest {
         "the 1st and 99th percentiles lie inside [0, 1]: " + range);
     // resuming with the same options continues; the plain recipe's keys stay out of its manifest
     PfDiffSegTraining.run(
-        SharedSpark.metalDam(), Split.TRAIN, weightedRecipe(30), TINY, out, true, quiet);
+        SharedSpark.metalDam(),
+        Split.TRAIN,
+        new DiffusionRecipe(
+            16, 0.125, 30, 8, 3e-3f, 0.99f, 11, "cosine", 1000, 0.1f, 10, 3f, 5f, 5, 30, 1f),
+        TINY,
+        out,
+        true,
+        quiet);
     assertEquals(31, Files.readAllLines(out.resolve("loss.csv")).size());
     assertTrue(!recipe(10).toMap().containsKey("first_channel_weight"));
-  }
-
-  /** Every loss weighting at once: image channel, min-SNR, rare crops and rare-phase pixels. */
-  private static DiffusionRecipe weightedRecipe(int steps) {
-    return new DiffusionRecipe(
-        16,
-        0.125,
-        steps,
-        8,
-        3e-3f,
-        0.99f,
-        11,
-        "cosine",
-        1000,
-        0.1f,
-        10,
-        3f,
-        5f,
-        5,
-        30,
-        1f,
-        Prediction.EPS,
-        "",
-        1f,
-        0.5f,
-        4f);
   }
 
   @Test
