@@ -24,6 +24,7 @@ import com.synthscope.udfs.spark.Augmentation;
 import com.synthscope.udfs.train.DenoisingLossProbe;
 import com.synthscope.udfs.train.LabelledMicrograph;
 import com.synthscope.udfs.train.MetalDam;
+import com.synthscope.udfs.train.Pair;
 import com.synthscope.udfs.train.PairCrops;
 import com.synthscope.udfs.train.Split;
 import com.synthscope.udfs.train.segmentation.SegmentationBenchmark;
@@ -154,12 +155,20 @@ public final class EvalPfDiffSegCommand extends CommandBase {
   /**
    * Image-mask agreement: the segmenter of {@code eval segmentation}, trained on real crops only,
    * segments the generated images; its mIoU against the generated masks next to its mIoU on the
-   * real test split (full label resolution, as eval segmentation scores it).
+   * real test split (full label resolution, as eval segmentation scores it: the target's
+   * reference). Beside them, its mIoU on as many real test crops of the generated size, each scored
+   * alone as a generated pair is (the realism part's crops): what a perfect generator would reach
+   * with no context around its crops.
    */
   private Map<String, Object> agreement(
       FetchedModel fetched, int size, List<LabelledMicrograph> pairs, List<String> names)
       throws Exception {
     double scale = ((Number) fetched.manifest().preprocessing().get("scale")).doubleValue();
+    List<LabelledMicrograph> realCrops = new ArrayList<>();
+    for (Pair p : realCrops(Split.TEST, scale, size, seed, pairs.size())) {
+      realCrops.add(
+          new LabelledMicrograph(-1 - realCrops.size(), size, size, p.grey(), p.labels()));
+    }
     SegmentationRecipe recipe =
         new SegmentationRecipe(
             size,
@@ -178,10 +187,11 @@ public final class EvalPfDiffSegCommand extends CommandBase {
             List.of(),
             recipe,
             EvalSegmentationCommand.network(16),
-            pairs,
+            List.of(pairs, realCrops),
             TrainingOutput.of(out()));
-    double generated = r.scored().meanIou();
+    double generated = r.scored().get(0).meanIou();
     double real = r.test().meanIou();
+    double realCropsMiou = r.scored().get(1).meanIou();
     out()
         .printf(
             Locale.ROOT,
@@ -191,25 +201,40 @@ public final class EvalPfDiffSegCommand extends CommandBase {
             pairs.size(),
             real,
             generated / real);
+    out()
+        .printf(
+            Locale.ROOT,
+            "agreement reference: mIoU %.4f on %d real test crops of the same size (ratio %.3f)%n",
+            realCropsMiou,
+            realCrops.size(),
+            generated / realCropsMiou);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("segmenter_steps", agreementSteps);
     m.put("generated_miou", Math.round(generated * 10000) / 10000.0);
     m.put("real_test_miou", Math.round(real * 10000) / 10000.0);
     m.put("ratio", Math.round(generated / real * 10000) / 10000.0);
-    m.put("generated", r.scored().toMap(names));
+    m.put("real_test_crops_miou", Math.round(realCropsMiou * 10000) / 10000.0);
+    m.put("ratio_to_real_test_crops", Math.round(generated / realCropsMiou * 10000) / 10000.0);
+    m.put("generated", r.scored().get(0).toMap(names));
     m.put("real_test", r.test().toMap(names));
+    m.put("real_test_crops", r.scored().get(1).toMap(names));
     return m;
   }
 
-  /** {@code n} seeded random crops of a MetalDAM split at the model's scale and size, grey only. */
-  private List<float[]> realCrops(Split split, double scale, int size, long cropSeed, int n)
+  /** {@code n} seeded random crops of a MetalDAM split at the model's scale and size. */
+  private List<Pair> realCrops(Split split, double scale, int size, long cropSeed, int n)
       throws java.io.IOException {
     PairCrops crops = new PairCrops(MetalDam.loadDownscaled(data, split, scale), size, cropSeed);
-    List<float[]> greys = new ArrayList<>();
+    List<Pair> pairs = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      greys.add(crops.next().grey());
+      pairs.add(crops.next());
     }
-    return greys;
+    return pairs;
+  }
+
+  private List<float[]> realGreys(Split split, double scale, int size, long cropSeed, int n)
+      throws java.io.IOException {
+    return realCrops(split, scale, size, cropSeed, n).stream().map(Pair::grey).toList();
   }
 
   private void printRealism(String label, TwoSampleRealism.Result r) {
@@ -413,7 +438,7 @@ public final class EvalPfDiffSegCommand extends CommandBase {
       double scale = ((Number) fetched.manifest().preprocessing().get("scale")).doubleValue();
       int size = generator.size();
       int n = empiricalGreys.size();
-      List<float[]> real = realCrops(Split.TEST, scale, size, seed, n);
+      List<float[]> real = realGreys(Split.TEST, scale, size, seed, n);
       TwoSampleRealism.Result r = TwoSampleRealism.compare(real, empiricalGreys, size, seed);
       printRealism("realism against " + n + " real test crops", r);
       // The same test between two real samples: real training crops (the distribution the model
@@ -421,7 +446,7 @@ public final class EvalPfDiffSegCommand extends CommandBase {
       // MetalDAM's
       // 8 test micrographs differ from its 26 training ones in brightness and phase mix, so this
       // split shift is the floor a perfect generator of the training images would reach.
-      List<float[]> train = realCrops(Split.TRAIN, scale, size, seed + 1, n);
+      List<float[]> train = realGreys(Split.TRAIN, scale, size, seed + 1, n);
       TwoSampleRealism.Result floor = TwoSampleRealism.compare(real, train, size, seed);
       printRealism("reference, " + n + " real training crops against the same test crops", floor);
       Map<String, Object> realism = new LinkedHashMap<>(r.toMap());
@@ -431,10 +456,7 @@ public final class EvalPfDiffSegCommand extends CommandBase {
       json.put("realism", realism);
       if (realGrid != null) {
         List<PfDiffSegGenerator.Generated> shown = new ArrayList<>();
-        PairCrops again =
-            new PairCrops(MetalDam.loadDownscaled(data, Split.TEST, scale), size, seed);
-        for (int i = 0; i < 16; i++) {
-          com.synthscope.udfs.train.Pair p = again.next();
+        for (Pair p : realCrops(Split.TEST, scale, size, seed, 16)) {
           shown.add(new PfDiffSegGenerator.Generated(p.grey(), p.labels(), p.fractions()));
         }
         if (realGrid.getParent() != null) {

@@ -340,6 +340,11 @@ class AugmentCommandTest {
         agreement.getAsJsonObject("generated").get("pixels").getAsLong(),
         "every generated pixel scored against its own mask");
     assertTrue(agreement.has("real_test_miou") && agreement.has("ratio"));
+    assertEquals(
+        4 * 16 * 16,
+        agreement.getAsJsonObject("real_test_crops").get("pixels").getAsLong(),
+        "as many real test crops of the same size, each scored alone");
+    assertTrue(agreement.has("real_test_crops_miou") && agreement.has("ratio_to_real_test_crops"));
     assertTrue(Files.isRegularFile(tmp.resolve("real.png")));
     Result loss =
         JobTestSupport.cli(

@@ -31,7 +31,8 @@ public final class SegmentationBenchmark {
    * @param bestStep the step whose weights were scored on the test split
    * @param test test-split confusion at full label resolution
    * @param syntheticPerBatch generated pairs in each batch
-   * @param scored confusion of the best weights on the extra labelled images, null without any
+   * @param scored confusion of the best weights on each extra set of labelled images, in the order
+   *     given (empty without any)
    */
   public record Result(
       double[] losses,
@@ -42,7 +43,7 @@ public final class SegmentationBenchmark {
       long parameters,
       int syntheticPerBatch,
       double seconds,
-      ConfusionMatrix scored) {}
+      List<ConfusionMatrix> scored) {}
 
   public static Result run(
       Path metalDam,
@@ -56,15 +57,16 @@ public final class SegmentationBenchmark {
 
   /**
    * As {@link #run(Path, List, SegmentationRecipe, SegUNetConfig, PrintStream)}, and the selected
-   * weights also segment {@code scored} (labelled images at the training scale, e.g. generated
-   * pairs, scored against their own labels): PF-DiffSeg's image-mask agreement.
+   * weights also segment each set of {@code scored} (labelled images at the training scale, e.g.
+   * generated pairs, scored against their own labels, each image as it is: no context around it):
+   * PF-DiffSeg's image-mask agreement.
    */
   public static Result run(
       Path metalDam,
       List<Pair> synthetic,
       SegmentationRecipe recipe,
       SegUNetConfig net,
-      List<LabelledMicrograph> scored,
+      List<List<LabelledMicrograph>> scored,
       PrintStream progress)
       throws IOException {
     long started = System.nanoTime();
@@ -133,7 +135,10 @@ public final class SegmentationBenchmark {
       }
       trainer.restore(best);
       ConfusionMatrix test = trainer.evaluate(testInput, testFull);
-      ConfusionMatrix extra = scored.isEmpty() ? null : trainer.evaluate(scored, scored);
+      List<ConfusionMatrix> extra = new ArrayList<>();
+      for (List<LabelledMicrograph> set : scored) {
+        extra.add(trainer.evaluate(set, set));
+      }
       return new Result(
           losses,
           history,
