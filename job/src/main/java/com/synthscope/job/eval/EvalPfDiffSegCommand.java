@@ -218,7 +218,33 @@ public final class EvalPfDiffSegCommand extends CommandBase {
     m.put("generated", r.scored().get(0).toMap(names));
     m.put("real_test", r.test().toMap(names));
     m.put("real_test_crops", r.scored().get(1).toMap(names));
+    m.put("generated_mean_grey", meanGreyByClass(pairs, names));
+    m.put("real_test_crops_mean_grey", meanGreyByClass(realCrops, names));
     return m;
+  }
+
+  /**
+   * The mean grey level (0..1) of the pixels of each class, for the classes present: whether a
+   * generated phase has the brightness of the real one (a segmenter tells defects by their
+   * darkness, for one).
+   */
+  private static Map<String, Object> meanGreyByClass(
+      List<LabelledMicrograph> images, List<String> names) {
+    double[] sum = new double[names.size()];
+    long[] count = new long[names.size()];
+    for (LabelledMicrograph m : images) {
+      for (int i = 0; i < m.labels().length; i++) {
+        sum[m.labels()[i]] += m.grey()[i];
+        count[m.labels()[i]]++;
+      }
+    }
+    Map<String, Object> means = new LinkedHashMap<>();
+    for (int c = 0; c < names.size(); c++) {
+      if (count[c] > 0) {
+        means.put(names.get(c), Math.round(sum[c] / count[c] * 10000) / 10000.0);
+      }
+    }
+    return means;
   }
 
   /** {@code n} seeded random crops of a MetalDAM split at the model's scale and size. */

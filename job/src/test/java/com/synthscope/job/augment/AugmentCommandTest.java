@@ -345,6 +345,10 @@ class AugmentCommandTest {
         agreement.getAsJsonObject("real_test_crops").get("pixels").getAsLong(),
         "as many real test crops of the same size, each scored alone");
     assertTrue(agreement.has("real_test_crops_miou") && agreement.has("ratio_to_real_test_crops"));
+    double matrixGrey =
+        agreement.getAsJsonObject("real_test_crops_mean_grey").get("matrix").getAsDouble();
+    assertTrue(matrixGrey > 0 && matrixGrey < 1, "real matrix pixels' mean grey " + matrixGrey);
+    assertTrue(agreement.getAsJsonObject("generated_mean_grey").size() > 0);
     assertTrue(Files.isRegularFile(tmp.resolve("real.png")));
     Result loss =
         JobTestSupport.cli(
