@@ -225,8 +225,7 @@ public final class EvalPfDiffSegCommand extends CommandBase {
 
   /**
    * The mean grey level (0..1) of the pixels of each class, for the classes present: whether a
-   * generated phase has the brightness of the real one (a segmenter tells defects by their
-   * darkness, for one).
+   * generated phase has the brightness of the real one.
    */
   private static Map<String, Object> meanGreyByClass(
       List<LabelledMicrograph> images, List<String> names) {
