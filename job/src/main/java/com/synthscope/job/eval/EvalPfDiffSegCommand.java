@@ -161,11 +161,14 @@ public final class EvalPfDiffSegCommand extends CommandBase {
    * with no context around its crops.
    */
   private Map<String, Object> agreement(
-      FetchedModel fetched, int size, List<LabelledMicrograph> pairs, List<String> names)
+      double scale,
+      int size,
+      List<LabelledMicrograph> pairs,
+      List<Pair> testCrops,
+      List<String> names)
       throws Exception {
-    double scale = ((Number) fetched.manifest().preprocessing().get("scale")).doubleValue();
     List<LabelledMicrograph> realCrops = new ArrayList<>();
-    for (Pair p : realCrops(Split.TEST, scale, size, seed, pairs.size())) {
+    for (Pair p : testCrops.subList(0, pairs.size())) {
       realCrops.add(
           new LabelledMicrograph(-1 - realCrops.size(), size, size, p.grey(), p.labels()));
     }
@@ -255,11 +258,6 @@ public final class EvalPfDiffSegCommand extends CommandBase {
       pairs.add(crops.next());
     }
     return pairs;
-  }
-
-  private List<float[]> realGreys(Split split, double scale, int size, long cropSeed, int n)
-      throws java.io.IOException {
-    return realCrops(split, scale, size, cropSeed, n).stream().map(Pair::grey).toList();
   }
 
   private void printRealism(String label, TwoSampleRealism.Result r) {
@@ -459,11 +457,16 @@ public final class EvalPfDiffSegCommand extends CommandBase {
               generation.maxFractionError());
       json.put(strategy, fc.toMap(names));
     }
+    double scale = ((Number) fetched.manifest().preprocessing().get("scale")).doubleValue();
+    int size = generator.size();
+    int n = empiricalGreys.size();
+    // one seeded sequence of real test crops for realism, its picture and agreement: the same crops
+    List<Pair> testCrops =
+        parts.contains("realism") || parts.contains("agreement")
+            ? realCrops(Split.TEST, scale, size, seed, Math.max(n, 16))
+            : List.of();
     if (parts.contains("realism")) {
-      double scale = ((Number) fetched.manifest().preprocessing().get("scale")).doubleValue();
-      int size = generator.size();
-      int n = empiricalGreys.size();
-      List<float[]> real = realGreys(Split.TEST, scale, size, seed, n);
+      List<float[]> real = testCrops.subList(0, n).stream().map(Pair::grey).toList();
       TwoSampleRealism.Result r = TwoSampleRealism.compare(real, empiricalGreys, size, seed);
       printRealism("realism against " + n + " real test crops", r);
       // The same test between two real samples: real training crops (the distribution the model
@@ -471,7 +474,8 @@ public final class EvalPfDiffSegCommand extends CommandBase {
       // MetalDAM's
       // 8 test micrographs differ from its 26 training ones in brightness and phase mix, so this
       // split shift is the floor a perfect generator of the training images would reach.
-      List<float[]> train = realGreys(Split.TRAIN, scale, size, seed + 1, n);
+      List<float[]> train =
+          realCrops(Split.TRAIN, scale, size, seed + 1, n).stream().map(Pair::grey).toList();
       TwoSampleRealism.Result floor = TwoSampleRealism.compare(real, train, size, seed);
       printRealism("reference, " + n + " real training crops against the same test crops", floor);
       Map<String, Object> realism = new LinkedHashMap<>(r.toMap());
@@ -481,7 +485,7 @@ public final class EvalPfDiffSegCommand extends CommandBase {
       json.put("realism", realism);
       if (realGrid != null) {
         List<PfDiffSegGenerator.Generated> shown = new ArrayList<>();
-        for (Pair p : realCrops(Split.TEST, scale, size, seed, 16)) {
+        for (Pair p : testCrops.subList(0, 16)) {
           shown.add(new PfDiffSegGenerator.Generated(p.grey(), p.labels(), p.fractions()));
         }
         if (realGrid.getParent() != null) {
@@ -495,7 +499,7 @@ public final class EvalPfDiffSegCommand extends CommandBase {
       }
     }
     if (parts.contains("agreement")) {
-      json.put("agreement", agreement(fetched, generator.size(), empiricalPairs, names));
+      json.put("agreement", agreement(scale, size, empiricalPairs, testCrops, names));
     }
     Map<String, Object> speeds = new LinkedHashMap<>();
     long[] seeds = new long[batch];
