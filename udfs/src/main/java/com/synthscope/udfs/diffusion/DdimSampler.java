@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Deterministic DDIM (Song et al. 2021, eta = 0) over a subsequence {@code t_0 < t_1 < ... <
- * t_{K-1}} of the schedule's timesteps, and its inversion.
+ * DDIM (Song et al. 2021) over a subsequence {@code t_0 < t_1 < ... < t_{K-1}} of the schedule's
+ * timesteps: deterministic (eta = 0, the default) or stochastic (eta > 0), and its deterministic
+ * inversion.
  *
  * <p>Timesteps, "uniform" skip as in the DDIM paper's code: {@code t_i = i * floor(T / K)}, i = 0
  * .. K-1, so T = 1000, K = 50 gives 0, 20, ..., 980. When K divides T this is exactly the paper's
@@ -22,11 +23,19 @@ import java.util.Objects;
  * <pre>
  *   eps    = eps_theta(x, t_i)
  *   x0_hat = (x - sqrt(1 - abar(t_i)) eps) / sqrt(abar(t_i))
- *   x      = sqrt(abar_prev) x0_hat + sqrt(1 - abar_prev) eps
+ *   sigma  = eta sqrt((1 - abar_prev) / (1 - abar(t_i))) sqrt(1 - abar(t_i) / abar_prev)
+ *   x      = sqrt(abar_prev) x0_hat + sqrt(1 - abar_prev - sigma^2) eps + sigma z
  * </pre>
  *
- * With {@code clipX0}, {@code x0_hat} is clipped to [-1, 1] and {@code eps} is recomputed from the
- * clipped value, {@code eps = (x - sqrt(abar(t_i)) x0_hat) / sqrt(1 - abar(t_i))} (as
+ * with {@code z = SampleNoise.gaussian(seeds, sampleSize, t_i)} (stream {@code t_i}, as DDPM's step
+ * at that timestep; {@code sigma = 0} at the last step). eta = 0 is the deterministic sampler (no
+ * z); eta = 1 is DDPM's ancestral step over the skipped timesteps. Why a stochastic choice: fresh
+ * noise at every step lets later steps correct the fine detail that a deterministic trajectory
+ * fixes early and smooths; on PF-DiffSeg it made generated defects visible to a real-data segmenter
+ * (docs/pfdiffseg.md, session 16).
+ *
+ * <p>With {@code clipX0}, {@code x0_hat} is clipped to [-1, 1] and {@code eps} is recomputed from
+ * the clipped value, {@code eps = (x - sqrt(abar(t_i)) x0_hat) / sqrt(1 - abar(t_i))} (as
  * guided-diffusion's {@code ddim_sample}).
  *
  * <p>The state is kept in double between steps; the predictor sees and the caller gets floats.
@@ -34,15 +43,33 @@ import java.util.Objects;
 public final class DdimSampler {
   private final NoiseSchedule schedule;
   private final int[] timesteps;
+  private final double eta;
 
-  /** K = {@code steps} uniformly skipped timesteps, see the class comment; 1 <= K <= T. */
+  /**
+   * Deterministic, K = {@code steps} uniformly skipped timesteps, see the class comment; 1 <= K <=
+   * T.
+   */
   public DdimSampler(NoiseSchedule s, int steps) {
-    this(s, uniform(Objects.requireNonNull(s, "schedule").steps(), steps));
+    this(s, steps, 0);
   }
 
-  /** An explicit, strictly ascending list of timesteps in [0, T-1]. */
+  /** K uniformly skipped timesteps and the stochasticity {@code eta} in [0, 1]. */
+  public DdimSampler(NoiseSchedule s, int steps, double eta) {
+    this(s, uniform(Objects.requireNonNull(s, "schedule").steps(), steps), eta);
+  }
+
+  /** Deterministic, an explicit, strictly ascending list of timesteps in [0, T-1]. */
   public DdimSampler(NoiseSchedule s, int[] timesteps) {
+    this(s, timesteps, 0);
+  }
+
+  /** An explicit, strictly ascending list of timesteps and the stochasticity {@code eta}. */
+  public DdimSampler(NoiseSchedule s, int[] timesteps, double eta) {
     this.schedule = Objects.requireNonNull(s, "schedule");
+    if (!(eta >= 0 && eta <= 1)) {
+      throw new IllegalArgumentException("DDIM eta must lie in [0, 1], got " + eta);
+    }
+    this.eta = eta;
     if (timesteps == null || timesteps.length == 0) {
       throw new IllegalArgumentException("need at least one DDIM timestep");
     }
@@ -81,23 +108,27 @@ public final class DdimSampler {
     return timesteps.clone();
   }
 
-  /**
-   * Deterministic sampling from the given {@code x_T} (the state at the last timestep) of {@code n}
-   * samples.
-   */
-  public float[] sample(NoisePredictor eps, float[] xT, int n, boolean clipX0) {
-    Objects.requireNonNull(eps, "noise predictor");
-    Batches.sampleSize(xT, n, "x_T");
-    double[] x = Batches.toDouble(xT);
-    for (int i = timesteps.length - 1; i >= 0; i--) {
-      int t = timesteps[i];
-      double abarPrev = i == 0 ? 1.0 : schedule.alphaBar(timesteps[i - 1]);
-      x = step(x, Batches.predict(eps, x, n, t), schedule.alphaBar(t), abarPrev, clipX0);
-    }
-    return Batches.toFloat(x);
+  /** The stochasticity eta in [0, 1]; 0 for the deterministic sampler. */
+  public double eta() {
+    return eta;
   }
 
-  /** Sampling from {@code x_T = SampleNoise.gaussian(seeds, sampleSize, 0)}. */
+  /**
+   * Deterministic sampling from the given {@code x_T} (the state at the last timestep) of {@code n}
+   * samples; a stochastic sampler needs the samples' seeds ({@link #sample(NoisePredictor, long[],
+   * int, boolean)}).
+   */
+  public float[] sample(NoisePredictor eps, float[] xT, int n, boolean clipX0) {
+    if (eta > 0) {
+      throw new IllegalStateException("DDIM with eta " + eta + " draws noise from the seeds");
+    }
+    return run(eps, xT, n, clipX0, null);
+  }
+
+  /**
+   * Sampling from {@code x_T = SampleNoise.gaussian(seeds, sampleSize, 0)}; with eta > 0 the noise
+   * of the step at {@code t_i} is stream {@code t_i} of the same seeds.
+   */
   public float[] sample(NoisePredictor eps, long[] seeds, int sampleSize, boolean clipX0) {
     if (seeds == null || seeds.length == 0) {
       throw new IllegalArgumentException("need at least one seed");
@@ -105,7 +136,28 @@ public final class DdimSampler {
     if (sampleSize < 1) {
       throw new IllegalArgumentException("sampleSize must be >= 1, got " + sampleSize);
     }
-    return sample(eps, SampleNoise.gaussian(seeds, sampleSize, 0), seeds.length, clipX0);
+    return run(eps, SampleNoise.gaussian(seeds, sampleSize, 0), seeds.length, clipX0, seeds);
+  }
+
+  private float[] run(NoisePredictor eps, float[] xT, int n, boolean clipX0, long[] seeds) {
+    Objects.requireNonNull(eps, "noise predictor");
+    int sampleSize = Batches.sampleSize(xT, n, "x_T");
+    double[] x = Batches.toDouble(xT);
+    for (int i = timesteps.length - 1; i >= 0; i--) {
+      int t = timesteps[i];
+      double abar = schedule.alphaBar(t);
+      double abarPrev = i == 0 ? 1.0 : schedule.alphaBar(timesteps[i - 1]);
+      float[] e = Batches.predict(eps, x, n, t);
+      double sigma =
+          eta == 0
+              ? 0
+              : eta
+                  * Math.sqrt((1.0 - abarPrev) / (1.0 - abar))
+                  * Math.sqrt(Math.max(0, 1.0 - abar / abarPrev));
+      float[] z = sigma > 0 ? SampleNoise.gaussian(seeds, sampleSize, t) : null;
+      x = step(x, e, abar, abarPrev, clipX0, sigma, z);
+    }
+    return Batches.toFloat(x);
   }
 
   /**
@@ -135,18 +187,27 @@ public final class DdimSampler {
       float[] e = Batches.predict(eps, x, n, t);
       all.add(e.clone());
       double abarFrom = i == 0 ? 1.0 : schedule.alphaBar(timesteps[i - 1]);
-      x = step(x, e, abarFrom, schedule.alphaBar(t), false);
+      x = step(x, e, abarFrom, schedule.alphaBar(t), false, 0, null);
     }
     return new Inversion(Batches.toFloat(x), all);
   }
 
-  /** One eta = 0 move from a level with {@code abarFrom} to one with {@code abarTo}, given eps. */
+  /**
+   * One move from a level with {@code abarFrom} to one with {@code abarTo}, given eps, adding
+   * {@code sigma z} when {@code z} is not null (sigma = 0, z = null: the deterministic move).
+   */
   private static double[] step(
-      double[] x, float[] e, double abarFrom, double abarTo, boolean clipX0) {
+      double[] x,
+      float[] e,
+      double abarFrom,
+      double abarTo,
+      boolean clipX0,
+      double sigma,
+      float[] z) {
     double sFrom = Math.sqrt(abarFrom);
     double nFrom = Math.sqrt(1.0 - abarFrom);
     double sTo = Math.sqrt(abarTo);
-    double nTo = Math.sqrt(1.0 - abarTo);
+    double nTo = Math.sqrt(Math.max(0, 1.0 - abarTo - sigma * sigma));
     double[] out = new double[x.length];
     for (int j = 0; j < x.length; j++) {
       double ej = e[j];
@@ -155,7 +216,7 @@ public final class DdimSampler {
         x0 = Math.max(-1.0, Math.min(1.0, x0));
         ej = (x[j] - sFrom * x0) / nFrom;
       }
-      out[j] = sTo * x0 + nTo * ej;
+      out[j] = z == null ? sTo * x0 + nTo * ej : sTo * x0 + nTo * ej + sigma * z[j];
     }
     return out;
   }

@@ -59,6 +59,49 @@ class DdimSamplerTest {
     assertArrayEquals(new int[] {0, 0}, seen.get(1));
   }
 
+  /**
+   * eta = 1 over all T timesteps is DDPM's ancestral step: sqrt(1 - abar_prev - sigma^2) / sqrt(1 -
+   * abar_t) = sqrt(alpha_t) (1 - abar_prev) / (1 - abar_t) when sigma^2 is the posterior variance,
+   * and both draw the step at t from stream t of the seeds. So the two samplers agree (up to
+   * rounding), with and without clipping, for any predictor.
+   */
+  @Test
+  void etaOneOverEveryTimestepIsDdpm() {
+    NoiseSchedule s = NoiseSchedule.linear(40);
+    NoisePredictor eps = Oracles.linear(0.3);
+    long[] seeds = {7, 8, 9};
+    for (boolean clip : new boolean[] {false, true}) {
+      float[] ddpm = new DdpmSampler(s).sample(eps, seeds, 64, clip);
+      float[] ddim = new DdimSampler(s, 40, 1.0).sample(eps, seeds, 64, clip);
+      assertArrayEquals(ddpm, ddim, 2e-4f);
+    }
+  }
+
+  /**
+   * eta > 0 draws fresh noise at every step but the last, from the seeds: a sample differs from the
+   * deterministic one, repeats exactly for the same seed in any batch, and eta = 0 through the
+   * three-argument constructor is the deterministic sampler, bit for bit.
+   */
+  @Test
+  void stochasticSamplesDependOnTheirSeedAlone() {
+    NoiseSchedule s = NoiseSchedule.cosine(1000);
+    NoisePredictor eps = Oracles.linear(0.2);
+    float[] deterministic = new DdimSampler(s, 10).sample(eps, new long[] {3, 4}, 16, true);
+    assertArrayEquals(
+        deterministic, new DdimSampler(s, 10, 0).sample(eps, new long[] {3, 4}, 16, true));
+    float[] both = new DdimSampler(s, 10, 1).sample(eps, new long[] {3, 4}, 16, true);
+    float[] alone = new DdimSampler(s, 10, 1).sample(eps, new long[] {4}, 16, true);
+    assertArrayEquals(alone, Arrays.copyOfRange(both, 16, 32));
+    assertTrue(!Arrays.equals(deterministic, both));
+    float[] half = new DdimSampler(s, 10, 0.5).sample(eps, new long[] {3, 4}, 16, true);
+    assertTrue(!Arrays.equals(half, both) && !Arrays.equals(half, deterministic));
+    assertThrows(IllegalArgumentException.class, () -> new DdimSampler(s, 10, 1.5));
+    assertThrows(IllegalArgumentException.class, () -> new DdimSampler(s, 10, -0.1));
+    assertThrows(
+        IllegalStateException.class,
+        () -> new DdimSampler(s, 10, 1).sample(eps, new float[16], 1, true));
+  }
+
   /** With eps = 0 and one step the result is x_T / sqrt(abar_0); clipping bounds it to [-1, 1]. */
   @Test
   void clipX0() {
