@@ -20,8 +20,8 @@ public final class SamplerOption {
   /**
    * The default of augment and eval pfdiffseg: DDIM-50 with fresh noise at every step ({@code
    * ddim:50:eta1}). Measured on the embedded model over seeds 11-17 (docs/pfdiffseg.md, session
-   * 16): the real-data segmenter finds the generated masks in the images better than after the
-   * deterministic sampler on every seed, at the same cost per step.
+   * 16): image-mask agreement 0.919 x on the mean against 0.888 x for deterministic DDIM-50 (higher
+   * on 6 of 7 seeds), two-sample realism 0.779 against 0.750, at the same cost per step.
    */
   public static final String GENERATION_DEFAULT = "ddim:50:eta1";
 

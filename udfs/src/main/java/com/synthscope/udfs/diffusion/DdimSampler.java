@@ -31,8 +31,8 @@ import java.util.Objects;
  * at that timestep; {@code sigma = 0} at the last step). eta = 0 is the deterministic sampler (no
  * z); eta = 1 is DDPM's ancestral step over the skipped timesteps. Why a stochastic choice: fresh
  * noise at every step lets later steps correct the fine detail that a deterministic trajectory
- * fixes early and smooths; on PF-DiffSeg it made generated defects visible to a real-data segmenter
- * (docs/pfdiffseg.md, session 16).
+ * fixes early and smooths; on PF-DiffSeg eta = 1 raised image-mask agreement from 0.888 to 0.919 x
+ * on the mean of seven seeds (docs/pfdiffseg.md, session 16).
  *
  * <p>With {@code clipX0}, {@code x0_hat} is clipped to [-1, 1] and {@code eps} is recomputed from
  * the clipped value, {@code eps = (x - sqrt(abar(t_i)) x0_hat) / sqrt(1 - abar(t_i))} (as
