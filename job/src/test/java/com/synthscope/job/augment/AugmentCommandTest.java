@@ -58,7 +58,7 @@ class AugmentCommandTest {
       "--model",
       model,
       "--sampler",
-      "ddim:2",
+      "ddim:3:eta1", // fresh noise at every step, drawn from the seeds: still the same bytes
       "--batch",
       "2"
     };
@@ -223,9 +223,7 @@ class AugmentCommandTest {
             "--output",
             tmp.resolve("sched-default").toString(),
             "--model",
-            model,
-            "--sampler",
-            "ddim:2");
+            model);
     assertEquals(0, byDefault.code(), byDefault.err());
     for (Row row :
         SharedSpark.session()
@@ -234,9 +232,9 @@ class AugmentCommandTest {
             .select("sampler")
             .collectAsList()) {
       assertEquals(
-          "ddim:2+steer:1.0@minority-first",
+          "ddim:50:eta1+steer:1.0@minority-first",
           row.getString(0),
-          "without --steering-schedule the minority classes are bound first");
+          "without --sampler and --steering-schedule: DDIM-50 with eta 1, minority classes first");
     }
     Result unknown =
         JobTestSupport.cli(
