@@ -96,7 +96,7 @@ class DetectorCommandsTest {
     for (Row r : t.select("generator", "source").collectAsList()) {
       assertEquals(
           r.getString(0).equals("pfdiffseg-steered"),
-          r.getString(1).contains(" steering 1.0 "),
+          r.getString(1).contains("+steer:1.0"),
           "only the steered rows were made with fraction steering: " + r);
     }
   }

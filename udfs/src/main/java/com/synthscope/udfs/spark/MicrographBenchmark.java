@@ -181,15 +181,14 @@ public final class MicrographBenchmark {
               conf);
       long offset = id;
       Counts counts = s.counts();
+      // The sampler as augment's sampler column names it, so a benchmark row and an augmented pair
+      // made the same way carry the same words.
       String source =
           s.modelId()
               + " "
-              + d.sampler()
+              + Augmentation.samplerName(gen.generation())
               + " guidance "
-              + d.guidance()
-              + (d.steering() > 0
-                  ? " steering " + d.steering() + " " + gen.generation().steeringSchedule().label()
-                  : "");
+              + d.guidance();
       all =
           all.union(
               pairs.map(
