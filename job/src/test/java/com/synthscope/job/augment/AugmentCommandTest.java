@@ -232,9 +232,9 @@ class AugmentCommandTest {
             .select("sampler")
             .collectAsList()) {
       assertEquals(
-          "ddim:50+steer:1.0@minority-first",
+          "ddim:50:eta0.5+steer:1.0@minority-first",
           row.getString(0),
-          "without --sampler and --steering-schedule: deterministic DDIM-50, minority classes first");
+          "without --sampler and --steering-schedule: DDIM-50 at eta 0.5, minority classes first");
     }
     Result unknown =
         JobTestSupport.cli(
