@@ -127,7 +127,7 @@ class AugmentCommandTest {
       "--model",
       model,
       "--sampler",
-      "ddim:2",
+      "ddim:2:eta0.5", // the default's kind: fresh noise on the whole canvas, drawn from the seeds
       "--batch",
       "2",
       "--size",
